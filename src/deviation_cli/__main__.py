@@ -1,0 +1,3 @@
+from deviation_cli.cli import main
+
+main()

@@ -1,0 +1,138 @@
+"""The Typer application, its global options, and the edge where errors become exit codes.
+
+Command modules register themselves on ``app``; each command only declares its
+options, calls the library and hands the result to ``output``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional, TypeVar
+
+import typer
+
+from .. import __version__
+from ..errors import DeviationError, Issue, UsageError
+
+app = typer.Typer(
+    name="deviation",
+    help=(
+        "Query, check and print a policy's task decomposition table (任务分解表).\n\n"
+        "Example: deviation due --before 2023-07-31"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Settings:
+    data: Optional[str] = None
+    lang: str = "zh"
+
+
+settings = Settings()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"deviation {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    data: Optional[str] = typer.Option(
+        None, "--data", envvar="DEVIATION_DATA", metavar="DIR",
+        help="Register folder (tasks.yaml, units.yaml). Default: ./data if it holds one, else the bundled register.",
+    ),
+    lang: str = typer.Option("zh", "--lang", envvar="DEVIATION_LANG", metavar="zh|en", help="Language of labels and messages."),
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Query, check and print a policy's task decomposition table (任务分解表)."""
+    if lang not in ("zh", "en"):
+        fail_usage("arg_bad_choice", option="--lang", choices="zh, en", value=lang)
+    settings.data = data
+    settings.lang = lang
+
+
+def print_issues(issues: list[Issue], stream: Any = None) -> None:
+    from ..output import format_issues
+
+    (stream or sys.stderr).write(format_issues(issues, "text", settings.lang))
+
+
+def fail_usage(code: str, **args: Any) -> None:
+    print_issues([Issue(code, args=args)])
+    raise typer.Exit(2)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose user errors print as messages with the right exit code.
+
+    Why: DeviationError is a problem the user can fix, so it is shown as words
+    (file:line:col where there is a file), never as a traceback; any other
+    exception is a bug and keeps its traceback.
+    """
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            try:
+                return function(*args, **kw)
+            except DeviationError as error:
+                print_issues(error.issues)
+                raise typer.Exit(error.exit_code) from None
+            except BrokenPipeError:
+                # `deviation tasks | head`: the reader left; nothing to report.
+                sys.stderr.close()
+                raise typer.Exit(0) from None
+
+        app.command(*names, **kwargs)(wrapper)
+        return function
+
+    return decorate
+
+
+def load() -> Any:
+    """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
+    from ..load import load_register
+
+    return load_register(settings.data)
+
+
+def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date]:
+    """Parse a date the user typed (ISO, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy)."""
+    if value is None:
+        return None
+    from ..deadline import DeadlineError, parse_date_argument
+
+    try:
+        return parse_date_argument(value, as_of)
+    except DeadlineError as error:
+        raise UsageError(Issue(error.code, args={**error.args_, "option": option})) from None
+
+
+def as_of_option(value: Optional[str]) -> date:
+    today = date.today()
+    return date_option(value, today, "--as-of") if value else today
+
+
+def check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> str:
+    if value not in allowed:
+        raise UsageError(Issue("arg_bad_choice", args={"option": option, "choices": ", ".join(allowed), "value": value}))
+    return value
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,207 @@
+"""Listing commands: due, tasks, unit, units, dimensions, show, search."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .app import as_of_option, check_format, command, date_option, load, settings
+
+LISTING_FORMATS = ("table", "json", "csv", "md")
+FORMAT_HELP = "table | json | csv | md"
+
+
+def _emit(records: list, columns: list[str], fmt: str, title: Optional[str] = None, highlight: Optional[str] = None) -> None:
+    from ..output import emit
+
+    emit(records, columns, fmt, settings.lang, title=title, highlight=highlight)
+
+
+def _zh_en(zh: str, en: str) -> str:
+    return zh if settings.lang == "zh" else en
+
+
+@command("due")
+def due_command(
+    before: str = typer.Option(..., "--before", help="Last day, inclusive: 2023-07-31, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy."),
+    after: Optional[str] = typer.Option(None, "--after", help="First day, inclusive."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today for overdue / days left, and for 月底 etc. Default: today."),
+    include_ongoing: bool = typer.Option(False, "--include-ongoing", help="Also list ongoing tasks (持续推进), apart."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Tasks with a milestone in a date range, by date then id.
+
+    A task with two milestones in range is listed under each.
+
+    Example: deviation due --before 2023-07-31 --as-of 2023-07-01
+    """
+    from ..query import due, ongoing
+    from ..records import due_record, task_record
+
+    check_format(fmt, LISTING_FORMATS)
+    today = as_of_option(as_of)
+    end = date_option(before, today, "--before")
+    start = date_option(after, today, "--after")
+    register = load()
+    records = [due_record(register, item, today) for item in due(register, end, start)]
+    columns = ["milestone", "id", "task", "lead", "deadline", "days_left"]
+    extra = []
+    if include_ongoing:
+        extra = [dict(task_record(register, task), milestone=None) for task in ongoing(register)]
+    if fmt == "table":
+        _emit(records, columns, fmt, title=_zh_en(f"{end.isoformat()} 前到期", f"Due by {end.isoformat()}"))
+        if extra:
+            _emit(extra, ["id", "task", "lead", "deadline"], fmt, title=_zh_en("持续推进", "Ongoing"))
+    else:
+        _emit(records + extra, columns, fmt)
+
+
+@command("tasks")
+def tasks_command(
+    unit: Optional[str] = typer.Option(None, "--unit", help="Tasks a unit leads or shares."),
+    lead: Optional[str] = typer.Option(None, "--lead", help="Tasks a unit leads."),
+    dimension: Optional[str] = typer.Option(None, "--dimension", help="Key (investment), name (投资结构偏离度) or prefix."),
+    measure: Optional[str] = typer.Option(None, "--measure", help="Measure number or title."),
+    before: Optional[str] = typer.Option(None, "--before", help="With a milestone on or before this date."),
+    after: Optional[str] = typer.Option(None, "--after", help="With a milestone on or after this date."),
+    ongoing: Optional[bool] = typer.Option(None, "--ongoing/--no-ongoing", help="Only ongoing / only dated tasks."),
+    include_open: bool = typer.Option(False, "--include-open", help="With --unit: count open tails (…等市级相关部门单位)."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List tasks; filters combine.
+
+    Example: deviation tasks --dimension investment --lead 市发改委
+    """
+    from ..query import filter_tasks
+    from ..records import task_record
+
+    check_format(fmt, LISTING_FORMATS)
+    today = as_of_option(None)
+    register = load()
+    tasks = filter_tasks(
+        register,
+        unit=unit,
+        lead=lead,
+        dimension=dimension,
+        measure=measure,
+        before=date_option(before, today, "--before"),
+        after=date_option(after, today, "--after"),
+        ongoing=ongoing,
+        include_open=include_open,
+    )
+    _emit([task_record(register, task) for task in tasks], ["id", "dimension", "task", "lead", "deadline"], fmt)
+
+
+@command("unit")
+def unit_command(
+    name: str = typer.Argument(..., help="Short name, full name, alias or unambiguous prefix."),
+    role: Optional[str] = typer.Option(None, "--role", help="lead | responsible"),
+    include_open: bool = typer.Option(False, "--include-open", help="Also tasks reached only through an open tail, marked."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """A unit's responsibility list (责任清单): tasks it leads, then tasks it shares.
+
+    Example: deviation unit 汉台区 --format json
+    """
+    from ..query import find_unit, unit_tasks
+    from ..records import unit_record
+
+    check_format(fmt, LISTING_FORMATS)
+    if role is not None:
+        check_format(role, ("lead", "responsible"), "--role")
+    register = load()
+    canonical = find_unit(register, name)
+    rows = unit_tasks(register, canonical, include_open, role)
+    records = [unit_record(register, row) for row in rows]
+    columns = ["role", "id", "task", "deadline", "via"] + (["open"] if include_open else [])
+    _emit(records, columns, fmt, title=_zh_en(f"{canonical} 责任清单", f"Responsibility list: {canonical}"))
+
+
+@command("units")
+def units_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP)) -> None:
+    """Every unit with its kind and how many tasks it leads and shares.
+
+    Example: deviation units --format csv > units.csv
+    """
+    from ..query import unit_counts
+
+    check_format(fmt, LISTING_FORMATS)
+    register = load()
+    records = []
+    for name, led, shared in unit_counts(register):
+        unit = register.unit(name)
+        records.append({
+            "unit": name, "kind": unit.kind, "full_name": unit.full_name,
+            "aliases": list(unit.aliases), "led": led, "shared": shared,
+        })
+    _emit(records, ["unit", "kind", "full_name", "led", "shared"], fmt)
+
+
+@command("dimensions")
+def dimensions_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP)) -> None:
+    """The plan's dimensions (方面) with their stated problems and counts.
+
+    Example: deviation dimensions
+    """
+    check_format(fmt, LISTING_FORMATS)
+    register = load()
+    records = [
+        {
+            "key": dim.key,
+            "name": dim.name,
+            "problem": dim.problem,
+            "measures": sum(1 for m in register.measures if m.dimension == dim.key),
+            "tasks": sum(1 for t in register.tasks if t.dimension == dim.key),
+        }
+        for dim in register.dimensions
+    ]
+    _emit(records, ["key", "name", "problem", "measures", "tasks"], fmt)
+
+
+@command("show")
+def show_command(
+    task_id: str = typer.Argument(..., metavar="ID", help="The task's 序号."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """One task in full, with its measure's text and its dimension's problem.
+
+    Example: deviation show 22
+    """
+    from ..query import find_task
+    from ..records import task_record
+
+    check_format(fmt, LISTING_FORMATS)
+    register = load()
+    task = find_task(register, task_id)
+    record = task_record(register, task)
+    measure = register.measure_of(task)
+    record["measure_number"] = measure.number
+    record["measure_text"] = measure.text
+    record["problem"] = register.dimension_of(task).problem
+    if fmt == "table":
+        from ..output import cell, label
+
+        fields = ["id", "dimension", "problem", "measure", "measure_text", "task", "lead", "responsible", "deadline", "due"]
+        rows = [{"field": label(key, settings.lang), "value": cell(record[key], settings.lang)} for key in fields]
+        _emit(rows, ["field", "value"], fmt, title=_zh_en(f"第 {task.id} 项任务", f"Task {task.id}"))
+    else:
+        _emit([record], ["id", "dimension", "measure", "task", "lead", "deadline"], fmt)
+
+
+@command("search")
+def search_command(
+    text: str = typer.Argument(..., help="Words to find in task and measure text."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Find tasks by words in their text or their measure's text, matches highlighted.
+
+    Example: deviation search 数字经济
+    """
+    from ..query import search
+    from ..records import search_record
+
+    check_format(fmt, LISTING_FORMATS)
+    register = load()
+    records = [search_record(register, hit) for hit in search(register, text)]
+    _emit(records, ["id", "matched_field", "task", "lead", "deadline"], fmt, highlight=text)

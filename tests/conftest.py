@@ -1,0 +1,55 @@
+"""Shared fixtures: the shipped register, the made-up Qinghe register, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from deviation_cli import load_register
+from deviation_cli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+HANZHONG = ROOT / "data"
+QINGHE = Path(__file__).resolve().parent / "registers" / "qinghe"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def ids(self) -> list[int]:
+        return [record["id"] for record in self.json()]
+
+
+@pytest.fixture(scope="session")
+def hanzhong():
+    return load_register(HANZHONG)
+
+
+@pytest.fixture(scope="session")
+def qinghe():
+    return load_register(QINGHE)
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run `deviation ARGS` in-process; --data defaults to the shipped register."""
+    monkeypatch.delenv("DEVIATION_DATA", raising=False)
+    monkeypatch.delenv("DEVIATION_LANG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def run(*args: str, data: Path | str | None = HANZHONG) -> Run:
+        prefix = ["--data", str(data)] if data is not None else []
+        result = CliRunner().invoke(app, [*prefix, *args], catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
