@@ -169,6 +169,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "完成时限“{wording}”中 {month} 月缺少“底”或具体日期",
         "deadline '{wording}': month {month} needs 底 (month end) or a day",
     ),
+    # writing files
+    "output_is_register": (
+        "不能写入登记册文件本身;请换一个输出路径",
+        "refusing to overwrite a register file; choose another output path",
+    ),
+    "output_folder_missing": (
+        "输出目录 {folder} 不存在",
+        "output folder {folder} does not exist",
+    ),
+    "output_is_folder": ("输出路径是一个目录;请给出文件名", "the output path is a folder; name a file"),
+    "output_unwritable": ("无法写入:{reason}", "cannot write: {reason}"),
     # command-line arguments
     "date_format": (
         "“{value}”不是日期;请写 YYYY-MM-DD,例如 2023-07-31",

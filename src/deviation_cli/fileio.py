@@ -1,0 +1,51 @@
+"""Writing files so that nothing a user wrote is ever half-written.
+
+Every file the tool writes goes through ``write_atomic``: the content goes to a
+temporary file in the same folder, is flushed to disk, and replaces the target
+in one rename. A crash mid-write leaves the old file whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import Issue, UsageError
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect: tuple[Path, ...] = ()) -> Path:
+    """Replace ``path`` with ``content`` (str is written as UTF-8) in one step.
+
+    ``protect`` names files that must never be overwritten by this write (the
+    register itself, when the user points ``-o`` at it by mistake).
+    """
+    target = Path(path)
+    resolved = target.resolve()
+    for guarded in protect:
+        if guarded.exists() and guarded.resolve() == resolved:
+            raise UsageError(Issue("output_is_register", str(target)))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(Issue("output_folder_missing", str(target), args={"folder": str(folder)}))
+    if target.is_dir():
+        raise UsageError(Issue("output_is_folder", str(target)))
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
