@@ -31,7 +31,10 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
     if target.is_dir():
         raise UsageError(Issue("output_is_folder", str(target)))
     data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -42,10 +45,12 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
         else:
             os.chmod(temporary, 0o644)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
         raise
     return target
