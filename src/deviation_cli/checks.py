@@ -13,7 +13,7 @@ from . import model, register as reg
 from .deadline import DeadlineError, parse_deadline
 from .errors import Issue
 from .units import UnitDirectory, split_unit_list
-from .yamlsource import locate
+from .yamlsource import YamlList, YamlMap, locate
 
 class _Located:
     """Collects issues for one file, turning a data path into file:line:col."""
@@ -110,6 +110,9 @@ def build_register(
         )
 
     tasks: dict[int, reg.Task] = {}
+    # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
+    deadlines: dict[str, tuple[tuple[Any, ...], bool] | DeadlineError] = {}
+    task_lines = _item_lines(tasks_root, "tasks")
     for index, task in enumerate(tasks_file.tasks):
         where = ("tasks", index)
         if task.id in tasks:
@@ -119,12 +122,18 @@ def build_register(
             at.error("unknown_measure", (*where, "measure"), number=task.measure)
         lead = _resolve_lead(task.lead, (*where, "lead"), directory, at)
         refs = _resolve_responsible(task.responsible, (*where, "responsible"), directory, at)
-        try:
-            deadline = parse_deadline(task.deadline)
-            due, ongoing = deadline.due, deadline.ongoing
-        except DeadlineError as error:
-            at.error(error.code, (*where, "deadline"), wording=task.deadline, **error.args_)
+        parsed = deadlines.get(task.deadline)
+        if parsed is None:
+            try:
+                deadline = parse_deadline(task.deadline)
+                parsed = deadlines[task.deadline] = (deadline.due, deadline.ongoing)
+            except DeadlineError as error:
+                parsed = deadlines[task.deadline] = error
+        if isinstance(parsed, DeadlineError):
+            at.error(parsed.code, (*where, "deadline"), wording=task.deadline, **parsed.args_)
             due, ongoing = (), False
+        else:
+            due, ongoing = parsed
         if task.id not in tasks:
             tasks[task.id] = reg.Task(
                 id=task.id,
@@ -137,7 +146,7 @@ def build_register(
                 deadline=task.deadline,
                 due=due,
                 ongoing=ongoing,
-                line=at.line_of(where),
+                line=task_lines[index] if index < len(task_lines) else at.line_of(where),
             )
 
     doc = tasks_file.document
@@ -165,6 +174,14 @@ def build_register(
     )
 
 
+def _item_lines(root: Any, name: str) -> list[int]:
+    """The line of each item of a top-level list: what ``locate(root, (name, i))`` gives, in one go."""
+    items = root.get(name) if isinstance(root, YamlMap) else None
+    if not isinstance(items, YamlList):
+        return []
+    return [position[0] for position in items.positions[: len(items)]]
+
+
 def _resolve_lead(written: str, where: tuple[Any, ...], directory: UnitDirectory, at: _Located) -> str:
     ref = directory.resolve(written)
     if ref is None:
@@ -179,7 +196,7 @@ def _resolve_responsible(
     entries: list[str], where: tuple[Any, ...], directory: UnitDirectory, at: _Located
 ) -> tuple[reg.UnitRef, ...]:
     refs = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for index, written in enumerate(entries):
         ref = directory.resolve(written)
         if ref is None:
@@ -191,7 +208,7 @@ def _resolve_responsible(
             continue
         if ref.kind == reg.REF_OPEN_TAIL and not directory.groups[ref.name].is_open:
             at.error("open_tail_not_open", (*where, index), name=ref.name)
-        key = f"{ref.kind}:{ref.name}"
+        key = (ref.kind, ref.name)
         if key in seen:
             at.error("responsible_repeated", (*where, index), name=written)
         seen.add(key)

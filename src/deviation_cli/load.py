@@ -203,7 +203,13 @@ def validate_records(root: Any, file_model: type, path: str, issues: list[Issue]
                 usable = False
                 continue
             kept = []
+            fast = _plain_record_builder(item_type)
             for index, item in enumerate(value):
+                if fast is not None:
+                    record = fast(item)
+                    if record is not None:
+                        kept.append(record)
+                        continue
                 try:
                     kept.append(item_type.model_validate(item))
                 except ValidationError as error:
@@ -223,6 +229,72 @@ def validate_records(root: Any, file_model: type, path: str, issues: list[Issue]
                     _add_schema_issue(detail, file_model, root, path, issues)
                 usable = False
     return file_model.model_construct(**values) if usable else None
+
+
+#: Fields of the records a large register has many of, and what each must be for
+#: ``_plain_record_builder`` to take the record without asking pydantic:
+#: "number" (ASCII digits, no leading zero), "text" (non-empty str),
+#: "texts" (list of non-empty str), "optional" (non-empty str, may be absent).
+_PLAIN_RECORDS: dict[str, dict[str, str]] = {
+    "Task": {"id": "number", "measure": "number", "text": "text", "lead": "text", "responsible": "texts", "deadline": "text"},
+    "Measure": {"number": "number", "dimension": "text", "title": "text", "body_title": "optional", "text": "optional"},
+}
+_REQUIRED_KINDS = ("number", "text")
+
+
+def _plain_record_builder(item_type: type) -> Any:
+    """A function building ``item_type`` from a record that is plainly valid, else returning None.
+
+    Why: pydantic spends ~12 µs per task in its Python validators, seconds on
+    100,000 tasks, yet nearly every record is plainly valid. A record this
+    builder accepts is one the strict model accepts with the same values
+    (tests/test_cache.py checks both agree); for any other record it returns
+    None and pydantic validates it, so every problem is still worded by the
+    same code path as before.
+    """
+    spec = _PLAIN_RECORDS.get(item_type.__name__)
+    if spec is None or set(spec) != set(item_type.model_fields):
+        return None
+    from types import SimpleNamespace
+
+    required = [name for name, kind in spec.items() if kind in _REQUIRED_KINDS]
+    defaults = {name: info.default for name, info in item_type.model_fields.items() if not info.is_required()}
+
+    def build(item: Any) -> Any:
+        if not isinstance(item, dict):
+            return None
+        values: dict[str, Any] = {}
+        for name, value in item.items():
+            kind = spec.get(name)
+            if kind is None or value.__class__ is not str:
+                if kind == "texts" and isinstance(value, list) and all(
+                    entry.__class__ is str and entry for entry in value
+                ):
+                    values[name] = list(value)
+                    continue
+                return None
+            if not value:
+                return None
+            if kind == "number":
+                if not (value.isascii() and value.isdigit()) or value[0] == "0":
+                    return None
+                values[name] = int(value)
+            elif kind == "texts":
+                return None
+            else:
+                values[name] = value
+        for name in required:
+            if name not in values:
+                return None
+        # The checks read fields by name only: a plain namespace is all they need,
+        # and costs a tenth of ``model_construct``.
+        if len(values) < len(spec):
+            for name, default in defaults.items():
+                if name not in values:
+                    values[name] = list(default) if isinstance(default, list) else default
+        return SimpleNamespace(**values)
+
+    return build
 
 
 def _list_item_model(annotation: Any) -> type | None:
