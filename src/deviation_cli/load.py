@@ -79,6 +79,11 @@ def read_text(path: Path) -> str:
     """Read one register file as UTF-8, refusing what is too large before reading it."""
     from .yamlsource import decode_register_bytes
 
+    return decode_register_bytes(read_bytes(path), display_path(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """One register file's bytes, refusing what is too large before reading it."""
     shown = display_path(path)
     limit = int(os.environ.get("DEVIATION_MAX_BYTES") or DEFAULT_MAX_BYTES)
     try:
@@ -89,7 +94,7 @@ def read_text(path: Path) -> str:
             raw = handle.read(limit + 1)
     except OSError as error:
         raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
-    return decode_register_bytes(raw, shown)
+    return raw
 
 
 def check_folder(folder: Path) -> None:
@@ -103,22 +108,42 @@ def check_folder(folder: Path) -> None:
             raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
 
 
-def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
+def validate_folder(data: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Report:
     """Read and check a register folder, collecting every issue in one pass.
 
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
+    With ``cache``, a valid register is also written to the cache (see
+    ``cache.py``) so that the next query skips validation; validating never
+    reads the cache.
     """
+    folder = find_register_folder(data)
+    check_folder(folder)
+    raws = _read_files(folder)
+    report = _validate(folder, raws)
+    if cache and report.register is not None:
+        from . import cache as register_cache
+
+        if register_cache.enabled():
+            register_cache.store(folder, register_cache.content_key(raws), report.register)
+    return report
+
+
+def _read_files(folder: Path) -> list[bytes]:
+    return [read_bytes(folder / name) for name in (UNITS_FILE, TASKS_FILE)]
+
+
+def _validate(folder: Path, raws: list[bytes]) -> Report:
     import gc
 
     from . import model
     from .checks import build_register, build_units
-    from .yamlsource import parse_yaml
+    from .yamlsource import decode_register_bytes, parse_yaml
 
-    folder = find_register_folder(data)
-    check_folder(folder)
     report = Report(folder)
-    texts = {name: read_text(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
+    texts = {
+        name: decode_register_bytes(raw, display_path(folder / name)) for name, raw in zip((UNITS_FILE, TASKS_FILE), raws)
+    }
 
     # Building millions of small containers makes the cyclic collector rescan
     # everything again and again; nothing here forms cycles worth collecting.
@@ -149,17 +174,35 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
             gc.enable()
 
 
-def load_register(data: str | os.PathLike[str] | None = None) -> Register:
+def load_register(data: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Register:
     """The validated register of a folder (see ``find_register_folder`` for the lookup).
+
+    With ``cache`` (the CLI's default, off with ``--no-cache``), a register
+    validated before from the same bytes is read back from the user's cache
+    folder instead of being validated again (see ``cache.py``).
 
     >>> from deviation_cli import load_register
     >>> register = load_register()
     >>> [task.id for task in register.tasks if task.lead == "市审计局"]
     [2]
     """
-    report = validate_folder(data)
+    folder = find_register_folder(data)
+    check_folder(folder)
+    raws = _read_files(folder)
+    key = None
+    if cache:
+        from . import cache as register_cache
+
+        if register_cache.enabled():
+            key = register_cache.content_key(raws)
+            hit = register_cache.load(folder, key)
+            if hit is not None:
+                return hit
+    report = _validate(folder, raws)
     if report.register is None:
         raise RegisterInvalid(report.errors)
+    if key is not None:
+        register_cache.store(folder, key, report.register)
     return report.register
 
 

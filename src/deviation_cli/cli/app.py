@@ -36,6 +36,7 @@ app = typer.Typer(
 class Settings:
     data: Optional[str] = None
     lang: str = "zh"
+    cache: bool = True
 
 
 settings = Settings()
@@ -55,12 +56,17 @@ def main_options(
     ),
     lang: str = typer.Option("zh", "--lang", envvar="DEVIATION_LANG", metavar="zh|en", help="Language of labels and messages."),
     version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="Show the version."),
+    no_cache: bool = typer.Option(
+        False, "--no-cache",
+        help="Validate the register again instead of reading the cache of it (also DEVIATION_NO_CACHE=1).",
+    ),
 ) -> None:
     """Query, check and print a policy's task decomposition table (任务分解表)."""
     if lang not in ("zh", "en"):
         fail_usage("arg_bad_choice", option="--lang", choices="zh, en", value=lang)
     settings.data = data
     settings.lang = lang
+    settings.cache = not no_cache
 
 
 def print_issues(issues: list[Issue], stream: Any = None) -> None:
@@ -108,7 +114,7 @@ def load() -> Any:
     """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
     from ..load import load_register
 
-    return load_register(settings.data)
+    return load_register(settings.data, cache=settings.cache)
 
 
 def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date]:

@@ -29,7 +29,7 @@ def validate(
     from ..output import format_issues
 
     check_format(fmt, VALIDATE_FORMATS)
-    report = validate_folder(path or settings.data)
+    report = validate_folder(path or settings.data, cache=settings.cache)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     if fmt == "json":
         sys.stdout.write(format_issues(report.issues, "json", settings.lang))
