@@ -197,13 +197,33 @@ def load_register(data: str | os.PathLike[str] | None = None, *, cache: bool = F
             key = register_cache.content_key(raws)
             hit = register_cache.load(folder, key)
             if hit is not None:
-                return hit
+                return _keep(hit)
     report = _validate(folder, raws)
     if report.register is None:
         raise RegisterInvalid(report.errors)
     if key is not None:
         register_cache.store(folder, key, report.register)
-    return report.register
+    return _keep(report.register)
+
+
+#: From this many tasks on, a loaded register is moved out of the garbage collector's sight.
+FREEZE_TASKS = 5000
+
+
+def _keep(register: Register) -> Register:
+    """Hand out a register; a large one is frozen out of the cyclic garbage collector.
+
+    Why: its million objects were made with the collector paused, so they all
+    sit in the youngest generation; the first collections after it resumes
+    would walk every one of them, again and again as generations fill, while
+    the query allocates its output. None of them is part of a cycle
+    (refcounting frees them), so ``gc.freeze`` costs nothing but those walks.
+    """
+    if len(register.tasks) >= FREEZE_TASKS:
+        import gc
+
+        gc.freeze()
+    return register
 
 
 # --- schema validation, record by record --------------------------------------------------
