@@ -82,6 +82,7 @@ def build_register(
     tasks_root: Any,
     directory: UnitDirectory,
     issues: list[Issue],
+    progress: Any = None,
 ) -> reg.Register:
     """Resolve every reference in tasks.yaml, reporting each one that does not hold."""
     at = _Located(tasks_path, tasks_root, issues)
@@ -114,6 +115,8 @@ def build_register(
     deadlines: dict[str, tuple[tuple[Any, ...], bool] | DeadlineError] = {}
     task_lines = _item_lines(tasks_root, "tasks")
     for index, task in enumerate(tasks_file.tasks):
+        if progress is not None and not index % 4096:
+            progress(index / len(tasks_file.tasks))
         where = ("tasks", index)
         if task.id in tasks:
             at.error("duplicate_id", (*where, "id"), id=task.id, first=tasks[task.id].line)

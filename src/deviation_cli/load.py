@@ -150,14 +150,17 @@ def _validate(folder: Path, raws: list[bytes]) -> Report:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        bar = _progress_bar(folder, raws)
         files: dict[str, tuple[str, Any, Any]] = {}
         for name, file_model in ((UNITS_FILE, model.UnitsFile), (TASKS_FILE, model.TasksFile)):
             shown = display_path(folder / name)
-            root, issues = parse_yaml(texts[name], shown)
+            big = bar is not None and name == TASKS_FILE
+            root, issues = parse_yaml(texts[name], shown, progress=bar.stage(0.0, 0.6) if big else None)
             report.issues.extend(issues)
             parsed = None
             if not issues:
-                parsed = validate_records(root, file_model, shown, report.issues)
+                parsed = validate_records(root, file_model, shown, report.issues,
+                                          progress=bar.stage(0.6, 0.7) if big else None)
             files[name] = (shown, root, parsed)
 
         units_shown, units_root, units_file = files[UNITS_FILE]
@@ -165,13 +168,30 @@ def _validate(folder: Path, raws: list[bytes]) -> Report:
         if units_file is None or tasks_file is None:
             return report
         directory = build_units(units_file, units_shown, units_root, report.issues)
-        register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues)
+        register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues,
+                                  progress=bar.stage(0.7, 1.0) if bar is not None else None)
         if not report.errors:
-            report.register = register
+            report.register = _keep(register)
         return report
     finally:
+        if bar is not None:
+            bar.close()
         if gc_was_enabled:
             gc.enable()
+
+
+#: From this many bytes of YAML on (about 5,000 tasks, a second or more), validation shows a progress bar.
+PROGRESS_BYTES = 4_000_000
+
+
+def _progress_bar(folder: Path, raws: list[bytes]) -> Any:
+    """A live progress bar for a large register on a terminal, else None (and no import)."""
+    if sum(len(raw) for raw in raws) < PROGRESS_BYTES:
+        return None
+    from .progress import Bar
+
+    bar = Bar(display_path(folder))
+    return bar if bar.live else None
 
 
 def load_register(data: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Register:
@@ -229,7 +249,7 @@ def _keep(register: Register) -> Register:
 # --- schema validation, record by record --------------------------------------------------
 
 
-def validate_records(root: Any, file_model: type, path: str, issues: list[Issue]) -> Any:
+def validate_records(root: Any, file_model: type, path: str, issues: list[Issue], progress: Any = None) -> Any:
     """Validate a file's top level, then each record on its own.
 
     Why record by record: one broken task must not hide the problems of the
@@ -268,6 +288,8 @@ def validate_records(root: Any, file_model: type, path: str, issues: list[Issue]
             kept = []
             fast = _plain_record_builder(item_type)
             for index, item in enumerate(value):
+                if progress is not None and not index % 4096:
+                    progress(index / len(value))
                 if fast is not None:
                     record = fast(item)
                     if record is not None:

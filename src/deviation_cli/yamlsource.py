@@ -136,7 +136,7 @@ class _Duplicate:
     """Marks a mapping slot whose key repeated: its value is read and dropped."""
 
 
-def parse_yaml(text: str, path: str) -> tuple[Any, list[Issue]]:
+def parse_yaml(text: str, path: str, progress: Any = None) -> tuple[Any, list[Issue]]:
     """Parse one YAML document into YamlMap/YamlList/str/None, with every issue found.
 
     A register written in the plain block style it is kept in (nearly every
@@ -145,7 +145,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Issue]]:
     """
 
     # The fast path refuses NUL, BOM and tab, so when it succeeds the scan below finds nothing.
-    fast = parse_plain_subset(text)
+    fast = parse_plain_subset(text, progress)
     if fast is not _UNSUPPORTED:
         return fast, []
     issues, fatal = scan_characters(text, path)
@@ -344,7 +344,7 @@ def _flow_list(text: str, line: int, column: int) -> YamlList | None:
     return items
 
 
-def parse_plain_subset(text: str) -> Any:
+def parse_plain_subset(text: str, progress: Any = None) -> Any:
     """The register tree of a file in the plain block subset, or ``_UNSUPPORTED``.
 
     Written as one flat loop because it runs once per line of the register:
@@ -367,9 +367,14 @@ def parse_plain_subset(text: str) -> Any:
     lines = text.split("\n")
     count = len(lines)
     number = 0
+    # Reported every 2**16 lines when asked; never otherwise.
+    report_at = 1 << 16 if progress is not None else count + 1
     while number < count:
         raw = lines[number]
         number += 1
+        if number >= report_at:
+            progress(number / count)
+            report_at += 1 << 16
         if not raw.isprintable() and _UNUSUAL_CHARACTERS.search(raw):
             return _UNSUPPORTED
         spaces, dash, key, rest = line_match(raw).groups()
