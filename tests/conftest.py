@@ -53,3 +53,10 @@ def cli(monkeypatch):
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own register cache folder: never the user's, never another test's."""
+    monkeypatch.setenv("DEVIATION_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("DEVIATION_NO_CACHE", raising=False)
