@@ -366,18 +366,17 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
     pending: tuple[YamlMap, str, int, int, int] | None = None
     lines = text.split("\n")
     count = len(lines)
-    number = 0
+    numbered = enumerate(lines, 1)
     # Reported every 2**16 lines when asked; never otherwise.
     report_at = 1 << 16 if progress is not None else count + 1
-    while number < count:
-        raw = lines[number]
-        number += 1
+    for number, raw in numbered:
         if number >= report_at:
             progress(number / count)
             report_at += 1 << 16
         if not raw.isprintable() and _UNUSUAL_CHARACTERS.search(raw):
             return _UNSUPPORTED
-        spaces, dash, key, rest = line_match(raw).groups()
+        match = line_match(raw)
+        spaces, dash, key, rest = match.groups()
         if dash is None and key is None and (not rest or rest[0] == "#"):
             continue
         indent = len(spaces)
@@ -412,9 +411,8 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
         if dash is not None:
             if container.__class__ is not YamlList:
                 return _UNSUPPORTED
-            column = len(raw) - len(raw.lstrip(" -")) + 1 if key is None else raw.index(key, indent) + 1
-            if raw[indent + 1:column - 1].strip(" "):
-                return _UNSUPPORTED  # "- - x": a sequence in a sequence
+            # "- - x" leaves "- x" as the rest, which no scalar below accepts.
+            column = match.start(4 if key is None else 3) + 1
             if key is not None:
                 item = YamlMap(number, column)
                 container.append(item)
@@ -442,14 +440,16 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
         if not rest or rest[0] == "#":
             pending = (container, key, number, column, column + len(key) + 1)
             continue
-        value_column = len(raw) - len(rest) + 1
+        value_column = match.start(4) + 1
         first = rest[0]
         if first in refused or ": " in rest or " #" in rest or rest[-1] == ":":
             line = number
             if first == "[":
                 value = _flow_list(rest, line, value_column)
             elif first == "|":
-                value, number = _literal_block(rest, lines, number, indent)
+                value, last = _literal_block(rest, lines, number, indent)
+                for _ in range(last - number):
+                    next(numbered)
             else:
                 value = _scalar(rest)
             if value is None:
