@@ -196,3 +196,17 @@ def test_validate_shows_progress_for_large_registers_only(monkeypatch):
     large = load.validate_folder(QINGHE)
     assert "\r" in terminal.getvalue() and terminal.getvalue().endswith("\r")
     assert large.issues == small.issues and large.register == small.register
+
+
+def test_record_builder_makes_the_same_task_as_the_constructor(hanzhong):
+    import dataclasses
+
+    from deviation_cli.register import Task, record_builder
+
+    build = record_builder(Task)
+    for task in hanzhong.tasks:
+        fields = {field.name: getattr(task, field.name) for field in dataclasses.fields(Task)}
+        made = build(**fields)
+        assert type(made) is Task and made == Task(**fields) and hash(made) == hash(task)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.text = "x"

@@ -114,6 +114,7 @@ def build_register(
     # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
     deadlines: dict[str, tuple[tuple[Any, ...], bool] | DeadlineError] = {}
     task_lines = _item_lines(tasks_root, "tasks")
+    make_task = reg.record_builder(reg.Task)
     for index, task in enumerate(tasks_file.tasks):
         if progress is not None and not index % 4096:
             progress(index / len(tasks_file.tasks))
@@ -138,7 +139,7 @@ def build_register(
         else:
             due, ongoing = parsed
         if task.id not in tasks:
-            tasks[task.id] = reg.Task(
+            tasks[task.id] = make_task(
                 id=task.id,
                 measure=task.measure,
                 dimension=measure.dimension if measure else "",
@@ -200,8 +201,11 @@ def _resolve_responsible(
 ) -> tuple[reg.UnitRef, ...]:
     refs = []
     seen: set[tuple[str, str]] = set()
+    known = directory.exact_names()
     for index, written in enumerate(entries):
-        ref = directory.resolve(written)
+        ref = known.get(written)
+        if ref is None or ref.written != written:
+            ref = directory.resolve(written)
         if ref is None:
             bare = written[len(reg.OPEN_TAIL_PREFIX):]
             if written.startswith(reg.OPEN_TAIL_PREFIX) and directory.resolve(bare) is not None:

@@ -54,6 +54,10 @@ class UnitDirectory:
                 return UnitRef(written, group_ref.name, REF_OPEN_TAIL)
         return None
 
+    def exact_names(self) -> dict[str, UnitRef]:
+        """Every name exactly as written -> what it names (read-only; for loops over many names)."""
+        return self._by_written
+
     def resolve_loosely(self, written: str) -> UnitRef | None:
         """Like ``resolve``, forgiving width variants, spaces and invisible characters."""
         ref = self.resolve(written)
