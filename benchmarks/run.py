@@ -141,12 +141,23 @@ def main() -> int:
     runs = options.runs
     try:
         print("start-up, shipped register (23 tasks)", flush=True)
-        floor = bench('python -c "import yaml, pydantic"', "-", [sys.executable, "-c", "import yaml, pydantic"], env, runs * 2, rows)
         shipped = ["--data", str(SHIPPED)]
         due = ["due", "--before", "2023-07-31", "--format", "json"]
-        warm = bench("due --format json (cached)", "shipped", deviation(*shipped, *due), env, runs * 2, rows)
+        subprocess.run(deviation(*shipped, *due), env=env, stdout=subprocess.DEVNULL, check=False)  # fill the cache
+        floor_command = [sys.executable, "-c", "import yaml, pydantic"]
+        warm_command = deviation(*shipped, *due)
+        # Interleaved, so that both sides of the ratio meet the same load on a shared machine.
+        floor_runs, warm_runs = [], []
+        for _ in range(runs * 4):
+            floor_runs.append(measure(floor_command, env))
+            warm_runs.append(measure(warm_command, env))
+        floor = Row('python -c "import yaml, pydantic"', "-", floor_runs)
+        warm = Row("due --format json (cached)", "shipped", warm_runs)
+        for row in (floor, warm):
+            rows.append(row)
+            print(f"{row.name:<34} {row.size:>7}  {row.wall:7.3f} s  cpu {row.cpu:7.3f} s  {row.rss:6d} MB", flush=True)
         cold = bench("due --format json --no-cache", "shipped", deviation(*shipped, "--no-cache", *due), env, runs * 2, rows)
-        version = bench("deviation --version", "-", deviation("--version"), env, runs, rows)
+        bench("deviation --version", "-", deviation("--version"), env, runs, rows)
 
         extra_commands = []
         if has_command("render", env):
@@ -183,7 +194,7 @@ def main() -> int:
 
     targets = []
     ratio = warm.wall / floor.wall
-    targets.append(("cold `due --format json` (shipped, cache warm) / `import yaml, pydantic`", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5))
+    targets.append(("cold `due --format json` (shipped, cache warm) / `import yaml, pydantic`", f"{ratio:.2f}× (cpu {warm.cpu / floor.cpu:.2f}×)", "≤ 1.5×", ratio <= 1.5))
     ratio_cold = cold.wall / floor.wall
     targets.append(("same with `--no-cache` (full validation)", f"{ratio_cold:.2f}×", "(info)", None))
     big, mid = find("validate --no-cache", 100_000), find("validate --no-cache", 10_000)
@@ -195,7 +206,7 @@ def main() -> int:
             targets.append(("`validate` time 10k → 100k", f"{growth:.1f}×", "≤ 11×", growth <= 11))
     hit = find("due (cached)", 100_000)
     if hit:
-        targets.append(("repeated `due` on 100,000 tasks (cache hit)", f"{hit.wall:.2f} s", "≤ 2 s", hit.wall <= 2))
+        targets.append(("repeated `due` on 100,000 tasks (cache hit)", f"{hit.wall:.2f} s (cpu {hit.cpu:.2f} s)", "≤ 2 s", hit.wall <= 2))
         mid_hit = find("due (cached)", 10_000)
         if mid_hit:
             growth = hit.wall / mid_hit.wall
