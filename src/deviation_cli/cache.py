@@ -128,15 +128,20 @@ def store(folder: Path, key: str, register: reg.Register) -> bool:
 
 def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
     names: dict[str, int] = {}
-    refs: dict[reg.UnitRef, int] = {}
-    dues: dict[tuple[Any, ...], int] = {}
+    # Keyed by identity: the checks hand out one UnitRef object per name, and
+    # hashing the dataclass (a Python-level __hash__) 700,000 times costs more
+    # than writing the rare equal twin twice.
     tasks = register.tasks
-    ref_lists = [[refs.setdefault(ref, len(refs)) for ref in task.refs] for task in tasks]
+    by_identity = {id(ref): ref for task in tasks for ref in task.refs}
+    ref_objects = list(by_identity.values())
+    index_of = {identity: index for index, identity in enumerate(by_identity)}
+    ref_lists = [[index_of[id(ref)] for ref in task.refs] for task in tasks]
+    dues: dict[tuple[Any, ...], int] = {}
     # In a valid register every responsible entry resolved, so the list is the
     # refs' spelling; it is stored only where it is not.
     spelled_apart = [
         [position, list(task.responsible)] for position, task in enumerate(tasks)
-        if task.responsible != tuple(ref.written for ref in task.refs)
+        if task.responsible != tuple([ref.written for ref in task.refs])
     ]
     doc = register.document
     body = {
@@ -163,7 +168,7 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
             "responsible": spelled_apart,
         },
         "names": list(names),
-        "refs": [[ref.written, ref.name, ref.kind] for ref in refs],
+        "refs": [[ref.written, ref.name, ref.kind] for ref in ref_objects],
         "dues": [[day.toordinal() for day in due] for due in dues],
     }
     if any("\0" in task.text for task in tasks):
