@@ -175,3 +175,15 @@ def test_the_cli_starts_without_yaml_pydantic_rich_or_jinja2(tmp_path):
     )
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_the_cache_codec_knows_every_field_of_the_register():
+    # A field added to register.py must be taught to cache.encode/decode (and to
+    # CODEC_FIELDS); until then the cache stays off rather than drop the field.
+    assert cache.codec_matches_register()
+
+
+def test_a_register_with_a_field_the_codec_does_not_know_is_not_cached(monkeypatch):
+    monkeypatch.setitem(cache.CODEC_FIELDS, "Task", cache.CODEC_FIELDS["Task"][:-1])
+    assert load_register(QINGHE, cache=True) == load_register(QINGHE)
+    assert not entry(QINGHE).exists()

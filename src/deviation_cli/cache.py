@@ -74,9 +74,40 @@ def cache_file(folder: Path) -> Path:
     return cache_folder() / f"register-{name}.cache"
 
 
+#: The fields this codec writes and reads, class by class. When register.py
+#: gains or loses a field, the cache turns itself off (every load validates,
+#: nothing is written) instead of handing out records with a field missing;
+#: tests/test_cache.py then fails until ``encode``/``decode`` learn the field.
+CODEC_FIELDS = {
+    "Section": ("heading", "text"),
+    "Document": ("title", "written", "index_no", "source", "publisher", "published", "recipients",
+                 "cover_letter", "annex_title", "sections"),
+    "Dimension": ("key", "name", "table_name", "problem"),
+    "Measure": ("number", "dimension", "title", "body_title", "text"),
+    "Unit": ("name", "kind", "full_name", "aliases"),
+    "Group": ("name", "members", "open_to", "aliases"),
+    "UnitRef": ("written", "name", "kind"),
+    "Task": ("id", "measure", "dimension", "text", "lead", "responsible", "refs", "deadline", "due", "ongoing", "line"),
+    "Register": ("folder", "document", "dimensions", "measures", "tasks", "units", "groups", "shared_suffixes",
+                 "_dimensions", "_measures", "_tasks", "_units", "_groups"),
+}
+
+
+def codec_matches_register() -> bool:
+    """Whether register.py's records still have exactly the fields this codec knows."""
+    from dataclasses import fields
+
+    return all(
+        tuple(field.name for field in fields(getattr(reg, name))) == names for name, names in CODEC_FIELDS.items()
+    )
+
+
 def load(folder: Path, key: str) -> reg.Register | None:
     """The cached register of ``folder`` when its stamp is ``key``; None on any miss."""
     import gc
+
+    if not codec_matches_register():
+        return None
 
     # Millions of fresh objects, no cycles: the collector would only rescan them.
     gc_was_enabled = gc.isenabled()
@@ -105,6 +136,8 @@ def store(folder: Path, key: str, register: reg.Register) -> bool:
     from .errors import DeviationError
     from .fileio import write_atomic
 
+    if not codec_matches_register():
+        return False
     body_data, texts = encode(register)
     body = marshal.dumps(body_data)
     header = json.dumps(_header(key, len(body))).encode("utf-8")
