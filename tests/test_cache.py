@@ -187,3 +187,10 @@ def test_a_register_with_a_field_the_codec_does_not_know_is_not_cached(monkeypat
     monkeypatch.setitem(cache.CODEC_FIELDS, "Task", cache.CODEC_FIELDS["Task"][:-1])
     assert load_register(QINGHE, cache=True) == load_register(QINGHE)
     assert not entry(QINGHE).exists()
+
+
+def test_no_home_and_no_cache_variables_is_no_error(monkeypatch):
+    for name in ("DEVIATION_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    assert load_register(QINGHE, cache=True) == load_register(QINGHE)

@@ -133,19 +133,18 @@ def _header(key: str, body: Any) -> dict[str, Any]:
 
 def store(folder: Path, key: str, register: reg.Register) -> bool:
     """Write the cache entry atomically; a cache that cannot be written is silently skipped."""
-    from .errors import DeviationError
     from .fileio import write_atomic
 
     if not codec_matches_register():
         return False
-    body_data, texts = encode(register)
-    body = marshal.dumps(body_data)
-    header = json.dumps(_header(key, len(body))).encode("utf-8")
-    target = cache_file(folder)
     try:
+        body_data, texts = encode(register)
+        body = marshal.dumps(body_data)
+        header = json.dumps(_header(key, len(body))).encode("utf-8")
+        target = cache_file(folder)  # Path.home() may fail without a HOME: still no cache, no error
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, b"".join([header, b"\n", body, texts]))
-    except (OSError, DeviationError):
+    except Exception:  # noqa: BLE001 - the cache is an optimisation; failing to write it is never the user's problem
         return False
     return True
 
