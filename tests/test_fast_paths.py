@@ -166,7 +166,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_draws_only_on_a_terminal_and_erases_itself(monkeypatch):
-    from deviation_cli.progress import Bar, progress_bar
+    from deviation_cli.progressbar import Bar, progress_bar
 
     plain = io.StringIO()
     with progress_bar("x", 10, stream=plain) as bar:
@@ -188,10 +188,10 @@ def test_progress_bar_draws_only_on_a_terminal_and_erases_itself(monkeypatch):
 def test_validate_shows_progress_for_large_registers_only(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.delitem(sys.modules, "deviation_cli.progress", raising=False)
+    monkeypatch.delitem(sys.modules, "deviation_cli.progressbar", raising=False)
     small = load.validate_folder(QINGHE)
     assert terminal.getvalue() == ""
-    assert "deviation_cli.progress" not in sys.modules  # small registers never import it
+    assert "deviation_cli.progressbar" not in sys.modules  # small registers never import it
     monkeypatch.setattr(load, "PROGRESS_BYTES", 0)
     large = load.validate_folder(QINGHE)
     assert "\r" in terminal.getvalue() and terminal.getvalue().endswith("\r")

@@ -188,7 +188,7 @@ def _progress_bar(folder: Path, raws: list[bytes]) -> Any:
     """A live progress bar for a large register on a terminal, else None (and no import)."""
     if sum(len(raw) for raw in raws) < PROGRESS_BYTES:
         return None
-    from .progress import Bar
+    from .progressbar import Bar
 
     bar = Bar(display_path(folder))
     return bar if bar.live else None

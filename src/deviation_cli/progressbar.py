@@ -1,6 +1,6 @@
 """A progress bar on stderr for long work on large registers (validate, site, export, ...).
 
-    from .progress import progress_bar          # import it only when the work is large
+    from .progressbar import progress_bar          # import it only when the work is large
 
     with progress_bar("site", total=len(pages)) as bar:
         for page in pages:
