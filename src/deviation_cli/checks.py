@@ -31,8 +31,15 @@ class _Located:
         return locate(self.root, where)[0]
 
 
-def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[Issue]) -> UnitDirectory:
-    """Check units.yaml on its own and return the directory tasks resolve against."""
+def build_units(
+    units_file: model.UnitsFile, path: str, root: Any, issues: list[Issue], written_names: list[str] = ()
+) -> UnitDirectory:
+    """Check units.yaml on its own and return the directory tasks resolve against.
+
+    ``written_names`` are all unit names the file writes, including those of
+    records that failed the schema: they still resolve, so one mistake in
+    units.yaml is reported once and not again at every task naming that unit.
+    """
     at = _Located(path, root, issues)
     first_seen: dict[str, tuple[Any, ...]] = {}
 
@@ -51,7 +58,9 @@ def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[
             claim(alias, ("units", index, "aliases", alias_index))
         units.append(reg.Unit(unit.name, unit.kind, unit.full_name, tuple(unit.aliases)))
 
-    plain = UnitDirectory(units, ())
+    valid = {unit.name for unit in units}
+    placeholders = [reg.Unit(name, "other") for name in dict.fromkeys(written_names) if name not in valid]
+    plain = UnitDirectory(units + placeholders, ())
     groups = []
     for index, group in enumerate(units_file.groups):
         claim(group.name, ("groups", index, "name"))
@@ -72,7 +81,7 @@ def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[
             else:
                 members.append(ref.name)
         groups.append(reg.Group(group.name, tuple(members), tuple(group.open_to), tuple(group.aliases)))
-    return UnitDirectory(units, groups, units_file.shared_suffixes)
+    return UnitDirectory(units + placeholders, groups, units_file.shared_suffixes)
 
 
 def build_register(

@@ -83,7 +83,7 @@ def parse_deadline(wording: str) -> Deadline:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match:
-            raise DeadlineError("deadline_unparsed", rest=text[position:])
+            raise DeadlineError("deadline_unparsed_at" if position else "deadline_unparsed", rest=text[position:])
         position = match.end()
         kind = match.lastgroup if match.lastgroup != "day" else "month"
         groups = match.groupdict()

@@ -139,14 +139,31 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
         tasks_shown, tasks_root, tasks_file = files[TASKS_FILE]
         if units_file is None or tasks_file is None:
             return report
-        directory = build_units(units_file, units_shown, units_root, report.issues)
+        directory = build_units(units_file, units_shown, units_root, report.issues, _unit_names(units_root))
         register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues)
         if not report.errors:
             report.register = register
         return report
     finally:
+        file_order = {display_path(folder / name): rank for rank, name in enumerate((UNITS_FILE, TASKS_FILE))}
+        report.issues.sort(key=lambda issue: (file_order.get(issue.path, 9), issue.line, issue.column))
         if gc_was_enabled:
             gc.enable()
+
+
+def _unit_names(units_root: Any) -> list[str]:
+    """Every unit name units.yaml writes, valid record or not.
+
+    Why: a unit whose record has a mistake (a bad kind) is still the unit the
+    tasks mean; without this, one typo in units.yaml would also flag every task
+    naming that unit.
+    """
+    names: list[str] = []
+    records = units_root.get("units") if isinstance(units_root, dict) else None
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("name"), str):
+            names.append(record["name"])
+    return names
 
 
 def load_register(data: str | os.PathLike[str] | None = None) -> Register:
@@ -281,7 +298,7 @@ def _add_schema_issue(detail: dict[str, Any], file_model: type, root: Any, path:
         args["value"] = context.get("value", detail.get("input"))
     elif code == "bad_choice":
         args["value"] = detail.get("input")
-        args["choices"] = context.get("expected", "")
+        args["choices"] = str(context.get("expected", "")).replace("' or '", "', '").replace("'", "")
     elif code == "schema_other":
         args["detail"] = detail.get("msg", kind)
     issues.append(Issue(code, path, line, column, args))

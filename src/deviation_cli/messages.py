@@ -53,6 +53,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tab used for indentation; YAML indents with spaces only",
     ),
     "yaml_syntax": ("YAML 语法错误:{problem}", "YAML syntax error: {problem}"),
+    "yaml_unclosed_quote": (
+        "引号没有闭合:从这里开始的引号直到文件结尾都没有对应的结束引号",
+        "unclosed quote: the quote opened here is never closed",
+    ),
+    "yaml_colon_in_value": (
+        "此处不能出现“键: 值”:可能是缩进不对,或文字中含有“: ”(请给这段文字加引号)",
+        "a 'key: value' is not allowed here: check the indentation, or quote text that contains ': '",
+    ),
+    "yaml_missing_colon": ("缺少冒号“:”", "a ':' is missing"),
+    "yaml_bad_indent": (
+        "缩进不一致:同一层的项目应对齐({problem})",
+        "inconsistent indentation: items of one level must line up ({problem})",
+    ),
     "key_not_text": ("键必须是文字", "a key must be plain text"),
     "duplicate_key": (
         "键“{key}”重复(第 {first} 行已有);后一个会覆盖前一个,造成数据丢失",
@@ -148,6 +161,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "deadline_empty": ("完成时限为空", "the deadline is empty"),
     "deadline_unparsed": (
+        "无法理解完成时限“{wording}”;可写 2023年6月底、2023年6月30日、2023年底、"
+        "2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
+        "cannot read the deadline '{wording}'; write e.g. 2023年6月底, 2023年6月30日, "
+        "2023年底, 2023年上半年, 2023年6月、12月底, 持续推进 or 2023-06-30",
+    ),
+    "deadline_unparsed_at": (
         "无法理解完成时限“{wording}”(在“{rest}”处);可写 2023年6月底、2023年6月30日、2023年底、"
         "2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
         "cannot read the deadline '{wording}' (at '{rest}'); write e.g. 2023年6月底, 2023年6月30日, "
