@@ -158,14 +158,6 @@ def _iso_date(value: str) -> date:
         raise DeadlineError("deadline_bad_date", value=value) from None
 
 
-def parse_iso_date(value: str) -> date:
-    """A date as typed on the command line or in a file: YYYY-MM-DD, a real day."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        raise DeadlineError("date_format", value=value)
-    return _iso_date(text)
-
-
 _RELATIVE_WORDS = {
     "today": "day", "今天": "day", "今日": "day",
     "eom": "month", "月底": "month", "月末": "month", "本月底": "month",
