@@ -61,6 +61,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "此处不能出现“键: 值”:可能是缩进不对,或文字中含有“: ”(请给这段文字加引号)",
         "a 'key: value' is not allowed here: check the indentation, or quote text that contains ': '",
     ),
+    "yaml_too_deep": (
+        "嵌套层数过深;登记册只需要几层",
+        "nested too deeply; a register needs only a few levels",
+    ),
     "yaml_missing_colon": ("缺少冒号“:”", "a ':' is missing"),
     "yaml_bad_indent": (
         "缩进不一致:同一层的项目应对齐({problem})",

@@ -38,6 +38,7 @@ _SYNTAX_PROBLEMS = (
     ("did not find expected key", "yaml_bad_indent"),
     ("did not find expected '-' indicator", "yaml_bad_indent"),
     ("expected <block end>", "yaml_bad_indent"),
+    ("exceeded maximum nesting depth", "yaml_too_deep"),
 )
 
 
@@ -205,7 +206,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Issue]]:
             kind = type(event).__name__
             if kind == "ScalarEvent":
                 check_node(event, line, column)
-                plain_empty = event.value == "" and event.style is None and event.implicit[0]
+                plain_empty = event.value == "" and not event.style and event.implicit[0]
                 add(None if plain_empty else event.value, line, column)
             elif kind == "MappingStartEvent":
                 check_node(event, line, column)
