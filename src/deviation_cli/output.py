@@ -163,12 +163,15 @@ def print_table(
     from rich.text import Text
 
     colour = use_colour(stream)
+    # Without colour the table is rendered to text first so that lines carry no
+    # trailing padding (clean to diff, paste or pipe).
+    target = stream if colour else io.StringIO()
     console = Console(
-        file=stream,
+        file=target,
         no_color=not colour,
         force_terminal=colour,
         color_system="auto" if colour else None,
-        width=None if colour else 100,
+        width=None if colour else _plain_width(),
         highlight=False,
         emoji=False,
         markup=False,
@@ -194,6 +197,15 @@ def print_table(
             row.append(text)
         table.add_row(*row)
     console.print(table)
+    if not colour:
+        stream.write("\n".join(line.rstrip() for line in target.getvalue().splitlines()) + "\n")
+
+
+def _plain_width() -> int:
+    try:
+        return max(60, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 100
 
 
 # --- issues ---------------------------------------------------------------------------------
