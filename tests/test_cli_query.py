@@ -67,8 +67,9 @@ def test_due_table_wraps_and_never_cuts(cli):
     assert run.exit_code == 0
     assert "…" not in run.stdout
     assert "\x1b[" not in run.stdout  # no colour when not a terminal
-    for text in ("节点日期", "市行政审批服务局", "2023年 6月12月底", "-1", "30"):
-        assert text in run.stdout
+    flat = re.sub(r"\s+", "", run.stdout)
+    for text in ("节点日期", "市行政审批服务局", "2023年6月12月底", "逾期1天", "30天后"):
+        assert text in flat
 
 
 def test_due_takes_what_staff_say(cli):

@@ -29,7 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "due": ("到期日", "Due dates"),
     "ongoing": ("持续推进", "Ongoing"),
     "milestone": ("节点日期", "Milestone"),
-    "days_left": ("剩余天数", "Days left"),
+    "days_left": ("距今", "Days left"),
     "overdue": ("已逾期", "Overdue"),
     "status": ("状态", "Status"),
     "role": ("职责", "Role"),
@@ -91,6 +91,17 @@ def cell(value: Any, lang: str, key: str = "") -> str:
     return str(value)
 
 
+def shown_cell(value: Any, lang: str, key: str = "") -> str:
+    """A cell as a reader sees it in a table or document: days left said in words."""
+    if key == "days_left" and isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            return f"逾期 {-value} 天" if lang == "zh" else f"{-value} days overdue"
+        if value == 0:
+            return "今天到期" if lang == "zh" else "due today"
+        return f"{value} 天后" if lang == "zh" else f"in {value} days"
+    return cell(value, lang, key)
+
+
 def use_colour(stream: IO[str]) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -141,11 +152,11 @@ def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang:
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for record in records:
-        lines.append("| " + " | ".join(markdown_escape(cell(record.get(c), lang, c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_escape(shown_cell(record.get(c), lang, c)) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
-_NARROW_COLUMNS = {"id", "milestone", "days_left", "overdue", "role", "open", "led", "shared", "measures", "tasks", "kind"}
+_WIDE_COLUMNS = {"task", "problem", "value", "measure_text"}
 
 
 def print_table(
@@ -160,6 +171,7 @@ def print_table(
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.cells import cell_len
     from rich.text import Text
 
     colour = use_colour(stream)
@@ -177,28 +189,52 @@ def print_table(
         markup=False,
     )
     table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
-    for column in columns:
-        narrow = column in _NARROW_COLUMNS
-        table.add_column(
-            label(column, lang),
-            overflow="fold",
-            no_wrap=narrow,
-            min_width=None if narrow else 6,
-            ratio=None if narrow else (3 if column in ("task", "name", "problem") else 1),
-        )
-    for record in records:
-        row = []
-        for column in columns:
-            text = Text(cell(record.get(column), lang, column))
+    rows = [[shown_cell(record.get(column), lang, column) for column in columns] for record in records]
+    naturals = [
+        max([cell_len(label(column, lang))] + [cell_len(row[index]) for row in rows])
+        for index, column in enumerate(columns)
+    ]
+    for column, width in zip(columns, column_widths(columns, naturals, console.width)):
+        table.add_column(label(column, lang), overflow="fold", width=width)
+    for row in rows:
+        cells = []
+        for column, value in zip(columns, row):
+            text = Text(value)
             if highlight and column == "task":
                 text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
-            if column == "days_left" and isinstance(record.get(column), int) and record[column] < 0:
+            if column == "days_left" and value.startswith(("逾期", "overdue")) or value.endswith("overdue"):
                 text.stylize("red")
-            row.append(text)
-        table.add_row(*row)
+            cells.append(text)
+        table.add_row(*cells)
     console.print(table)
     if not colour:
         stream.write("\n".join(line.rstrip() for line in target.getvalue().splitlines()) + "\n")
+
+
+def column_widths(columns: Sequence[str], naturals: Sequence[int], total: int) -> list[int]:
+    """Widths that keep short values (dates, ids, names) whole and give long text the rest.
+
+    Why by hand: rich measures a CJK string as one unbreakable word, so it
+    cannot shrink a column of unit names and squeezes the task text instead.
+    """
+    # the box's two edges, and a divider plus two padding cells between columns
+    available = total - 2 - 3 * (len(columns) - 1)
+    wide = [i for i, c in enumerate(columns) if c in _WIDE_COLUMNS]
+    widths = [n if (i in wide or n <= 10) else min(n, 16) for i, n in enumerate(naturals)]
+    if not wide:
+        wide = [max(range(len(columns)), key=lambda i: naturals[i])] if columns else []
+    fixed = sum(w for i, w in enumerate(widths) if i not in wide)
+    share = (available - fixed) // max(1, len(wide))
+    if share < 16:
+        # Too narrow: let names and wordings wrap before the main text does.
+        for i, n in enumerate(naturals):
+            if i not in wide and n > 10:
+                widths[i] = 10
+        fixed = sum(w for i, w in enumerate(widths) if i not in wide)
+        share = (available - fixed) // max(1, len(wide))
+    for i in wide:
+        widths[i] = max(12, min(naturals[i], share))
+    return widths
 
 
 def _plain_width() -> int:
