@@ -80,7 +80,7 @@ def read_text(path: Path) -> str:
     from .yamlsource import decode_register_bytes
 
     shown = display_path(path)
-    limit = int(os.environ.get("DEVIATION_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    limit = _size_limit()
     try:
         size = path.stat().st_size
         if size > limit:
@@ -90,6 +90,13 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     return decode_register_bytes(raw, shown)
+
+
+def _size_limit() -> int:
+    try:
+        return max(1, int(os.environ.get("DEVIATION_MAX_BYTES", "")))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
 
 
 def check_folder(folder: Path) -> None:
