@@ -277,6 +277,7 @@ def indicator_record(register: Register, item: Evaluated) -> dict[str, Any]:
         "unit": indicator.unit,
         "wording": indicator.wording,
         "baseline": indicator.baseline,
+        "baseline_quote": indicator.baseline_quote,
         "actual": item.actual,
         "observed_period": item.observation.period if item.observation else None,
         "observed_on": item.observation.date.isoformat() if item.observation else None,

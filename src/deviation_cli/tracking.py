@@ -275,3 +275,62 @@ def check_tracking_files(folder, register: Register, issues: list) -> None:
         indicators = check_indicators(folder / INDICATORS_FILE, register, issues)
     if (folder / OBSERVATIONS_FILE).is_file():
         check_observations(folder / OBSERVATIONS_FILE, indicators, issues)
+
+
+# --- the JSON shapes (fields may be added, never renamed or dropped) --------------------------------
+
+
+def state_record(register: Register, state: TaskState, as_of: date) -> dict:
+    """A task (``records.task_record``) with where it stands on ``as_of``."""
+    from .records import task_record
+
+    record = task_record(register, state.task)
+    last = state.last_report
+    record.update({
+        "status": state.status,
+        "reported": state.reported,
+        "last_report": last.date.isoformat() if last else None,
+        "last_unit": last.unit if last else None,
+        "note": last.note if last else None,
+        "reason": last.reason if last else None,
+        "overdue": state.overdue,
+        "overdue_since": state.overdue_since.isoformat() if state.overdue_since else None,
+        "next_due": state.next_due.isoformat() if state.next_due else None,
+        "days_left": (state.next_due - as_of).days if state.next_due else None,
+        "due_soon": state.due_soon,
+        "postponed_to": state.postponed_to.isoformat() if state.postponed_to else None,
+        "milestones": [
+            {
+                "due": m.due.isoformat(),
+                "original": m.original.isoformat() if m.original else None,
+                "closed": m.closed.isoformat() if m.closed and m.closed <= as_of else None,
+                "on_time": m.on_time,
+            }
+            for m in state.milestones
+        ],
+    })
+    return record
+
+
+def score_record(score: UnitScore, ranked: "Ranked | None" = None) -> dict:
+    record = {
+        "unit": score.unit,
+        "led": score.led,
+        "involved": score.involved,
+        "reported": score.reported,
+        "reports": score.reports,
+        "fallen_due": score.fallen_due,
+        "closed": score.closed,
+        "on_time": score.on_time,
+        "completion_rate": _rate(score.completion_rate),
+        "on_time_rate": _rate(score.on_time_rate),
+        "reporting_rate": _rate(score.reporting_rate),
+        "overdue_tasks": score.overdue_tasks,
+    }
+    if ranked is not None:
+        record.update({"rank": ranked.rank, "score": ranked.score, "award": ranked.award})
+    return record
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
