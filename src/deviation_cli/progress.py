@@ -159,7 +159,7 @@ def _check_text(text: str, shown: str, register: Register, issues: list[Issue], 
     issues.extend(parse_issues)
     if parse_issues or root is None:
         return []  # an empty progress file is allowed: no reports yet
-    if isinstance(root, dict) and "reports" in root and root["reports"] is None:
+    if isinstance(root, dict) and "reports" in root and root["reports"] in (None, ""):
         del root["reports"]  # `reports:` with nothing under it yet: a fresh file
     parsed = validate_records(root, ProgressFile, shown, issues)
     if parsed is None:

@@ -5,7 +5,8 @@ The rules (docs/tracking.md says the same in words a clerk reads):
 - **As of D** counts every report dated on or before D. A milestone is
   *overdue* when its date is before D and it is still open on D.
 - **Status of a task**: no report yet → 未开始 (``reported`` false). If the
-  lead's latest report says 已完成 → 已完成. Otherwise the most recent report
+  lead's latest report says 已完成 → 已完成, or 推进中 while a later milestone
+  of the task is still open (one phase of several done). Otherwise the most recent report
   from any unit (the lead's wins a tie on date, then the later in the file);
   a sharing unit's 已完成 reads as 推进中, since only the lead closes a task.
 - **Milestones**: the task's due dates. Reports are replayed in date order:
@@ -105,7 +106,7 @@ def _state(task: Task, reports: list[Report], as_of: date, within: int) -> TaskS
             open_ones = [m for m in milestones if m.closed is None]
             if open_ones:
                 open_ones[0].closed = report.date
-    status, last = _status(task, reports)
+    status, last = _status(task, reports, any(m.closed is None for m in milestones))
     open_before = [m.due for m in milestones if m.open_on(as_of) and m.due < as_of]
     upcoming = [m.due for m in milestones if m.open_on(as_of) and m.due >= as_of]
     next_due = min(upcoming) if upcoming else None
@@ -133,12 +134,13 @@ def _postpone(milestones: list[Milestone], new: date) -> None:
     milestones.sort(key=lambda m: (m.closed is None, m.due))
 
 
-def _status(task: Task, reports: list[Report]) -> tuple[str, Report | None]:
+def _status(task: Task, reports: list[Report], milestones_open: bool) -> tuple[str, Report | None]:
     if not reports:
         return NOT_STARTED, None
     lead_reports = [r for r in reports if r.unit == task.lead]
     if lead_reports and lead_reports[-1].status == DONE:
-        return DONE, lead_reports[-1]
+        # a phase done while later milestones remain: the task itself is still under way
+        return (IN_PROGRESS if milestones_open else DONE), lead_reports[-1]
     latest_day = reports[-1].date
     same_day = [r for r in reports if r.date == latest_day]
     lead_same_day = [r for r in same_day if r.unit == task.lead]
