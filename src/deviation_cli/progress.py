@@ -305,15 +305,19 @@ def append_report(path: Path, entry: dict[str, str], register: Register, protect
     shown = display_path(path)
     old = read_text(path) if path.exists() else ""
     old_bytes = path.read_bytes() if path.exists() else b""
-    if not old.strip():
-        prefix_text = HEADER if not old else old + ("" if old.endswith("\n") else "\n") + "reports:\n"
-        indent = "  "
-    else:
-        prefix_text = old if old.endswith("\n") else old + "\n"
-        indent = _item_indent(old, shown)
-    new_text = prefix_text + report_block(entry, indent)
+    eol = "\r\n" if "\r\n" in old else "\n"  # a file saved on Windows keeps its line endings
+    from .yamlsource import parse_yaml
 
-    issues: list[Issue] = []
+    root, _ = parse_yaml(old, shown) if old else (None, [])
+    if not old:
+        prefix_text, indent = HEADER, "  "
+    elif root is None:  # only comments so far
+        prefix_text, indent = old + ("" if old.endswith("\n") else eol) + "reports:" + eol, "  "
+    else:
+        prefix_text = old if old.endswith("\n") else old + eol
+        indent = _item_indent(old, shown)
+    new_text = prefix_text + report_block(entry, indent).replace("\n", eol)
+
     before = _count_reports(old, shown) if old.strip() else 0
     log_issues: list[Issue] = []
     reports = _check_text(new_text, shown, register, log_issues, 0)
@@ -322,15 +326,13 @@ def append_report(path: Path, entry: dict[str, str], register: Register, protect
         old_errors: list[Issue] = []
         if old.strip():
             _check_text(old, shown, register, old_errors, 0)
+        old_errors = [i for i in old_errors if i.severity == "error"]
         raise RegisterInvalid(old_errors or [Issue("progress_append_unsafe", shown)])
     if len(reports) != before + 1 or _entry_of(reports[-1]) != entry:
-        raise RegisterInvalid(issues or [Issue("progress_append_unsafe", shown)])
+        raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
     data = new_text.encode("utf-8")
-    if old_bytes and not data.startswith(old_bytes):
-        # a BOM or CRLF file: keep the original bytes and add the block in its line endings
-        eol = b"\r\n" if b"\r\n" in old_bytes else b"\n"
-        tail = new_text[len(prefix_text):].replace("\n", eol.decode())
-        data = old_bytes + (b"" if old_bytes.endswith(b"\n") else eol) + tail.encode("utf-8")
+    if old_bytes.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
     write_atomic(path, data, protect=protect)
     return path, reports[-1].line
 
