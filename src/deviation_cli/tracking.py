@@ -5,10 +5,10 @@ The rules (docs/tracking.md says the same in words a clerk reads):
 - **As of D** counts every report dated on or before D. A milestone is
   *overdue* when its date is before D and it is still open on D.
 - **Status of a task**: no report yet → 未开始 (``reported`` false). If the
-  lead's latest report says 已完成 → 已完成, or 推进中 while a later milestone
-  of the task is still open (one phase of several done). Otherwise the most recent report
-  from any unit (the lead's wins a tie on date, then the later in the file);
-  a sharing unit's 已完成 reads as 推进中, since only the lead closes a task.
+  lead's latest report says 已完成 and no milestone is left open → 已完成.
+  Otherwise the most recent report from any unit (the lead's wins a tie on
+  date, then the later in the file), where 已完成 reads as 推进中: a sharing
+  unit's part, or one phase of several, does not finish the task.
 - **Milestones**: the task's due dates. Reports are replayed in date order:
   each 已完成 from the lead closes the earliest open milestone (on time when
   dated on or before it); an approved ``new_deadline`` (from any unit's
@@ -138,14 +138,14 @@ def _status(task: Task, reports: list[Report], milestones_open: bool) -> tuple[s
     if not reports:
         return NOT_STARTED, None
     lead_reports = [r for r in reports if r.unit == task.lead]
-    if lead_reports and lead_reports[-1].status == DONE:
-        # a phase done while later milestones remain: the task itself is still under way
-        return (IN_PROGRESS if milestones_open else DONE), lead_reports[-1]
+    if lead_reports and lead_reports[-1].status == DONE and not milestones_open:
+        return DONE, lead_reports[-1]
     latest_day = reports[-1].date
     same_day = [r for r in reports if r.date == latest_day]
     lead_same_day = [r for r in same_day if r.unit == task.lead]
     last = (lead_same_day or same_day)[-1]
-    status = IN_PROGRESS if last.status == DONE and last.unit != task.lead else last.status
+    # only the lead closes a task, and only once no milestone is left open
+    status = IN_PROGRESS if last.status == DONE else last.status
     return status, last
 
 
