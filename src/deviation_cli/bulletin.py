@@ -148,9 +148,7 @@ def _signed_percent(value: float | None) -> str:
 
 
 def _target(item: dict[str, Any]) -> str:
-    """``≥60%``: the comparison, the number and the unit of an indicator record."""
-    sign = "≥" if item["comparison"] == "at_least" else "≤"
-    return f"{sign}{_number(item['target'])}{item['unit'] or ''}"
+    return item["target_text"]
 
 
 def _markdown_cell(value: Any) -> str:

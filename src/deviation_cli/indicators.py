@@ -274,6 +274,7 @@ def indicator_record(register: Register, item: Evaluated) -> dict[str, Any]:
         "period": indicator.period,
         "comparison": indicator.comparison,
         "target": indicator.target,
+        "target_text": target_text(indicator),
         "unit": indicator.unit,
         "wording": indicator.wording,
         "baseline": indicator.baseline,
@@ -286,3 +287,10 @@ def indicator_record(register: Register, item: Evaluated) -> dict[str, Any]:
         "light": item.light,
         "quote": indicator.quote,
     }
+
+
+def target_text(indicator: Indicator) -> str:
+    """``≥60%``: the direction, the number and the unit, as a table cell shows a target."""
+    sign = "≥" if indicator.comparison == "at_least" else "≤"
+    value = f"{indicator.target:g}"
+    return f"{sign}{value}{indicator.unit or ''}"

@@ -76,6 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "period": ("期间", "Period"),
     "target": ("目标", "Target"),
+    "target_text": ("目标", "Target"),
     "actual": ("实际", "Actual"),
     "deviation": ("偏差", "Deviation"),
     "relative": ("相对偏差", "Relative"),

@@ -145,7 +145,7 @@ def indicators_command(
     register = load()
     indicators, observations = load_indicators(register, targets, observed)
     records = [indicator_record(register, item) for item in evaluate(indicators, observations, day)]
-    columns = ["indicator", "period", "target", "actual", "deviation", "relative", "light"]
+    columns = ["indicator", "period", "target_text", "actual", "deviation", "relative", "light"]
     if fmt in ("table", "md"):
         for dim in register.dimensions:
             group = [record for record in records if record["dimension"] == dim.name]
