@@ -76,7 +76,7 @@ class ProgressFile(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class ProgressReport:
     """A checked report: the unit by its canonical name, and where it was written."""
 
     task: int
@@ -96,10 +96,10 @@ class Report:
 class ProgressLog:
     """Every valid report of a register, in date order (file order on the same date)."""
 
-    reports: tuple[Report, ...] = ()
+    reports: tuple[ProgressReport, ...] = ()
     files: tuple[str, ...] = ()
 
-    def until(self, as_of: date) -> list[Report]:
+    def until(self, as_of: date) -> list[ProgressReport]:
         return [report for report in self.reports if report.date <= as_of]
 
 
@@ -130,7 +130,7 @@ def check_progress(paths: list[Path], register: Register, issues: list[Issue]) -
     """Read, validate and resolve progress files, adding every problem to ``issues``."""
     from .load import display_path, read_text
 
-    reports: list[Report] = []
+    reports: list[ProgressReport] = []
     shown_files = []
     for path in paths:
         shown = display_path(path)
@@ -151,7 +151,7 @@ def load_progress(register: Register, path: str | Path | None = None) -> Progres
     return log
 
 
-def _check_text(text: str, shown: str, register: Register, issues: list[Issue], start: int) -> list[Report]:
+def _check_text(text: str, shown: str, register: Register, issues: list[Issue], start: int) -> list[ProgressReport]:
     from .load import validate_records
     from .yamlsource import parse_yaml
 
@@ -190,7 +190,7 @@ def _valid_indexes(raw: list[Any]) -> list[int]:
 
 def _resolve(
     entry: ReportEntry, index: int, root: Any, shown: str, register: Register, issues: list[Issue], order: int
-) -> Report | None:
+) -> ProgressReport | None:
     from .query import directory
     from .yamlsource import locate
 
@@ -222,7 +222,7 @@ def _resolve(
     if entry.new_deadline is not None and entry.new_deadline <= entry.date:
         issue("progress_deadline_not_after", "new_deadline", new=entry.new_deadline.isoformat(), date=entry.date.isoformat())
         return None
-    return Report(
+    return ProgressReport(
         task=entry.task,
         unit=ref.name,
         date=entry.date,
@@ -346,7 +346,7 @@ def _count_reports(text: str, shown: str) -> int:
     return 0
 
 
-def _entry_of(report: Report) -> dict[str, str]:
+def _entry_of(report: ProgressReport) -> dict[str, str]:
     values = {
         "task": str(report.task),
         "unit": report.unit,

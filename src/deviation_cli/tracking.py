@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .progress import DONE, IN_PROGRESS, NOT_STARTED, ProgressLog, Report
+from .progress import DONE, IN_PROGRESS, NOT_STARTED, ProgressLog, ProgressReport
 from .register import REF_GROUP, REF_UNIT, Register, Task
 
 
@@ -50,14 +50,14 @@ class TaskState:
     task: Task
     status: str
     reported: bool
-    last_report: Report | None
+    last_report: ProgressReport | None
     milestones: list[Milestone]
     overdue: bool
     overdue_since: date | None  # the earliest open milestone before as-of
     next_due: date | None  # the earliest open milestone on or after as-of
     due_soon: bool  # next_due within the --within window
     postponed_to: date | None  # the latest approved new deadline
-    reports: list[Report] = field(default_factory=list)
+    reports: list[ProgressReport] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -89,13 +89,13 @@ class UnitScore:
 
 def task_states(register: Register, log: ProgressLog, as_of: date, within: int = 30) -> list[TaskState]:
     """Every task's state on ``as_of``, in register order."""
-    by_task: dict[int, list[Report]] = {}
+    by_task: dict[int, list[ProgressReport]] = {}
     for report in log.until(as_of):
         by_task.setdefault(report.task, []).append(report)
     return [_state(task, by_task.get(task.id, []), as_of, within) for task in register.tasks]
 
 
-def _state(task: Task, reports: list[Report], as_of: date, within: int) -> TaskState:
+def _state(task: Task, reports: list[ProgressReport], as_of: date, within: int) -> TaskState:
     milestones = [Milestone(day, day) for day in task.due]
     postponed_to = None
     for report in reports:  # already in date order
@@ -134,7 +134,7 @@ def _postpone(milestones: list[Milestone], new: date) -> None:
     milestones.sort(key=lambda m: (m.closed is None, m.due))
 
 
-def _status(task: Task, reports: list[Report], milestones_open: bool) -> tuple[str, Report | None]:
+def _status(task: Task, reports: list[ProgressReport], milestones_open: bool) -> tuple[str, ProgressReport | None]:
     if not reports:
         return NOT_STARTED, None
     lead_reports = [r for r in reports if r.unit == task.lead]
