@@ -110,8 +110,12 @@ def check_folder(folder: Path) -> None:
             raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
 
 
-def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
+def validate_folder(data: str | os.PathLike[str] | None = None, tracking: bool = True) -> Report:
     """Read and check a register folder, collecting every issue in one pass.
+
+    With ``tracking``, the folder's progress reports and indicator files (when
+    present) are checked too; their problems fail validation but do not stop
+    the register itself from loading.
 
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
@@ -150,6 +154,10 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
         register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues)
         if not report.errors:
             report.register = register
+            if tracking:
+                from .tracking import check_tracking_files
+
+                check_tracking_files(folder, register, report.issues)
         return report
     finally:
         file_order = {display_path(folder / name): rank for rank, name in enumerate((UNITS_FILE, TASKS_FILE))}
@@ -181,7 +189,7 @@ def load_register(data: str | os.PathLike[str] | None = None) -> Register:
     >>> [task.id for task in register.tasks if task.lead == "市审计局"]
     [2]
     """
-    report = validate_folder(data)
+    report = validate_folder(data, tracking=False)
     if report.register is None:
         raise RegisterInvalid(report.errors)
     return report.register
@@ -275,6 +283,7 @@ _TYPE_CODES = {
     "string_too_short": "empty_text",
     "bad_number": "bad_number",
     "bad_date": "bad_date",
+    "bad_decimal": "bad_decimal",
     "literal_error": "bad_choice",
     "greater_than_equal": "bad_number",
     "int_type": "bad_number",
@@ -301,7 +310,7 @@ def _add_schema_issue(detail: dict[str, Any], file_model: type, root: Any, path:
     else:
         line, column = locate(root, loc)
     context = detail.get("ctx") or {}
-    if code in ("bad_number", "bad_date"):
+    if code in ("bad_number", "bad_date", "bad_decimal"):
         args["value"] = context.get("value", detail.get("input"))
     elif code == "bad_choice":
         args["value"] = detail.get("input")

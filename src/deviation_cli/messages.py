@@ -221,6 +221,57 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{option} 应为 {choices} 之一,而不是“{value}”",
         "{option} should be one of {choices}, not '{value}'",
     ),
+    # progress reports and indicators (tracking)
+    "progress_missing": ("找不到进度报告文件 {file}", "progress file {file} does not exist"),
+    "progress_unknown_task": (
+        "没有序号为 {id} 的任务(序号为 {first}–{last})",
+        "no task with id {id} (ids run {first}–{last})",
+    ),
+    "progress_unit_is_group": (
+        "“{name}”是单位组;进度报告应由具体单位填报",
+        "'{name}' is a group; a progress report comes from one unit",
+    ),
+    "progress_unit_not_on_task": (
+        "{name} 不是第 {id} 项任务的牵头部门或责任单位",
+        "{name} neither leads nor shares task {id}",
+    ),
+    "progress_postponed_no_deadline": (
+        "第 {id} 项任务报告“延期”,但没有写经批准的新时限(new_deadline)",
+        "task {id} is reported 延期 (postponed) without an approved new_deadline",
+    ),
+    "progress_deadline_not_after": (
+        "新时限 {new} 应晚于报告日期 {date}",
+        "the new deadline {new} should be after the report date {date}",
+    ),
+    "progress_append_unsafe": (
+        "无法安全追加:文件应以块格式的 reports: 列表结尾(每条报告以“- task:”开头);未作任何修改",
+        "cannot append safely: the file must end with its block-style reports: list "
+        "(each report starting '- task:'); nothing was changed",
+    ),
+    "arg_bad_status": (
+        "状态应为 {choices} 之一(或 {aliases}),而不是“{value}”",
+        "the status should be one of {choices} (or {aliases}), not '{value}'",
+    ),
+    "arg_unit_is_group": (
+        "“{name}”是单位组;请写出填报的具体单位",
+        "'{name}' is a group; name the one unit that reports",
+    ),
+    "arg_deadline_not_after": (
+        "--new-deadline {new} 应晚于报告日期 {date}",
+        "--new-deadline {new} should be after the report date {date}",
+    ),
+    "arg_bad_link": ("佐证链接“{value}”中不能有空格", "the evidence link '{value}' must not contain spaces"),
+    "arg_bad_rule": (
+        "排名规则“{value}”无法理解;请写 名称:权重,…,名称取 {parts},例如 on_time:0.5,completion:0.3,reporting:0.2",
+        "cannot read the ranking rule '{value}'; write name:weight,… with names from {parts}, "
+        "e.g. on_time:0.5,completion:0.3,reporting:0.2",
+    ),
+    "arg_bad_number": ("{option} 应为非负整数,而不是“{value}”", "{option} should be a whole number ≥ 0, not '{value}'"),
+    "bad_decimal": ("“{field}”应为数字,而不是“{value}”", "'{field}' should be a number, not '{value}'"),
+    "indicator_duplicate": ("指标“{key}”重复", "indicator '{key}' repeated"),
+    "indicator_unknown": ("没有指标“{key}”{hint}", "no indicator '{key}'{hint}"),
+    "indicators_missing": ("找不到指标文件 {file}", "indicators file {file} does not exist"),
+    "observations_missing": ("找不到观测值文件 {file}", "observations file {file} does not exist"),
     "arg_range_empty": (
         "--after {after} 晚于 --before {before}",
         "--after {after} is later than --before {before}",

@@ -51,6 +51,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "problem": ("存在问题", "Problem"),
     "measures": ("改进措施数", "Measures"),
     "tasks": ("任务数", "Tasks"),
+    # progress tracking
+    "reported": ("已报告", "Reported"),
+    "last_report": ("最近报告", "Last report"),
+    "last_unit": ("报告单位", "Reported by"),
+    "next_due": ("下一节点", "Next due"),
+    "due_soon": ("临近到期", "Due soon"),
+    "overdue_since": ("逾期节点", "Overdue since"),
+    "postponed_to": ("批准新时限", "New deadline"),
+    "note": ("进展说明", "Note"),
+    "reason": ("滞后原因", "Reason"),
+    "involved": ("涉及任务数", "Involved"),
+    "reports": ("报告数", "Reports"),
+    "fallen_due": ("已到期节点", "Fallen due"),
+    "closed": ("已完成节点", "Closed"),
+    "on_time": ("按期完成", "On time"),
+    "completion_rate": ("完成率", "Completion"),
+    "on_time_rate": ("按期完成率", "On-time rate"),
+    "reporting_rate": ("报告率", "Reporting rate"),
+    "overdue_tasks": ("逾期任务", "Overdue tasks"),
+    "rank": ("名次", "Rank"),
+    "score": ("得分", "Score"),
+    "award": ("奖项", "Award"),
+    "indicator": ("指标", "Indicator"),
+    "period": ("期间", "Period"),
+    "target": ("目标", "Target"),
+    "target_text": ("目标", "Target"),
+    "actual": ("实际", "Actual"),
+    "deviation": ("偏差", "Deviation"),
+    "relative": ("相对偏差", "Relative"),
+    "light": ("信号灯", "Light"),
+    "observed_period": ("观测期间", "Observed period"),
+    "wording": ("原文表述", "As worded"),
 }
 
 VALUE_WORDS: dict[str, tuple[str, str]] = {
@@ -65,6 +97,17 @@ VALUE_WORDS: dict[str, tuple[str, str]] = {
     "department": ("市级部门", "department"),
     "company": ("平台公司", "company"),
     "other": ("其他", "other"),
+    "未开始": ("未开始", "not started"),
+    "推进中": ("推进中", "in progress"),
+    "已完成": ("已完成", "done"),
+    "滞后": ("滞后", "late"),
+    "延期": ("延期", "postponed"),
+    "green": ("绿", "green"),
+    "amber": ("黄", "amber"),
+    "red": ("红", "red"),
+    "none": ("无数据", "no data"),
+    "red_flag": ("红旗奖", "red flag"),
+    "snail": ("蜗牛奖", "snail"),
 }
 
 
@@ -86,8 +129,10 @@ def cell(value: Any, lang: str, key: str = "") -> str:
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, (list, tuple)):
         return ("、" if lang == "zh" else ", ").join(cell(v, lang) for v in value)
-    if key in ("role", "matched_field", "kind"):
+    if key in ("role", "matched_field", "kind", "status", "light", "award"):
         return word(str(value), lang)
+    if key.endswith(("_rate", "relative")) and isinstance(value, float):
+        return f"{value * 100:.1f}%"
     return str(value)
 
 
