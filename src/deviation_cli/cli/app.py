@@ -77,8 +77,10 @@ def fail_usage(code: str, **args: Any) -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
+def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose user errors print as messages with the right exit code.
+
+    ``on`` registers it on a sub-command group (``deviation export xlsx``) instead of ``app``.
 
     Why: DeviationError is a problem the user can fix, so it is shown as words
     (file:line:col where there is a file), never as a traceback; any other
@@ -98,7 +100,7 @@ def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
                 sys.stderr.close()
                 raise typer.Exit(0) from None
 
-        app.command(*names, **kwargs)(wrapper)
+        (on or app).command(*names, **kwargs)(wrapper)
         return function
 
     return decorate
