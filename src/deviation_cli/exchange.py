@@ -98,9 +98,12 @@ class Grid:
 
     sheet: str
     rows: list[list[Any]]
+    #: (row, column) of each merged cell -> (row, column) of its range's first cell, 0-based.
+    merged_into: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def where(self, row: int, column: int) -> str:
-        """``Sheet!C12`` for 0-based row and column."""
+        """``Sheet!C12`` for 0-based row and column; a merged cell is named by its range's first cell."""
+        row, column = self.merged_into.get((row, column), (row, column))
         return f"{self.sheet}!{column_letter(column + 1)}{row + 1}"
 
 
@@ -214,6 +217,12 @@ def read_table(grid: Grid, register: Register) -> TableReading:
             reading.tasks.append(ImportedTask(task_id, measure, text, lead, responsible, deadline, at["id"]))
     if not reading.tasks and not reading.errors:
         reading.issues.append(Issue("import_no_tasks", grid.sheet))
+    # A merged cell is read once per row it covers; say what is wrong with it once.
+    unique: list[Issue] = []
+    for issue in reading.issues:
+        if issue not in unique:
+            unique.append(issue)
+    reading.issues = unique
     return reading
 
 

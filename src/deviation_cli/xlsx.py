@@ -172,10 +172,13 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
     else:
         raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": "、".join(book.sheetnames)}))
     rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    merged_into: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in worksheet.merged_cells.ranges:
         value = worksheet.cell(row=merged.min_row, column=merged.min_col).value
+        first = (merged.min_row - 1, merged.min_col - 1)
         for row in range(merged.min_row - 1, merged.max_row):
             for column in range(merged.min_col - 1, merged.max_col):
                 if row < len(rows) and column < len(rows[row]):
                     rows[row][column] = value
-    return Grid(worksheet.title, rows)
+                    merged_into[(row, column)] = first
+    return Grid(worksheet.title, rows, merged_into)

@@ -88,6 +88,9 @@ def _scalar_line(prefix: str, value: str | None, indent: int, lines: list[str]) 
 
 
 def _block_fits(text: str) -> bool:
+    # A line starting with a tab would read as tab indentation, which the loader refuses.
+    if any(line[:1] in ("\t", " ") for line in text.split("\n")):
+        return False
     block = "k: |-\n" + "\n".join(("  " + line) if line else "" for line in text.split("\n"))
     return _loads(block) == {"k": text}
 
