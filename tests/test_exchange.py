@@ -417,3 +417,17 @@ def test_export_commands_have_help_with_an_example(cli):
         assert run.exit_code == 0
         assert "Example: deviation " + " ".join(args) in run.stdout
     assert json.loads(cli("export", "json", "-o", "-", data=QINGHE).stdout)[3]["id"] == 4
+
+
+def test_import_csv_points_a_workbook_to_import_xlsx(cli, tmp_path, hanzhong_xlsx):
+    run = cli("import", "csv", str(hanzhong_xlsx), "-o", str(tmp_path / "x"))
+    assert (run.exit_code, run.stderr) == (2, f"{hanzhong_xlsx}: 这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx\n")
+
+
+def test_blank_id_and_a_table_without_rows(qinghe):
+    reading = read_table(grid(HEADER, ["", "水资源保护", "加强饮用水水源地保护", "甲", "县水利局", "", "2024年底"]), qinghe)
+    assert [issue.format() for issue in reading.issues] == ["表!A2: “序号”为空"]
+    assert [issue.format() for issue in read_table(grid(["题"], HEADER), qinghe).issues] == [
+        "表!A1: 标题“题”与当前登记册“清河县2024年河湖长制重点工作任务”不同;文件信息、方面和改进措施仍取自当前登记册",
+        "表: 表格中没有任务行",
+    ]

@@ -287,6 +287,9 @@ class _CellMapper:
 
     def task_id(self, text: str, where: str, seen: dict[int, str]) -> int | None:
         clean = normalise_name(text).rstrip(".")
+        if not clean:
+            self.problem("import_empty_cell", where, label=HEADER[0])
+            return None
         if not clean.isascii() or not clean.isdigit() or int(clean) < 1:
             self.problem("import_bad_id", where, value=text)
             return None
@@ -500,6 +503,8 @@ def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
         raw = path.read_bytes()
     except OSError as error:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise UsageError(Issue("import_csv_is_xlsx", shown))
     text = _decode_table_bytes(raw)
     if text is None:
         raise UsageError(Issue("encoding_not_utf8", shown))

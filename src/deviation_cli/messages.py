@@ -215,6 +215,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,或另存为 CSV 后用 import csv",
         "not an Excel workbook (.xlsx); save an old .xls or WPS .et file as .xlsx, or as CSV for import csv",
     ),
+    "import_csv_is_xlsx": (
+        "这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx",
+        "this is an Excel workbook, not CSV; use deviation import xlsx",
+    ),
     "import_no_sheet": ("没有工作表“{sheet}”;工作表有:{sheets}", "no sheet '{sheet}'; the sheets are: {sheets}"),
     "import_done": (
         "已从 {source} 导入 {count} 项任务到 {folder}(tasks.yaml、units.yaml)",
