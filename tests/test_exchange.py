@@ -431,3 +431,23 @@ def test_blank_id_and_a_table_without_rows(qinghe):
         "表!A1: 标题“题”与当前登记册“清河县2024年河湖长制重点工作任务”不同;文件信息、方面和改进措施仍取自当前登记册",
         "表: 表格中没有任务行",
     ]
+
+
+def test_import_csv_reads_excels_unicode_text(cli, tmp_path, qinghe):
+    """Excel's "Unicode text" is UTF-16 with tabs between cells."""
+    rows = [HEADER] + [[str(c) for c in (t.id, qinghe.dimension_of(t).name, qinghe.measure_of(t).title, t.text, t.lead,
+                                          join_unit_list(t.responsible, directory(qinghe)), t.deadline)]
+                       for t in qinghe.tasks]
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("\r\n".join("\t".join(row) for row in rows).encode("utf-16"))
+    out = tmp_path / "out"
+    assert cli("import", "csv", str(path), "-o", str(out), data=QINGHE).exit_code == 0
+    assert records(load_register(out)) == records(qinghe)
+
+
+def test_import_problems_in_english(cli, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("序号,管控,改进措施,具体任务,牵头部门,责任单位,完成时限\n"
+                    "1,水资源保护,加强饮用水水源地保护,甲,县水力局,,2024年底\n", encoding="utf-8")
+    run = cli("--lang", "en", "import", "csv", str(path), "-o", str(tmp_path / "out"), data=QINGHE)
+    assert (run.exit_code, run.stderr) == (1, "t.csv!E2: unknown unit '县水力局'; did you mean: 县水利局?\n")

@@ -15,7 +15,6 @@ folder (tasks.yaml + units.yaml) only when nothing is wrong.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -522,8 +521,7 @@ def _decode_table_bytes(raw: bytes) -> str | None:
         return raw.decode("utf-16")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return unicodedata.normalize("NFC", text)
     return None
