@@ -203,6 +203,55 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "output_is_folder": ("输出路径是一个目录;请给出文件名", "the output path is a folder; name a file"),
     "output_unwritable": ("无法写入:{reason}", "cannot write: {reason}"),
+    # exchange: import of a table, export of files
+    "import_no_header": (
+        "找不到表头行;任务分解表应有 {labels} 这样的表头",
+        "no header row found; a task table has a header like {labels}",
+    ),
+    "import_missing_column": ("表头缺少“{label}”列", "the header has no '{label}' column"),
+    "import_empty_cell": ("“{label}”为空", "'{label}' is empty"),
+    "import_bad_id": ("序号应为正整数,而不是“{value}”", "序号 should be a positive whole number, not '{value}'"),
+    "import_duplicate_id": ("序号 {id} 重复({first} 已有)", "task id {id} repeated (first at {first})"),
+    "import_unknown_dimension": (
+        "管控“{name}”不在当前登记册中{hint}(新的方面请先加入 tasks.yaml)",
+        "dimension '{name}' is not in the current register{hint} (add a new one to tasks.yaml first)",
+    ),
+    "import_unknown_measure": (
+        "改进措施“{name}”不在当前登记册中{hint}(新的改进措施请先加入 tasks.yaml)",
+        "measure '{name}' is not in the current register{hint} (add a new one to tasks.yaml first)",
+    ),
+    "import_measure_dimension": (
+        "改进措施“{name}”属于“{expected}”,而该行的管控是“{dimension}”",
+        "measure '{name}' belongs to '{expected}', but the row's dimension is '{dimension}'",
+    ),
+    "import_no_tasks": ("表格中没有任务行", "the table has no task rows"),
+    "import_title_differs": (
+        "标题“{title}”与当前登记册“{expected}”不同;文件信息、方面和改进措施仍取自当前登记册",
+        "title '{title}' differs from the current register's '{expected}'; "
+        "document details, dimensions and measures are still taken from the current register",
+    ),
+    "import_target_exists": (
+        "目录中已有登记册文件({files});不会覆盖,除非加 --force",
+        "the folder already holds a register ({files}); it is not overwritten without --force",
+    ),
+    "import_not_xlsx": (
+        "不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,或另存为 CSV 后用 import csv",
+        "not an Excel workbook (.xlsx); save an old .xls or WPS .et file as .xlsx, or as CSV for import csv",
+    ),
+    "import_csv_is_xlsx": (
+        "这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx",
+        "this is an Excel workbook, not CSV; use deviation import xlsx",
+    ),
+    "import_no_sheet": ("没有工作表“{sheet}”;工作表有:{sheets}", "no sheet '{sheet}'; the sheets are: {sheets}"),
+    "import_done": (
+        "已从 {source} 导入 {count} 项任务到 {folder}(tasks.yaml、units.yaml)",
+        "imported {count} tasks from {source} into {folder} (tasks.yaml, units.yaml)",
+    ),
+    "export_written": ("已写入 {file}:{what}", "wrote {file}: {what}"),
+    "arg_bad_alarms": (
+        "--alarms 应为提前天数,用逗号分隔(如 7,3),或 none;而不是“{value}”",
+        "--alarms takes days before, comma-separated (e.g. 7,3), or none; not '{value}'",
+    ),
     # command-line arguments
     "date_format": (
         "“{value}”不是日期;请写 YYYY-MM-DD,例如 2023-07-31",

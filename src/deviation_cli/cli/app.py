@@ -100,8 +100,10 @@ def _apply_local_options(data: Optional[str], lang: Optional[str]) -> None:
         settings.lang = lang
 
 
-def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
+def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose user errors print as messages with the right exit code.
+
+    ``on`` registers it on a sub-command group (``deviation export xlsx``) instead of ``app``.
 
     Why: DeviationError is a problem the user can fix, so it is shown as words
     (file:line:col where there is a file), never as a traceback; any other
@@ -126,7 +128,7 @@ def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), *_LOCAL_OPTIONS]
         )
-        app.command(*names, **kwargs)(wrapper)
+        (on or app).command(*names, **kwargs)(wrapper)
         return function
 
     return decorate
