@@ -209,3 +209,10 @@ def test_qinghe_units(qinghe):
     opened = unit_tasks(qinghe, "县农业农村局", include_open=True)
     assert [(r.task.id, r.open) for r in opened] == [(2, True), (3, False)]
     assert [t.id for t in filter_tasks(qinghe, dimension="shoreline")] == [3, 4]
+
+
+def test_a_part_of_a_name_finds_the_unit_when_no_prefix_does(hanzhong):
+    assert find_unit(hanzhong, "国资委") == "市国资委"
+    with pytest.raises(UsageError) as caught:
+        find_unit(hanzhong, "管委会")
+    assert caught.value.issues[0].args["candidates"] == "汉中经开区管委会、兴汉新区管委会、航空经开区管委会"

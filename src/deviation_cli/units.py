@@ -115,7 +115,8 @@ class UnitDirectory:
         return canonical[:limit]
 
     def find(self, query: str) -> list[str]:
-        """Canonical names a user's query may mean: exact name/alias/full name, else a prefix.
+        """Canonical names a user's query may mean: exact name/alias/full name, else a
+        prefix, else a part of a name (国资委 → 市国资委).
 
         One name: found. Several: ambiguous. None: unknown.
         """
@@ -125,7 +126,10 @@ class UnitDirectory:
         clean = normalise_name(query)
         if not clean:
             return []
-        matches = {ref.name for written, ref in self._by_written.items() if normalise_name(written).startswith(clean)}
+        written = [(normalise_name(name), ref.name) for name, ref in self._by_written.items()]
+        matches = {name for spelled, name in written if spelled.startswith(clean)}
+        if not matches and len(clean) >= 2:
+            matches = {name for spelled, name in written if clean in spelled}
         return sorted(matches, key=self._order)
 
     def _order(self, name: str) -> int:
