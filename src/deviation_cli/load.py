@@ -109,17 +109,25 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
     """
+    folder = find_register_folder(data)
+    check_folder(folder)
+    texts = {name: read_text(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
+    shown = {name: display_path(folder / name) for name in texts}
+    return validate_texts(folder, texts, shown)
+
+
+def validate_texts(folder: Path, texts: dict[str, str], shown: dict[str, str]) -> Report:
+    """Check a register given as the text of its two files (e.g. read from a git revision).
+
+    ``shown`` names each file as issues should print it (``HEAD~1:data/tasks.yaml``).
+    """
     import gc
 
     from . import model
-    from .checks import build_register, build_units
+    from .checks import build_register, build_units, review_register
     from .yamlsource import parse_yaml
 
-    folder = find_register_folder(data)
-    check_folder(folder)
     report = Report(folder)
-    texts = {name: read_text(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
-
     # Building millions of small containers makes the cyclic collector rescan
     # everything again and again; nothing here forms cycles worth collecting.
     gc_was_enabled = gc.isenabled()
@@ -127,13 +135,12 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
     try:
         files: dict[str, tuple[str, Any, Any]] = {}
         for name, file_model in ((UNITS_FILE, model.UnitsFile), (TASKS_FILE, model.TasksFile)):
-            shown = display_path(folder / name)
-            root, issues = parse_yaml(texts[name], shown)
+            root, issues = parse_yaml(texts[name], shown[name])
             report.issues.extend(issues)
             parsed = None
             if not issues:
-                parsed = validate_records(root, file_model, shown, report.issues)
-            files[name] = (shown, root, parsed)
+                parsed = validate_records(root, file_model, shown[name], report.issues)
+            files[name] = (shown[name], root, parsed)
 
         units_shown, units_root, units_file = files[UNITS_FILE]
         tasks_shown, tasks_root, tasks_file = files[TASKS_FILE]
@@ -141,6 +148,7 @@ def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:
             return report
         directory = build_units(units_file, units_shown, units_root, report.issues)
         register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues)
+        review_register(register, (units_shown, units_root), (tasks_shown, tasks_root), report.issues)
         if not report.errors:
             report.register = register
         return report

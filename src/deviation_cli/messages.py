@@ -169,6 +169,47 @@ CATALOG: dict[str, tuple[str, str]] = {
         "完成时限“{wording}”中 {month} 月缺少“底”或具体日期",
         "deadline '{wording}': month {month} needs 底 (month end) or a day",
     ),
+    # warnings: the register loads, but a reviewer would ask
+    "unit_unused": (
+        "单位“{name}”已定义,但没有任何任务或单位组用到它",
+        "unit '{name}' is defined but no task or group uses it",
+    ),
+    "group_unused": (
+        "单位组“{name}”已定义,但没有任何任务用到它",
+        "group '{name}' is defined but no task uses it",
+    ),
+    "deadline_before_written": (
+        "完成时限“{wording}”中的 {date} 早于方案成文日期 {written}",
+        "deadline '{wording}': {date} is before the plan was written ({written})",
+    ),
+    "deadline_far_future": (
+        "完成时限“{wording}”中的 {date} 比成文日期晚 {years} 年以上,是否写错了年份?",
+        "deadline '{wording}': {date} is more than {years} years after the plan was written; is the year right?",
+    ),
+    "lead_also_responsible": (
+        "牵头部门“{name}”又列在责任单位中",
+        "the lead '{name}' is also listed as responsible",
+    ),
+    "responsible_in_group": (
+        "责任单位“{name}”已包含在同一任务的“{group}”中",
+        "responsible unit '{name}' is already covered by '{group}' in the same task",
+    ),
+    "duplicate_task_text": (
+        "第 {id} 项的具体任务与第 {first} 项完全相同",
+        "task {id} has the same text as task {first}",
+    ),
+    "task_out_of_order": (
+        "序号 {id} 排在序号 {previous} 之后;任务应按序号排列",
+        "task {id} comes after task {previous}; tasks should be in id order",
+    ),
+    "measure_without_tasks": (
+        "第 {number} 条改进措施“{title}”没有任何任务",
+        "measure {number} '{title}' has no tasks",
+    ),
+    "dimension_without_measures": (
+        "方面“{name}”({key})没有任何改进措施",
+        "dimension '{name}' ({key}) has no measures",
+    ),
     # writing files
     "output_is_register": (
         "不能写入登记册文件本身;请换一个输出路径",

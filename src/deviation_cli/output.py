@@ -205,9 +205,24 @@ def format_issues(issues: Sequence[Any], fmt: str = "text", lang: str = "zh") ->
         return json.dumps([issue.as_dict(lang) for issue in issues], ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":
         return "".join(_github_annotation(issue, lang) + "\n" for issue in issues)
-    return "".join(issue.format(lang) + "\n" for issue in issues)
+    return "".join(_text_line(issue, lang) + "\n" for issue in issues)
 
 
+_WARNING_WORD = ("警告", "warning")
+
+
+def _text_line(issue: Any, lang: str) -> str:
+    """``file:line:col: message``; a warning says so, so it is never read as an error."""
+    if issue.severity == "error":
+        return issue.format(lang)
+    word = _WARNING_WORD[0 if lang == "zh" else 1]
+    where = issue.location()
+    message = f"{word}:{issue.message(lang)}" if lang == "zh" else f"{word}: {issue.message(lang)}"
+    return f"{where}: {message}" if where else message
+
+
+# GitHub workflow commands, escaped as @actions/core does (toolkit packages/core/src/command.ts):
+# the message escapes % CR LF; property values also escape : and , (they delimit properties).
 def _github_escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
