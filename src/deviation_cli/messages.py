@@ -239,6 +239,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{option} 应为 {choices} 之一,而不是“{value}”",
         "{option} should be one of {choices}, not '{value}'",
     ),
+    "schema_needs_target": (
+        "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件",
+        "name tasks or units (printed to stdout), or give --output DIR to write both files",
+    ),
     "arg_range_empty": (
         "--after {after} 晚于 --before {before}",
         "--after {after} is later than --before {before}",
