@@ -243,6 +243,23 @@ CATALOG: dict[str, tuple[str, str]] = {
         "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件",
         "name tasks or units (printed to stdout), or give --output DIR to write both files",
     ),
+    "diff_unknown_version": (
+        "“{spec}”既不是登记册目录,也不是 {folder} 所在 git 仓库中的版本",
+        "'{spec}' is neither a register folder nor a revision of the git repository holding {folder}",
+    ),
+    "diff_not_in_git": (
+        "“{spec}”不是目录,而 {folder} 不在 git 仓库中,无法按版本读取",
+        "'{spec}' is not a folder, and {folder} is not in a git repository to read revisions from",
+    ),
+    "diff_no_git": ("无法运行 git:{reason}", "cannot run git: {reason}"),
+    "diff_missing_in_revision": (
+        "版本 {revision} 中没有 {file}",
+        "revision {revision} has no {file}",
+    ),
+    "diff_failed_on": (
+        "存在 --fail-on 所列的变更:{counts}",
+        "changes listed in --fail-on are present: {counts}",
+    ),
     "arg_range_empty": (
         "--after {after} 晚于 --before {before}",
         "--after {after} is later than --before {before}",
