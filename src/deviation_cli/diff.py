@@ -87,8 +87,8 @@ def read_version(spec: str, data: str | os.PathLike[str] | None = None) -> Versi
     if path.is_dir():
         return Version(display_path(path), validate_folder(path))
     folder = find_register_folder(data).resolve()
-    texts, shown = _read_revision(spec, folder)
-    return Version(spec, validate_texts(Path(f"{spec}:{shown[TASKS_FILE].rsplit(':', 1)[0]}"), texts, shown))
+    texts, shown, prefix = _read_revision(spec, folder)
+    return Version(spec, validate_texts(Path(f"{spec}:{prefix.rstrip('/')}"), texts, shown))
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -98,7 +98,7 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         raise UsageError(Issue("diff_no_git", args={"reason": error.strerror or str(error)})) from None
 
 
-def _read_revision(revision: str, folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _read_revision(revision: str, folder: Path) -> tuple[dict[str, str], dict[str, str], str]:
     from .yamlsource import decode_register_bytes
 
     if revision.startswith("-"):
@@ -119,7 +119,7 @@ def _read_revision(revision: str, folder: Path) -> tuple[dict[str, str], dict[st
         if result.returncode != 0:
             raise RegisterUnreadable(Issue("diff_missing_in_revision", args={"file": in_repo, "revision": revision}))
         texts[name] = decode_register_bytes(result.stdout, shown[name])
-    return texts, shown
+    return texts, shown, prefix
 
 
 # --- comparing ---------------------------------------------------------------------------------
@@ -324,8 +324,10 @@ def _measure_changes(old: Register, new: Register) -> list[Change]:
             changes.append(Change("measure-removed", subject=str(number), old=before.title,
                                   details={"dimension": before.dimension}))
         else:
-            changes.extend(_field_changes("measure-changed", str(number), before, after,
-                                          ("dimension", "title", "body_title", "text")))
+            # body_title repeats title when the file gives none: report it only where it is its own.
+            own_body_title = before.body_title != before.title or after.body_title != after.title
+            fields = ("dimension", "title", "body_title", "text") if own_body_title else ("dimension", "title", "text")
+            changes.extend(_field_changes("measure-changed", str(number), before, after, fields))
     return changes
 
 
