@@ -208,3 +208,51 @@ def test_text_diff_groups_characters_into_phrases():
         {"op": "insert", "old": "", "new": ",动态清零"},
         {"op": "equal", "old": "。", "new": "。"},
     ]
+
+
+def test_revisions_are_read_even_when_the_folder_is_gone_from_the_working_tree(cli, repo):
+    git(repo, "rm", "-rq", "reg")
+    run = cli("diff", "HEAD~3", "HEAD~2", "--fail-on", "lead-changed", data=repo / "reg")
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[1] == "第4项 牵头部门 县城投公司 → 县水利局"
+
+
+def test_records_beyond_tasks(tmp_path):
+    from deviation_cli import load_register
+
+    new = edited_register(tmp_path / "new", {
+        "tasks.yaml": [("  title: 清河县2024年河湖长制重点工作任务", "  title: 清河县2024年河湖长制工作要点"),
+                       ("    name: 河湖岸线管控\n", "    name: 河湖岸线管理\n"),
+                       ("    title: 清理整治河湖“四乱”\n", "    title: 清理整治河湖“四乱”\n"
+                        "  - number: 3\n    dimension: water\n    title: 开展河湖健康评价\n")],
+        "units.yaml": [("    members: [东关镇, 西河镇, 南山乡]", "    members: [东关镇, 西河镇, 北岭镇]"),
+                       ("  - name: 南山乡\n    kind: county\n",
+                        "  - name: 南山乡\n    kind: county\n  - name: 北岭镇\n    kind: county\n"),
+                       ("    full_name: 清河县水利局\n", "    full_name: 清河县水利局\n    aliases: [水利局]\n")],
+    })
+    changes = [change.as_dict() for change in diff_registers(load_register(QINGHE), load_register(new))]
+    for change in changes:
+        change.pop("segments", None)
+    assert changes == [
+        {"kind": "measure-added", "task": None, "subject": "3", "field": None, "old": None, "new": "开展河湖健康评价",
+         "dimension": "water"},
+        {"kind": "dimension-changed", "task": None, "subject": "shoreline", "field": "name",
+         "old": "河湖岸线管控", "new": "河湖岸线管理"},
+        {"kind": "dimension-changed", "task": None, "subject": "shoreline", "field": "table_name",
+         "old": "河湖岸线管控", "new": "河湖岸线管理"},
+        {"kind": "unit-changed", "task": None, "subject": "县水利局", "field": "aliases", "old": [], "new": ["水利局"]},
+        {"kind": "unit-added", "task": None, "subject": "北岭镇", "field": None, "old": None, "new": "北岭镇",
+         "unit_kind": "county"},
+        {"kind": "group-changed", "task": None, "subject": "各镇人民政府", "field": "members",
+         "old": ["南山乡"], "new": ["北岭镇"]},
+        {"kind": "document-changed", "task": None, "subject": "document", "field": "title",
+         "old": "清河县2024年河湖长制重点工作任务", "new": "清河县2024年河湖长制工作要点"},
+    ]
+
+
+def test_markdown_escapes_what_the_register_may_contain():
+    from deviation_cli.diff import Change
+    from deviation_cli.output import format_changes
+
+    change = Change("lead-changed", 7, field="lead", old="A*B*", new="<C>|_D_")
+    assert format_changes([change], "md").splitlines()[-1] == "- **第7项** 牵头部门 A\\*B\\* → &lt;C&gt;\\|\\_D\\_"

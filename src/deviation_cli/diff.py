@@ -103,13 +103,17 @@ def _read_revision(revision: str, folder: Path) -> tuple[dict[str, str], dict[st
 
     if revision.startswith("-"):
         raise UsageError(Issue("diff_unknown_version", args={"spec": revision, "folder": display_path(folder)}))
-    where = folder if folder.is_dir() else folder.parent
+    # The register folder may be gone from the working tree while older revisions still hold it.
+    where, missing = folder, []
+    while not where.is_dir() and where != where.parent:
+        missing.insert(0, where.name)
+        where = where.parent
     inside = _git(where, "rev-parse", "--show-prefix")
     if inside.returncode != 0:
         raise UsageError(Issue("diff_not_in_git", args={"spec": revision, "folder": display_path(folder)}))
     if _git(where, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
         raise UsageError(Issue("diff_unknown_version", args={"spec": revision, "folder": display_path(folder)}))
-    prefix = inside.stdout.decode("utf-8", "replace").strip()
+    prefix = inside.stdout.decode("utf-8", "replace").strip() + "".join(f"{part}/" for part in missing)
     texts: dict[str, str] = {}
     shown: dict[str, str] = {}
     for name in (UNITS_FILE, TASKS_FILE):

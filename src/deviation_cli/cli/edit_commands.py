@@ -17,7 +17,7 @@ DIFF_FORMATS = ("text", "md", "json")
 
 @command("schema")
 def schema_command(
-    kind: Optional[str] = typer.Argument(None, metavar="[tasks|units]", help="Print this file's schema to stdout."),
+    kind: Optional[str] = typer.Argument(None, metavar="KIND", help="tasks or units: print this file's schema to stdout."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", metavar="DIR", help="Write tasks.schema.json and units.schema.json into DIR."
     ),
@@ -56,7 +56,7 @@ def schema_command(
 def diff_command(
     old: str = typer.Argument(..., metavar="OLD", help="Git revision (HEAD~1, main) or register folder."),
     new: Optional[str] = typer.Argument(
-        None, metavar="[NEW]", help="Git revision or register folder; default: the register folder as it is now."
+        None, metavar="NEW", help="Git revision or register folder; default: the register folder as it is now."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | md (a PR comment) | json"),
     fail_on: Optional[str] = typer.Option(

@@ -31,7 +31,7 @@ def _register_folders(paths: list[str]) -> list[Optional[str]]:
 @command("validate")
 def validate(
     paths: Optional[list[str]] = typer.Argument(
-        None, metavar="[PATH]...", help="Register folders (or their tasks.yaml/units.yaml); default as for --data."
+        None, metavar="PATH", help="Register folders (or their tasks.yaml/units.yaml); default as for --data."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json | github (Actions annotations)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
