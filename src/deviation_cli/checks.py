@@ -271,8 +271,8 @@ def _review_tasks(register: reg.Register, at: _Located) -> None:
                 at.warning("deadline_far_future", (*where, "deadline"), wording=task.deadline,
                            date=milestone.isoformat(), years=FAR_FUTURE_YEARS)
         covered = {member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP
-                   for member in groups[ref.name].members} if groups else {}
-        for position, ref in enumerate(task.refs):
+                   for member in groups[ref.name].members}
+        for ref in task.refs:
             if ref.kind != reg.REF_UNIT:
                 continue
             entry = (*where, "responsible", task.responsible.index(ref.written))

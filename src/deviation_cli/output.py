@@ -251,7 +251,6 @@ _CHANGE_WORDS: dict[str, tuple[str, str]] = {
     "added": ("新增任务", "added"),
     "task_text": ("具体任务", "text"),
     "removed": ("删除任务", "removed"),
-    "lead_word": ("牵头", "lead"),
     "measure_no": ("第{n}条", "measure {n}"),
     "plus": ("增加", "added"),
     "minus": ("删除", "removed"),
