@@ -320,7 +320,7 @@ def test_another_title_is_a_warning_not_an_error(cli, tmp_path, hanzhong_xlsx):
     run = cli("import", "xlsx", str(hanzhong_xlsx), "-o", str(tmp_path / "out"))
     assert run.exit_code == 0
     assert run.stderr.splitlines()[0] == (
-        "任务分解表!A1: 标题“某某表”与当前登记册“加强管控重点产业项目偏离度工作任务分解表”不同;"
+        "任务分解表!A1: 警告:标题“某某表”与当前登记册“加强管控重点产业项目偏离度工作任务分解表”不同;"
         "文件信息、方面和改进措施仍取自当前登记册"
     )
 

@@ -120,17 +120,25 @@ def validate_folder(data: str | os.PathLike[str] | None = None, tracking: bool =
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
     """
+    folder = find_register_folder(data)
+    check_folder(folder)
+    texts = {name: read_text(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
+    shown = {name: display_path(folder / name) for name in texts}
+    return validate_texts(folder, texts, shown, tracking)
+
+
+def validate_texts(folder: Path, texts: dict[str, str], shown: dict[str, str], tracking: bool = False) -> Report:
+    """Check a register given as the text of its two files (e.g. read from a git revision).
+
+    ``shown`` names each file as issues should print it (``HEAD~1:data/tasks.yaml``).
+    """
     import gc
 
     from . import model
-    from .checks import build_register, build_units
+    from .checks import build_register, build_units, review_register
     from .yamlsource import parse_yaml
 
-    folder = find_register_folder(data)
-    check_folder(folder)
     report = Report(folder)
-    texts = {name: read_text(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
-
     # Building millions of small containers makes the cyclic collector rescan
     # everything again and again; nothing here forms cycles worth collecting.
     gc_was_enabled = gc.isenabled()
@@ -138,13 +146,12 @@ def validate_folder(data: str | os.PathLike[str] | None = None, tracking: bool =
     try:
         files: dict[str, tuple[str, Any, Any]] = {}
         for name, file_model in ((UNITS_FILE, model.UnitsFile), (TASKS_FILE, model.TasksFile)):
-            shown = display_path(folder / name)
-            root, issues = parse_yaml(texts[name], shown)
+            root, issues = parse_yaml(texts[name], shown[name])
             report.issues.extend(issues)
             parsed = None
             if not issues:
-                parsed = validate_records(root, file_model, shown, report.issues)
-            files[name] = (shown, root, parsed)
+                parsed = validate_records(root, file_model, shown[name], report.issues)
+            files[name] = (shown[name], root, parsed)
 
         units_shown, units_root, units_file = files[UNITS_FILE]
         tasks_shown, tasks_root, tasks_file = files[TASKS_FILE]
@@ -152,6 +159,7 @@ def validate_folder(data: str | os.PathLike[str] | None = None, tracking: bool =
             return report
         directory = build_units(units_file, units_shown, units_root, report.issues, _unit_names(units_root))
         register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues)
+        review_register(register, (units_shown, units_root), (tasks_shown, tasks_root), report.issues)
         if not report.errors:
             report.register = register
             if tracking:
@@ -160,7 +168,7 @@ def validate_folder(data: str | os.PathLike[str] | None = None, tracking: bool =
                 check_tracking_files(folder, register, report.issues)
         return report
     finally:
-        file_order = {display_path(folder / name): rank for rank, name in enumerate((UNITS_FILE, TASKS_FILE))}
+        file_order = {shown[name]: rank for rank, name in enumerate((UNITS_FILE, TASKS_FILE))}
         report.issues.sort(key=lambda issue: (file_order.get(issue.path, 9), issue.line, issue.column))
         if gc_was_enabled:
             gc.enable()
@@ -297,6 +305,8 @@ def _add_schema_issue(detail: dict[str, Any], file_model: type, root: Any, path:
     loc = tuple(detail["loc"])
     kind = detail["type"]
     code = _TYPE_CODES.get(kind, "schema_other")
+    if code == "expected_text" and detail.get("input") is None:
+        code = "empty_text"  # `lead:` with nothing after it
     field_name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "/")
     args: dict[str, Any] = {"field": field_name}
     if code == "unknown_field":

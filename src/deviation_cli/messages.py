@@ -192,6 +192,47 @@ CATALOG: dict[str, tuple[str, str]] = {
         "完成时限“{wording}”中 {month} 月缺少“底”或具体日期",
         "deadline '{wording}': month {month} needs 底 (month end) or a day",
     ),
+    # warnings: the register loads, but a reviewer would ask
+    "unit_unused": (
+        "单位“{name}”已定义,但没有任何任务或单位组用到它",
+        "unit '{name}' is defined but no task or group uses it",
+    ),
+    "group_unused": (
+        "单位组“{name}”已定义,但没有任何任务用到它",
+        "group '{name}' is defined but no task uses it",
+    ),
+    "deadline_before_written": (
+        "完成时限“{wording}”中的 {date} 早于方案成文日期 {written}",
+        "deadline '{wording}': {date} is before the plan was written ({written})",
+    ),
+    "deadline_far_future": (
+        "完成时限“{wording}”中的 {date} 比成文日期晚 {years} 年以上,是否写错了年份?",
+        "deadline '{wording}': {date} is more than {years} years after the plan was written; is the year right?",
+    ),
+    "lead_also_responsible": (
+        "牵头部门“{name}”又列在责任单位中",
+        "the lead '{name}' is also listed as responsible",
+    ),
+    "responsible_in_group": (
+        "责任单位“{name}”已包含在同一任务的“{group}”中",
+        "responsible unit '{name}' is already covered by '{group}' in the same task",
+    ),
+    "duplicate_task_text": (
+        "第 {id} 项的具体任务与第 {first} 项完全相同",
+        "task {id} has the same text as task {first}",
+    ),
+    "task_out_of_order": (
+        "序号 {id} 排在序号 {previous} 之后;任务应按序号排列",
+        "task {id} comes after task {previous}; tasks should be in id order",
+    ),
+    "measure_without_tasks": (
+        "第 {number} 条改进措施“{title}”没有任何任务",
+        "measure {number} '{title}' has no tasks",
+    ),
+    "dimension_without_measures": (
+        "方面“{name}”({key})没有任何改进措施",
+        "dimension '{name}' ({key}) has no measures",
+    ),
     # writing files
     "output_is_register": (
         "不能写入登记册文件本身;请换一个输出路径",
@@ -321,6 +362,27 @@ CATALOG: dict[str, tuple[str, str]] = {
     "indicator_unknown": ("没有指标“{key}”{hint}", "no indicator '{key}'{hint}"),
     "indicators_missing": ("找不到指标文件 {file}", "indicators file {file} does not exist"),
     "observations_missing": ("找不到观测值文件 {file}", "observations file {file} does not exist"),
+    "schema_needs_target": (
+        "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件",
+        "name tasks or units (printed to stdout), or give --output DIR to write both files",
+    ),
+    "diff_unknown_version": (
+        "“{spec}”既不是登记册目录,也不是 {folder} 所在 git 仓库中的版本",
+        "'{spec}' is neither a register folder nor a revision of the git repository holding {folder}",
+    ),
+    "diff_not_in_git": (
+        "“{spec}”不是目录,而 {folder} 不在 git 仓库中,无法按版本读取",
+        "'{spec}' is not a folder, and {folder} is not in a git repository to read revisions from",
+    ),
+    "diff_no_git": ("无法运行 git:{reason}", "cannot run git: {reason}"),
+    "diff_missing_in_revision": (
+        "版本 {revision} 中没有 {file}",
+        "revision {revision} has no {file}",
+    ),
+    "diff_failed_on": (
+        "存在 --fail-on 所列的变更:{counts}",
+        "changes listed in --fail-on are present: {counts}",
+    ),
     "arg_range_empty": (
         "--after {after} 晚于 --before {before}",
         "--after {after} is later than --before {before}",

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
@@ -298,9 +299,24 @@ def format_issues(issues: Sequence[Any], fmt: str = "text", lang: str = "zh") ->
         return json.dumps([issue.as_dict(lang) for issue in issues], ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":
         return "".join(_github_annotation(issue, lang) + "\n" for issue in issues)
-    return "".join(issue.format(lang) + "\n" for issue in issues)
+    return "".join(_text_line(issue, lang) + "\n" for issue in issues)
 
 
+_WARNING_WORD = ("警告", "warning")
+
+
+def _text_line(issue: Any, lang: str) -> str:
+    """``file:line:col: message``; a warning says so, so it is never read as an error."""
+    if issue.severity == "error":
+        return issue.format(lang)
+    word = _WARNING_WORD[0 if lang == "zh" else 1]
+    where = issue.location()
+    message = f"{word}:{issue.message(lang)}" if lang == "zh" else f"{word}: {issue.message(lang)}"
+    return f"{where}: {message}" if where else message
+
+
+# GitHub workflow commands, escaped as @actions/core does (toolkit packages/core/src/command.ts):
+# the message escapes % CR LF; property values also escape : and , (they delimit properties).
 def _github_escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -319,3 +335,240 @@ def _github_annotation(issue: Any, lang: str) -> str:
             properties.append(f"col={issue.column or 1}")
     properties.append(f"title={_github_escape_property(issue.code)}")
     return f"::{command} {','.join(properties)}::{_github_escape_data(issue.message(lang))}"
+
+
+# --- changes between two register versions (`deviation diff`) --------------------------------
+
+_CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "task_no": ("第{id}项", "Task {id}"),
+    "added": ("新增任务", "added"),
+    "task_text": ("具体任务", "text"),
+    "removed": ("删除任务", "removed"),
+    "measure_no": ("第{n}条", "measure {n}"),
+    "plus": ("增加", "added"),
+    "minus": ("删除", "removed"),
+    "extended": ("延后 {days} 天", "extended by {days} days"),
+    "advanced": ("提前 {days} 天", "advanced by {days} days"),
+    "last_extended": ("最后节点延后 {days} 天", "final milestone extended by {days} days"),
+    "last_advanced": ("最后节点提前 {days} 天", "final milestone advanced by {days} days"),
+    "milestone": ("节点 {day} ", "milestone {day} "),
+    "same_last": ("最后节点不变", "final milestone unchanged"),
+    "milestones_added": ("增加节点 {days}", "milestones added: {days}"),
+    "milestones_removed": ("去掉节点 {days}", "milestones dropped: {days}"),
+    "now_ongoing": ("不再有完成日期", "no end date any more"),
+    "now_dated": ("原为持续推进", "was ongoing"),
+    "reworded": ("写法改变,日期不变", "reworded, same dates"),
+    "wording": ("原文“{old}”改为“{new}”", "wording '{old}' → '{new}'"),
+    "unit": ("单位", "Unit"),
+    "group": ("单位组", "Group"),
+    "renamed": ("更名为", "renamed to"),
+    "measure": ("改进措施", "Measure"),
+    "dimension": ("方面", "Dimension"),
+    "document": ("方案", "Plan"),
+    "no_changes": ("没有变更", "No changes"),
+    "heading": ("登记册变更", "Register changes"),
+    "count": ("共 {n} 处变更", "{n} changes"),
+    "open_to": ("开放类别", "open to"),
+    "members": ("成员", "members"),
+    "title": ("标题", "title"),
+    "body_title": ("正文标题", "body title"),
+    "text": ("正文", "text"),
+    "name": ("名称", "name"),
+    "table_name": ("表中名称", "table name"),
+    "kind": ("类别", "kind"),
+    "full_name": ("全称", "full name"),
+    "aliases": ("别名", "aliases"),
+    "index_no": ("索引号", "index no."),
+    "source": ("来源", "source"),
+    "publisher": ("发布机构", "publisher"),
+    "written": ("成文日期", "written"),
+    "published": ("发布时间", "published"),
+    "recipients": ("主送机关", "recipients"),
+    "cover_letter": ("印发通知", "cover letter"),
+    "annex_title": ("附件标题", "annex title"),
+    "sections": ("正文章节", "sections"),
+    "ongoing_word": ("持续推进", "ongoing"),
+    "empty": ("(空)", "(none)"),
+}
+
+#: How much unchanged text stays around each edit in a text diff.
+DIFF_CONTEXT = 12
+
+
+def _w(key: str, lang: str, **args: Any) -> str:
+    text = _CHANGE_WORDS[key][0 if lang == "zh" else 1]
+    return text.format(**args) if args else text
+
+
+def format_changes(changes: Sequence[Any], fmt: str = "text", lang: str = "zh",
+                   old_label: str = "", new_label: str = "") -> str:
+    """Changes as text lines, a Markdown PR comment, or a JSON list of change records."""
+    if fmt == "json":
+        return json.dumps([change.as_dict() for change in changes], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return _changes_markdown(changes, lang, old_label, new_label)
+    if not changes:
+        return _w("no_changes", lang) + "\n"
+    return "".join(_change_line(change, lang, markdown=False) + "\n" for change in changes)
+
+
+def _changes_markdown(changes: Sequence[Any], lang: str, old_label: str, new_label: str) -> str:
+    # The marker lets a CI job find and update its own earlier comment.
+    lines = ["<!-- deviation-diff -->"]
+    versions = f" `{old_label}` → `{new_label}`" if old_label or new_label else ""
+    lines.append(f"### {_w('heading', lang)}{versions}")
+    lines.append("")
+    if not changes:
+        lines.append(_w("no_changes", lang) + ".")
+        return "\n".join(lines) + "\n"
+    lines.append(_w("count", lang, n=len(changes)) + ("。" if lang == "zh" else "."))
+    lines.append("")
+    lines.extend("- " + _change_line(change, lang, markdown=True) for change in changes)
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown list item (and inside <ins>/<del>)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"([\\`*_~\[\]|#])", r"\\\1", text)
+    return text.replace("\r", " ").replace("\n", "<br>")
+
+
+def _change_line(change: Any, lang: str, markdown: bool) -> str:
+    zh = lang == "zh"
+    q = _md if markdown else (lambda text: text)
+    arrow = " → "
+    colon = ":" if zh else ": "
+    joiner = "、" if zh else ", "
+
+    def names(values: Any) -> str:
+        return joiner.join(q(str(value)) for value in values) if values else _w("empty", lang)
+
+    def value(raw: Any) -> str:
+        if raw is None or raw == "" or raw == []:
+            return _w("empty", lang)
+        return names(raw) if isinstance(raw, list) else q(str(raw))
+
+    kind = change.kind
+
+    def field_label(key: str) -> str:
+        # Mid-sentence in English: "Task 4 lead A → B".
+        return label(key, lang) if zh else label(key, lang).lower()
+
+    if change.task is not None:
+        head = _w("task_no", lang, id=change.task)
+        if markdown:
+            head = f"**{head}**"
+        details = change.details
+        if kind in ("task-added", "task-removed"):
+            text = change.new if kind == "task-added" else change.old
+            extra = (f"({field_label('lead')}:{q(details['lead'])};{field_label('deadline')}:{q(details['deadline'])})" if zh
+                     else f" ({field_label('lead')}: {q(details['lead'])}; {field_label('deadline')}: {q(details['deadline'])})")
+            return f"{head} {_w('added' if kind == 'task-added' else 'removed', lang)}{colon}{q(text)}{extra}"
+        if kind == "task-moved":
+            if zh:
+                return (f"{head} {field_label('measure')} {_w('measure_no', lang, n=change.old)}“{q(details['old_title'])}”"
+                        f"{arrow}{_w('measure_no', lang, n=change.new)}“{q(details['new_title'])}”")
+            return (f"{head} moved from measure {change.old} '{q(details['old_title'])}'"
+                    f" to measure {change.new} '{q(details['new_title'])}'")
+        if kind == "text-changed":
+            return f"{head} {_w('task_text', lang)}{colon}{_segments(details['segments'], markdown)}"
+        if kind == "lead-changed":
+            return f"{head} {field_label('lead')} {q(change.old)}{arrow}{q(change.new)}"
+        if kind in ("responsible-added", "responsible-removed"):
+            verb = _w("plus" if kind == "responsible-added" else "minus", lang)
+            listed = change.new if kind == "responsible-added" else change.old
+            return f"{head} {field_label('responsible')} {verb}{colon}{names(listed)}"
+        return f"{head} {field_label('deadline')} {_deadline_text(change, lang, q)}"
+    subject_word = kind.split("-")[0]  # unit, group, measure, dimension or document
+    if subject_word == "document":
+        head = _w("document", lang)
+    elif subject_word == "measure":
+        head = f"{_w('measure', lang)}{_w('measure_no', lang, n=change.subject)}" if zh else f"Measure {change.subject}"
+    else:
+        head = f"{_w(subject_word, lang)} {q(str(change.subject))}"
+    if markdown:
+        head = f"**{head}**"
+    action = kind.split("-", 1)[1]
+    if action == "added":
+        return f"{head} {_w('plus', lang)}" + (f"{colon}{q(change.new)}" if subject_word in ("measure", "dimension") else "")
+    if action == "removed":
+        return f"{head} {_w('minus', lang)}" + (f"{colon}{q(change.old)}" if subject_word in ("measure", "dimension") else "")
+    if action == "renamed":
+        return f"{head} {_w('renamed', lang)} {q(change.new)}"
+    field_word = _w(change.field, lang) if change.field in _CHANGE_WORDS else field_label(change.field)
+    if change.field == "members":
+        parts = []
+        if change.old:
+            parts.append(f"{_w('minus', lang)}{colon}{names(change.old)}")
+        if change.new:
+            parts.append(f"{_w('plus', lang)}{colon}{names(change.new)}")
+        return f"{head} {field_word} " + (";" if zh else "; ").join(parts)
+    if "segments" in change.details and len(str(change.old or "")) + len(str(change.new or "")) > 60:
+        return f"{head} {field_word}{colon}{_segments(change.details['segments'], markdown)}"
+    return f"{head} {field_word} {value(change.old)}{arrow}{value(change.new)}"
+
+
+def _deadline_text(change: Any, lang: str, q: Any) -> str:
+    zh = lang == "zh"
+    details = change.details
+    old_due, new_due = details["old_due"], details["new_due"]
+    joiner = "、" if zh else ", "
+    before = joiner.join(old_due) or _w("ongoing_word", lang)
+    after = joiner.join(new_due) or _w("ongoing_word", lang)
+    notes: list[str] = []
+    days = details.get("days")
+    several = len(old_due) > 1 or len(new_due) > 1
+    if change.kind == "deadline-reworded":
+        notes.append(_w("reworded", lang))
+    elif not new_due and old_due:
+        notes.append(_w("now_ongoing", lang))
+    elif not old_due and new_due:
+        notes.append(_w("now_dated", lang))
+    elif details.get("shifts") and several:
+        for before_day, shift in zip(old_due, details["shifts"]):
+            if shift:
+                word = "extended" if shift > 0 else "advanced"
+                notes.append(_w("milestone", lang, day=before_day) + _w(word, lang, days=abs(shift)))
+    elif days:
+        word = ("last_" if several else "") + ("extended" if days > 0 else "advanced")
+        notes.append(_w(word, lang, days=abs(days)))
+    elif several:
+        notes.append(_w("same_last", lang))
+    if details.get("added"):
+        notes.append(_w("milestones_added", lang, days=joiner.join(details["added"])))
+    if details.get("removed"):
+        notes.append(_w("milestones_removed", lang, days=joiner.join(details["removed"])))
+    wording_is_dates = change.old.strip() == before and change.new.strip() == after
+    if change.kind == "deadline-reworded":
+        moved = _w("wording", lang, old=q(change.old), new=q(change.new))
+        return f"{moved}(" + ";".join(notes) + ")" if zh else f"{moved} ({'; '.join(notes)})"
+    line = f"{before} → {after}" + (f"({';'.join(notes)})" if zh else f" ({'; '.join(notes)})")
+    if not wording_is_dates:
+        line += ("——" if zh else " — ") + _w("wording", lang, old=q(change.old), new=q(change.new))
+    return line
+
+
+def _segments(segments: Sequence[dict[str, str]], markdown: bool) -> str:
+    """Changed text with edits marked: [-old-]{+new+} in text, <del>/<ins> in Markdown;
+    long unchanged stretches shortened to their ends, so each edit keeps its context."""
+    parts = []
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if segment["op"] == "equal":
+            text = segment["old"]
+            keep_head = index > 0
+            keep_tail = index < last
+            limit = DIFF_CONTEXT * (int(keep_head) + int(keep_tail))
+            if len(text) > limit + 1:
+                head = text[:DIFF_CONTEXT] if keep_head else ""
+                tail = text[-DIFF_CONTEXT:] if keep_tail else ""
+                text = f"{head}…{tail}"
+            parts.append(_md(text) if markdown else text)
+            continue
+        old, new = segment["old"], segment["new"]
+        if markdown:
+            parts.append((f"<del>{_md(old)}</del>" if old else "") + (f"<ins>{_md(new)}</ins>" if new else ""))
+        else:
+            parts.append((f"[-{old}-]" if old else "") + (f"{{+{new}+}}" if new else ""))
+    return "".join(parts)
