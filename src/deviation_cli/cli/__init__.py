@@ -4,6 +4,6 @@ Each module below registers its commands on ``app`` when imported.
 """
 
 from .app import app, main
-from . import validate_command, query_commands  # noqa: E402,F401  (register commands)
+from . import validate_command, query_commands, render_commands  # noqa: E402,F401  (register commands)
 
 __all__ = ["app", "main"]
