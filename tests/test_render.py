@@ -359,3 +359,42 @@ def test_site_command_writes_every_page(cli, tmp_path):
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert '<a href="units/%E5%8E%BF%E6%B0%B4%E5%88%A9%E5%B1%80.html">县水利局</a>' in index
     assert "还有" in index and "2024年3月31日" in index
+
+
+@pytest.mark.parametrize("data", [HANZHONG, QINGHE], ids=["hanzhong", "qinghe"])
+def test_every_link_of_every_page_resolves_to_a_page_and_anchor(data):
+    """Relative links only, each to a page of the site (and an id on it); nothing from elsewhere."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids, self.sources = [], set(), []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "a" and "href" in attrs:
+                self.hrefs.append(attrs["href"])
+            if "id" in attrs:
+                self.ids.add(attrs["id"])
+            if "src" in attrs or (tag == "link" and "href" in attrs):
+                self.sources.append(attrs.get("src") or attrs.get("href"))
+
+    pages = build_site(load_register(data), date(2024, 1, 1))
+    parsed = {}
+    for name, text in pages.items():
+        parser = Links()
+        parser.feed(text)
+        parsed[name] = parser
+    count = 0
+    for name, parser in parsed.items():
+        assert parser.sources == [], name
+        for href in parser.hrefs:
+            url = urlsplit(urljoin("http://site/" + name, href))
+            assert url.netloc == "site" and not href.startswith(("/", "http:", "https:")), (name, href)
+            target = unquote(url.path.lstrip("/"))
+            assert target in pages, f"{name} links to missing {href}"
+            assert not url.fragment or url.fragment in parsed[target].ids, f"{name} links to missing {href}"
+            count += 1
+    assert count == {HANZHONG: 2740, QINGHE: 209}[data]
