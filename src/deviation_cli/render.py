@@ -15,6 +15,7 @@ writing files is the caller's job.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import urllib.parse
@@ -298,12 +299,21 @@ def template_folders(templates: str | os.PathLike[str] | None = None) -> list[Pa
 
 
 def environment(templates: str | os.PathLike[str] | None = None) -> Any:
-    """A sandboxed Jinja environment: autoescape for .html, StrictUndefined, the helpers as filters."""
+    """A sandboxed Jinja environment: autoescape for .html, StrictUndefined, the helpers as filters.
+
+    One per template folder, so rendering a file per unit compiles each template once
+    (Jinja still reloads a template whose file changed).
+    """
+    return _environment(tuple(str(folder) for folder in template_folders(templates)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[str, ...]) -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(folder) for folder in template_folders(templates)], encoding="utf-8"),
+        loader=FileSystemLoader(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
         trim_blocks=True,
