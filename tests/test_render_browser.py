@@ -189,7 +189,7 @@ def test_the_notice_prints_to_a4_pages(tmp_path, watched, cli):
     assert cli("render", "notice", "--unit", "市发改委", "--date", "2023-06-30", "-o", str(target)).exit_code == 0
     page = watched.open(target)
     pdf = page.pdf(prefer_css_page_size=True)
-    # Measured: 6 pages (text and 落款 on 2, the 16-task annex on 4) with Noto Serif CJK.
+    # Measured: 5 pages (the text and 落款 exactly fill page 1, the 16-task annex takes 4) with Noto CJK.
     count, size = page_count(pdf)
     assert 4 <= count <= 8
     assert size == (595, 842)  # A4 portrait, in points
@@ -201,7 +201,7 @@ def test_the_notice_to_every_unit_and_the_table_print(tmp_path, watched, cli):
     table = tmp_path / "table.html"
     assert cli("render", "notice", "--date", "2023-06-30", "-o", str(notice)).exit_code == 0
     assert cli("render", "table", "-o", str(table)).exit_code == 0
-    # Measured: 13 pages (2 of text, 6 of 附件1, 5 of 附件2).
+    # Measured: 13 pages (2 of text, 6 of 附件1, 5 of 附件2); page 2 starts with body text, never 落款 alone.
     count, size = page_count(watched.open(notice).pdf(prefer_css_page_size=True))
     assert 10 <= count <= 17 and size == (595, 842)
     # Measured: 8 landscape pages.
