@@ -398,3 +398,16 @@ def test_every_link_of_every_page_resolves_to_a_page_and_anchor(data):
             assert not url.fragment or url.fragment in parsed[target].ids, f"{name} links to missing {href}"
             count += 1
     assert count == {HANZHONG: 2740, QINGHE: 209}[data]
+
+
+def test_user_templates_reach_html_notices_and_the_site(cli, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "_letterhead.html").write_text('<p class="letterhead">清河县河长制办公室文件</p>\n', encoding="utf-8")
+    (mine / "_style.css").write_text("body { font-family: serif; }\n", encoding="utf-8")
+    notice = cli("render", "notice", "--unit", "东关镇", "-f", "html", "--templates", str(mine), data=QINGHE).stdout
+    assert notice.index('<p class="letterhead">清河县河长制办公室文件</p>') < notice.index('<h1 class="title">')
+    assert "<style>\nbody { font-family: serif; }\n" in notice
+    run = cli("site", str(tmp_path / "out"), "--templates", str(mine), data=QINGHE)
+    assert run.exit_code == 0
+    assert "<style>\nbody { font-family: serif; }\n" in (tmp_path / "out" / "tasks" / "1.html").read_text(encoding="utf-8")

@@ -184,6 +184,16 @@ def page_count(pdf: bytes) -> tuple[int, tuple[float, float]]:
     return len(reader.pages), (round(float(box.width)), round(float(box.height)))
 
 
+def pdf_texts(pdf: bytes) -> list[str]:
+    """Each page's text, NFKC-folded (PDF text comes out with Kangxi radicals for 月, 人, ...)."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    return [unicodedata.normalize("NFKC", page.extract_text()).replace("\n", "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
 def test_the_notice_prints_to_a4_pages(tmp_path, watched, cli):
     target = tmp_path / "notice.html"
     assert cli("render", "notice", "--unit", "市发改委", "--date", "2023-06-30", "-o", str(target)).exit_code == 0
@@ -193,6 +203,11 @@ def test_the_notice_prints_to_a4_pages(tmp_path, watched, cli):
     count, size = page_count(pdf)
     assert 4 <= count <= 8
     assert size == (595, 842)  # A4 portrait, in points
+    # the 落款 never stands on a page without body text
+    texts = pdf_texts(pdf)
+    signed = [index for index, text in enumerate(texts) if "2023年6月30日" in text]
+    assert len(signed) == 1 and "请及时报告" in texts[signed[0]]
+    assert "市发改委任务清单" in texts[signed[0] + 1]
     assert watched.errors == []
 
 
