@@ -411,3 +411,10 @@ def test_user_templates_reach_html_notices_and_the_site(cli, tmp_path):
     run = cli("site", str(tmp_path / "out"), "--templates", str(mine), data=QINGHE)
     assert run.exit_code == 0
     assert "<style>\nbody { font-family: serif; }\n" in (tmp_path / "out" / "tasks" / "1.html").read_text(encoding="utf-8")
+
+
+def test_a_runtime_error_in_a_user_template_is_a_message(cli, tmp_path):
+    (tmp_path / "table.md").write_text("# {{ document.title }}\n{{ tasks | length / 0 }}\n", encoding="utf-8")
+    run = cli("render", "table", "--templates", str(tmp_path), data=QINGHE)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == f"{tmp_path / 'table.md'}:2:1: 模板 table.md 出错:ZeroDivisionError: division by zero\n"

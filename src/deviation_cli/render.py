@@ -336,6 +336,16 @@ def render_template(name: str, context: dict[str, Any], templates: str | os.Path
         return env.get_template(name).render(**context)
     except TemplateError as error:
         raise UsageError(_template_issue(error, name, env)) from None
+    except Exception as error:
+        # `{{ 1 / 0 }}` in a user's template is the user's to fix; the same in a
+        # bundled template is a bug and keeps its traceback.
+        path, line = _failing_template_line(error, env, user_only=True)
+        if not path:
+            raise
+        from .load import display_path
+
+        problem = f"{type(error).__name__}: {error}"
+        raise UsageError(Issue("template_error", display_path(Path(path)), line, 1, {"name": name, "problem": problem})) from None
 
 
 def _template_issue(error: Exception, name: str, env: Any) -> Issue:
@@ -358,9 +368,14 @@ def _template_issue(error: Exception, name: str, env: Any) -> Issue:
     return Issue(code, display_path(Path(path)) if path else "", line, 0 if not line else 1, {"name": name, "problem": message})
 
 
-def _failing_template_line(error: Exception, env: Any) -> tuple[str, int]:
-    """The template file and line where rendering failed (Jinja puts them in the traceback)."""
+def _failing_template_line(error: Exception, env: Any, user_only: bool = False) -> tuple[str, int]:
+    """The template file and line where rendering failed (Jinja puts them in the traceback).
+
+    With ``user_only``, only a user's folder counts (the bundled one is searched last).
+    """
     folders = [os.path.abspath(folder) for folder in env.loader.searchpath]
+    if user_only:
+        folders = folders[:-1]
     found = ("", 0)
     tb = error.__traceback__
     while tb is not None:
