@@ -123,6 +123,7 @@ def milestones_by_date(tasks: Iterable[Task]) -> list[tuple[date, list[Task]]]:
 
 
 def unit_list(register: Register, name: str, include_open: bool = False) -> UnitList:
+    """The 责任清单 of a unit or group, by any name ``find_unit`` accepts."""
     canonical = find_unit(register, name)
     rows = unit_tasks(register, canonical, include_open=include_open)
     unit = register.unit(canonical)
@@ -195,7 +196,7 @@ def cjk_punctuation(value: Any) -> Any:
     wrong in a printed notice; the text shown is NFKC-equal to the register, so
     nothing is changed but the width. Other values pass through untouched.
     """
-    if not isinstance(value, str) or type(value) is not str:
+    if type(value) is not str:  # Markup is already final (a macro's output, an escaped cell)
         return value
     text = _CJK_PARENS.sub(lambda m: "\uff08" + m.group(1) + "\uff09", value)
     return _CJK_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
@@ -214,7 +215,7 @@ def markdown_inline(value: Any) -> Any:
 
     text = cjk_punctuation("" if value is None else str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # Markup: already final, so the environment's finalize does not touch the entities.
+    # Markup: final, so the environment's finalize does not process it a second time.
     return Markup(re.sub(r"\r\n|\r|\n", "<br>", text))
 
 
@@ -273,6 +274,7 @@ _UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 
 
 def file_slug(name: str) -> str:
+    """A file name for a unit or key: Chinese kept (readable), separators and controls replaced."""
     slug = _UNSAFE_FILE_CHARACTERS.sub("_", name).strip("._") or "_"
     return slug[:80]
 
