@@ -293,6 +293,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "--alarms 应为提前天数,用逗号分隔(如 7,3),或 none;而不是“{value}”",
         "--alarms takes days before, comma-separated (e.g. 7,3), or none; not '{value}'",
     ),
+    # documents and templates (render, site)
+    "templates_folder_missing": ("找不到模板目录 {folder}", "template folder {folder} does not exist"),
+    "template_missing": ("找不到模板 {name}", "template {name} not found"),
+    "template_syntax": ("模板语法错误:{problem}", "template syntax error: {problem}"),
+    "template_undefined": (
+        "模板 {name} 用到了不存在的变量或字段:{problem}",
+        "template {name} uses a variable or field that does not exist: {problem}",
+    ),
+    "template_unsafe": (
+        "模板 {name} 试图访问不允许的内部属性:{problem}",
+        "template {name} tried to reach a forbidden internal attribute: {problem}",
+    ),
+    "template_error": ("模板 {name} 出错:{problem}", "template {name} failed: {problem}"),
+    "render_needs_issuer": (
+        "登记册没有写发文机关(document.source);请用 --issuer 给出",
+        "the register names no issuing office (document.source); give one with --issuer",
+    ),
+    "render_needs_unit": ("{kind} 需要 --unit 指明单位(或用 --all-units)", "{kind} needs --unit (or --all-units)"),
+    "render_unit_not_used": ("{kind} 不按单位生成,请去掉 --unit", "{kind} is not per unit; drop --unit"),
+    "render_all_units_kind": (
+        "--all-units 只用于 notice 和 unit,而不是 {kind}",
+        "--all-units goes with notice or unit, not {kind}",
+    ),
+    "render_all_units_needs_output": (
+        "--all-units 需要 -o 目录,每个单位写一个文件",
+        "--all-units needs -o DIR: one file per unit is written there",
+    ),
+    "render_all_units_and_unit": ("--all-units 与 --unit 不能同时使用", "--all-units and --unit exclude each other"),
     # command-line arguments
     "date_format": (
         "“{value}”不是日期;请写 YYYY-MM-DD,例如 2023-07-31",
