@@ -11,7 +11,7 @@ from typing import Any
 
 from . import model, register as reg
 from .deadline import DeadlineError, parse_deadline
-from .errors import Issue
+from .errors import WARNING, Issue
 from .units import UnitDirectory, split_unit_list
 from .yamlsource import YamlList, YamlMap, locate
 
@@ -27,12 +27,23 @@ class _Located:
         line, column = locate(self.root, where, at_key)
         self.issues.append(Issue(code, self.path, line, column, args))
 
+    def warning(self, code: str, where: tuple[Any, ...], at_key: bool = False, **args: Any) -> None:
+        line, column = locate(self.root, where, at_key)
+        self.issues.append(Issue(code, self.path, line, column, args, severity=WARNING))
+
     def line_of(self, where: tuple[Any, ...]) -> int:
         return locate(self.root, where)[0]
 
 
-def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[Issue]) -> UnitDirectory:
-    """Check units.yaml on its own and return the directory tasks resolve against."""
+def build_units(
+    units_file: model.UnitsFile, path: str, root: Any, issues: list[Issue], written_names: list[str] = ()
+) -> UnitDirectory:
+    """Check units.yaml on its own and return the directory tasks resolve against.
+
+    ``written_names`` are all unit names the file writes, including those of
+    records that failed the schema: they still resolve, so one mistake in
+    units.yaml is reported once and not again at every task naming that unit.
+    """
     at = _Located(path, root, issues)
     first_seen: dict[str, tuple[Any, ...]] = {}
 
@@ -51,7 +62,9 @@ def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[
             claim(alias, ("units", index, "aliases", alias_index))
         units.append(reg.Unit(unit.name, unit.kind, unit.full_name, tuple(unit.aliases)))
 
-    plain = UnitDirectory(units, ())
+    valid = {unit.name for unit in units}
+    placeholders = [reg.Unit(name, "other") for name in dict.fromkeys(written_names) if name not in valid]
+    plain = UnitDirectory(units + placeholders, ())
     groups = []
     for index, group in enumerate(units_file.groups):
         claim(group.name, ("groups", index, "name"))
@@ -72,7 +85,7 @@ def build_units(units_file: model.UnitsFile, path: str, root: Any, issues: list[
             else:
                 members.append(ref.name)
         groups.append(reg.Group(group.name, tuple(members), tuple(group.open_to), tuple(group.aliases)))
-    return UnitDirectory(units, groups, units_file.shared_suffixes)
+    return UnitDirectory(units + placeholders, groups, units_file.shared_suffixes)
 
 
 def build_register(
@@ -242,3 +255,106 @@ def _close(word: str, known: dict[str, Any]) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(word, list(known), n=3, cutoff=0.5)
+
+
+# --- warnings: what a reviewer would question, though the register still loads ------------
+
+#: A milestone this many years after the plan was written is more likely a typo (2203年) than a plan.
+FAR_FUTURE_YEARS = 10
+
+
+def review_register(
+    register: reg.Register,
+    units_file: tuple[str, Any],
+    tasks_file: tuple[str, Any],
+    issues: list[Issue],
+) -> None:
+    """Add warnings (severity ``warning``) about a register that is valid but looks wrong.
+
+    Why warnings and not errors: each of these can be what the plan really says
+    (the register stays faithful to the source), so they never stop
+    ``load_register``; ``validate --strict`` makes them fail a CI run.
+    Usage and structure warnings need every reference resolved, so they wait until
+    there are no errors: a misspelt lead would otherwise also make its unit look
+    unused, a misspelt dimension key its dimension look empty.
+    """
+    units_at = _Located(*units_file, issues)
+    tasks_at = _Located(*tasks_file, issues)
+    resolved = not any(issue.severity != WARNING for issue in issues)
+    _review_tasks(register, tasks_at)
+    if resolved:
+        _review_structure(register, tasks_at)
+        _review_usage(register, units_at)
+
+
+def _review_tasks(register: reg.Register, at: _Located) -> None:
+    written = register.document.written
+    groups = {group.name: group for group in register.groups}
+    texts: dict[str, int] = {}
+    previous_id = 0
+    for index, task in enumerate(register.tasks):
+        where = ("tasks", _yaml_index(at.root, "tasks", "id", str(task.id), index))
+        if task.id < previous_id:
+            at.warning("task_out_of_order", (*where, "id"), id=task.id, previous=previous_id)
+        previous_id = max(previous_id, task.id)
+        for milestone in task.due:
+            if milestone < written:
+                at.warning("deadline_before_written", (*where, "deadline"), wording=task.deadline,
+                           date=milestone.isoformat(), written=written.isoformat())
+            elif milestone.year > written.year + FAR_FUTURE_YEARS:
+                at.warning("deadline_far_future", (*where, "deadline"), wording=task.deadline,
+                           date=milestone.isoformat(), years=FAR_FUTURE_YEARS)
+        covered = {member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP
+                   for member in groups[ref.name].members}
+        for ref in task.refs:
+            if ref.kind != reg.REF_UNIT:
+                continue
+            entry = (*where, "responsible", task.responsible.index(ref.written))
+            if ref.name == task.lead:
+                at.warning("lead_also_responsible", entry, name=ref.written)
+            elif ref.name in covered:
+                at.warning("responsible_in_group", entry, name=ref.written, group=covered[ref.name])
+        key = reg.normalise_name(task.text)
+        if key in texts:
+            at.warning("duplicate_task_text", (*where, "text"), id=task.id, first=texts[key])
+        else:
+            texts[key] = task.id
+
+
+def _review_structure(register: reg.Register, at: _Located) -> None:
+    used_measures = {task.measure for task in register.tasks}
+    used_dimensions = {measure.dimension for measure in register.measures}
+    for index, measure in enumerate(register.measures):
+        if measure.number not in used_measures:
+            where = ("measures", _yaml_index(at.root, "measures", "number", str(measure.number), index), "number")
+            at.warning("measure_without_tasks", where, number=measure.number, title=measure.title)
+    for index, dimension in enumerate(register.dimensions):
+        if dimension.key not in used_dimensions:
+            where = ("dimensions", _yaml_index(at.root, "dimensions", "key", dimension.key, index), "key")
+            at.warning("dimension_without_measures", where, key=dimension.key, name=dimension.name)
+
+
+def _review_usage(register: reg.Register, at: _Located) -> None:
+    used: set[str] = set()
+    for task in register.tasks:
+        used.add(task.lead)
+        used.update(ref.name for ref in task.refs)
+    members = {member for group in register.groups for member in group.members}
+    for index, unit in enumerate(register.units):
+        if unit.name not in used and unit.name not in members:
+            where = ("units", _yaml_index(at.root, "units", "name", unit.name, index), "name")
+            at.warning("unit_unused", where, name=unit.name)
+    for index, group in enumerate(register.groups):
+        if group.name not in used:
+            where = ("groups", _yaml_index(at.root, "groups", "name", group.name, index), "name")
+            at.warning("group_unused", where, name=group.name)
+
+
+def _yaml_index(root: Any, section: str, field: str, value: str, fallback: int) -> int:
+    """Where a record stands in the file; records dropped as invalid shift the register's order."""
+    items = root.get(section) if isinstance(root, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and str(item.get(field, "")).strip() == value:
+                return index
+    return fallback

@@ -83,7 +83,7 @@ def parse_deadline(wording: str) -> Deadline:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match:
-            raise DeadlineError("deadline_unparsed", rest=text[position:])
+            raise DeadlineError("deadline_unparsed_at" if position else "deadline_unparsed", rest=text[position:])
         position = match.end()
         kind = match.lastgroup if match.lastgroup != "day" else "month"
         groups = match.groupdict()
@@ -156,14 +156,6 @@ def _iso_date(value: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise DeadlineError("deadline_bad_date", value=value) from None
-
-
-def parse_iso_date(value: str) -> date:
-    """A date as typed on the command line or in a file: YYYY-MM-DD, a real day."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        raise DeadlineError("date_format", value=value)
-    return _iso_date(text)
 
 
 _RELATIVE_WORDS = {

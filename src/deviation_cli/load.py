@@ -85,7 +85,7 @@ def read_text(path: Path) -> str:
 def read_bytes(path: Path) -> bytes:
     """One register file's bytes, refusing what is too large before reading it."""
     shown = display_path(path)
-    limit = int(os.environ.get("DEVIATION_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    limit = _size_limit()
     try:
         size = path.stat().st_size
         if size > limit:
@@ -95,6 +95,13 @@ def read_bytes(path: Path) -> bytes:
     except OSError as error:
         raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     return raw
+
+
+def _size_limit() -> int:
+    try:
+        return max(1, int(os.environ.get("DEVIATION_MAX_BYTES", "")))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
 
 
 def check_folder(folder: Path) -> None:
@@ -108,8 +115,14 @@ def check_folder(folder: Path) -> None:
             raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
 
 
-def validate_folder(data: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Report:
+def validate_folder(
+    data: str | os.PathLike[str] | None = None, tracking: bool = True, *, cache: bool = False
+) -> Report:
     """Read and check a register folder, collecting every issue in one pass.
+
+    With ``tracking``, the folder's progress reports and indicator files (when
+    present) are checked too; their problems fail validation but do not stop
+    the register itself from loading.
 
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
@@ -120,7 +133,7 @@ def validate_folder(data: str | os.PathLike[str] | None = None, *, cache: bool =
     folder = find_register_folder(data)
     check_folder(folder)
     raws = _read_files(folder)
-    report = _validate(folder, raws)
+    report = _validate(folder, raws, tracking)
     if cache and report.register is not None:
         from . import cache as register_cache
 
@@ -133,60 +146,89 @@ def _read_files(folder: Path) -> list[bytes]:
     return [read_bytes(folder / name) for name in (UNITS_FILE, TASKS_FILE)]
 
 
-def _validate(folder: Path, raws: list[bytes]) -> Report:
+def _validate(folder: Path, raws: list[bytes], tracking: bool) -> Report:
+    from .yamlsource import decode_register_bytes
+
+    shown = {name: display_path(folder / name) for name in (UNITS_FILE, TASKS_FILE)}
+    texts = {name: decode_register_bytes(raw, shown[name]) for name, raw in zip((UNITS_FILE, TASKS_FILE), raws)}
+    return validate_texts(folder, texts, shown, tracking)
+
+
+def validate_texts(folder: Path, texts: dict[str, str], shown: dict[str, str], tracking: bool = False) -> Report:
+    """Check a register given as the text of its two files (e.g. read from a git revision).
+
+    ``shown`` names each file as issues should print it (``HEAD~1:data/tasks.yaml``).
+    """
     import gc
 
     from . import model
-    from .checks import build_register, build_units
-    from .yamlsource import decode_register_bytes, parse_yaml
+    from .checks import build_register, build_units, review_register
+    from .yamlsource import parse_yaml
 
     report = Report(folder)
-    texts = {
-        name: decode_register_bytes(raw, display_path(folder / name)) for name, raw in zip((UNITS_FILE, TASKS_FILE), raws)
-    }
-
     # Building millions of small containers makes the cyclic collector rescan
     # everything again and again; nothing here forms cycles worth collecting.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    bar = _progress_bar(folder, texts)
     try:
-        bar = _progress_bar(folder, raws)
         files: dict[str, tuple[str, Any, Any]] = {}
         for name, file_model in ((UNITS_FILE, model.UnitsFile), (TASKS_FILE, model.TasksFile)):
-            shown = display_path(folder / name)
             big = bar is not None and name == TASKS_FILE
-            root, issues = parse_yaml(texts[name], shown, progress=bar.stage(0.0, 0.6) if big else None)
+            root, issues = parse_yaml(texts[name], shown[name], progress=bar.stage(0.0, 0.6) if big else None)
             report.issues.extend(issues)
             parsed = None
             if not issues:
-                parsed = validate_records(root, file_model, shown, report.issues,
+                parsed = validate_records(root, file_model, shown[name], report.issues,
                                           progress=bar.stage(0.6, 0.7) if big else None)
-            files[name] = (shown, root, parsed)
+            files[name] = (shown[name], root, parsed)
 
         units_shown, units_root, units_file = files[UNITS_FILE]
         tasks_shown, tasks_root, tasks_file = files[TASKS_FILE]
         if units_file is None or tasks_file is None:
             return report
-        directory = build_units(units_file, units_shown, units_root, report.issues)
+        directory = build_units(units_file, units_shown, units_root, report.issues, _unit_names(units_root))
         register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues,
                                   progress=bar.stage(0.7, 1.0) if bar is not None else None)
+        review_register(register, (units_shown, units_root), (tasks_shown, tasks_root), report.issues)
         if not report.errors:
             report.register = _keep(register)
+            if tracking:
+                from .tracking import check_tracking_files
+
+                check_tracking_files(folder, register, report.issues)
         return report
     finally:
         if bar is not None:
             bar.close()
+        file_order = {shown[name]: rank for rank, name in enumerate((UNITS_FILE, TASKS_FILE))}
+        report.issues.sort(key=lambda issue: (file_order.get(issue.path, 9), issue.line, issue.column))
         if gc_was_enabled:
             gc.enable()
 
 
-#: From this many bytes of YAML on (about 5,000 tasks, a second or more), validation shows a progress bar.
-PROGRESS_BYTES = 4_000_000
+def _unit_names(units_root: Any) -> list[str]:
+    """Every unit name units.yaml writes, valid record or not.
+
+    Why: a unit whose record has a mistake (a bad kind) is still the unit the
+    tasks mean; without this, one typo in units.yaml would also flag every task
+    naming that unit.
+    """
+    names: list[str] = []
+    records = units_root.get("units") if isinstance(units_root, dict) else None
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("name"), str):
+            names.append(record["name"])
+    return names
 
 
-def _progress_bar(folder: Path, raws: list[bytes]) -> Any:
+#: From this many characters of YAML on (about 5,000 tasks, 4 MB, a second or more), validation shows a progress bar.
+PROGRESS_CHARACTERS = 1_500_000
+
+
+def _progress_bar(folder: Path, texts: dict[str, str]) -> Any:
     """A live progress bar for a large register on a terminal, else None (and no import)."""
-    if sum(len(raw) for raw in raws) < PROGRESS_BYTES:
+    if sum(len(text) for text in texts.values()) < PROGRESS_CHARACTERS:
         return None
     from .progressbar import Bar
 
@@ -218,7 +260,7 @@ def load_register(data: str | os.PathLike[str] | None = None, *, cache: bool = F
             hit = register_cache.load(folder, key)
             if hit is not None:
                 return _keep(hit)
-    report = _validate(folder, raws)
+    report = _validate(folder, raws, tracking=False)
     if report.register is None:
         raise RegisterInvalid(report.errors)
     if key is not None:
@@ -414,6 +456,7 @@ _TYPE_CODES = {
     "string_too_short": "empty_text",
     "bad_number": "bad_number",
     "bad_date": "bad_date",
+    "bad_decimal": "bad_decimal",
     "literal_error": "bad_choice",
     "greater_than_equal": "bad_number",
     "int_type": "bad_number",
@@ -427,6 +470,8 @@ def _add_schema_issue(detail: dict[str, Any], file_model: type, root: Any, path:
     loc = tuple(detail["loc"])
     kind = detail["type"]
     code = _TYPE_CODES.get(kind, "schema_other")
+    if code == "expected_text" and detail.get("input") is None:
+        code = "empty_text"  # `lead:` with nothing after it
     field_name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "/")
     args: dict[str, Any] = {"field": field_name}
     if code == "unknown_field":
@@ -440,11 +485,11 @@ def _add_schema_issue(detail: dict[str, Any], file_model: type, root: Any, path:
     else:
         line, column = locate(root, loc)
     context = detail.get("ctx") or {}
-    if code in ("bad_number", "bad_date"):
+    if code in ("bad_number", "bad_date", "bad_decimal"):
         args["value"] = context.get("value", detail.get("input"))
     elif code == "bad_choice":
         args["value"] = detail.get("input")
-        args["choices"] = context.get("expected", "")
+        args["choices"] = str(context.get("expected", "")).replace("' or '", "', '").replace("'", "")
     elif code == "schema_other":
         args["detail"] = detail.get("msg", kind)
     issues.append(Issue(code, path, line, column, args))

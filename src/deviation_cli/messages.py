@@ -53,6 +53,23 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tab used for indentation; YAML indents with spaces only",
     ),
     "yaml_syntax": ("YAML 语法错误:{problem}", "YAML syntax error: {problem}"),
+    "yaml_unclosed_quote": (
+        "引号没有闭合:从这里开始的引号直到文件结尾都没有对应的结束引号",
+        "unclosed quote: the quote opened here is never closed",
+    ),
+    "yaml_colon_in_value": (
+        "此处不能出现“键: 值”:可能是缩进不对,或文字中含有“: ”(请给这段文字加引号)",
+        "a 'key: value' is not allowed here: check the indentation, or quote text that contains ': '",
+    ),
+    "yaml_too_deep": (
+        "嵌套层数过深;登记册只需要几层",
+        "nested too deeply; a register needs only a few levels",
+    ),
+    "yaml_missing_colon": ("缺少冒号“:”", "a ':' is missing"),
+    "yaml_bad_indent": (
+        "缩进不一致:同一层的项目应对齐({problem})",
+        "inconsistent indentation: items of one level must line up ({problem})",
+    ),
     "key_not_text": ("键必须是文字", "a key must be plain text"),
     "duplicate_key": (
         "键“{key}”重复(第 {first} 行已有);后一个会覆盖前一个,造成数据丢失",
@@ -148,6 +165,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "deadline_empty": ("完成时限为空", "the deadline is empty"),
     "deadline_unparsed": (
+        "无法理解完成时限“{wording}”;可写 2023年6月底、2023年6月30日、2023年底、"
+        "2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
+        "cannot read the deadline '{wording}'; write e.g. 2023年6月底, 2023年6月30日, "
+        "2023年底, 2023年上半年, 2023年6月、12月底, 持续推进 or 2023-06-30",
+    ),
+    "deadline_unparsed_at": (
         "无法理解完成时限“{wording}”(在“{rest}”处);可写 2023年6月底、2023年6月30日、2023年底、"
         "2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
         "cannot read the deadline '{wording}' (at '{rest}'); write e.g. 2023年6月底, 2023年6月30日, "
@@ -169,6 +192,47 @@ CATALOG: dict[str, tuple[str, str]] = {
         "完成时限“{wording}”中 {month} 月缺少“底”或具体日期",
         "deadline '{wording}': month {month} needs 底 (month end) or a day",
     ),
+    # warnings: the register loads, but a reviewer would ask
+    "unit_unused": (
+        "单位“{name}”已定义,但没有任何任务或单位组用到它",
+        "unit '{name}' is defined but no task or group uses it",
+    ),
+    "group_unused": (
+        "单位组“{name}”已定义,但没有任何任务用到它",
+        "group '{name}' is defined but no task uses it",
+    ),
+    "deadline_before_written": (
+        "完成时限“{wording}”中的 {date} 早于方案成文日期 {written}",
+        "deadline '{wording}': {date} is before the plan was written ({written})",
+    ),
+    "deadline_far_future": (
+        "完成时限“{wording}”中的 {date} 比成文日期晚 {years} 年以上,是否写错了年份?",
+        "deadline '{wording}': {date} is more than {years} years after the plan was written; is the year right?",
+    ),
+    "lead_also_responsible": (
+        "牵头部门“{name}”又列在责任单位中",
+        "the lead '{name}' is also listed as responsible",
+    ),
+    "responsible_in_group": (
+        "责任单位“{name}”已包含在同一任务的“{group}”中",
+        "responsible unit '{name}' is already covered by '{group}' in the same task",
+    ),
+    "duplicate_task_text": (
+        "第 {id} 项的具体任务与第 {first} 项完全相同",
+        "task {id} has the same text as task {first}",
+    ),
+    "task_out_of_order": (
+        "序号 {id} 排在序号 {previous} 之后;任务应按序号排列",
+        "task {id} comes after task {previous}; tasks should be in id order",
+    ),
+    "measure_without_tasks": (
+        "第 {number} 条改进措施“{title}”没有任何任务",
+        "measure {number} '{title}' has no tasks",
+    ),
+    "dimension_without_measures": (
+        "方面“{name}”({key})没有任何改进措施",
+        "dimension '{name}' ({key}) has no measures",
+    ),
     # writing files
     "output_is_register": (
         "不能写入登记册文件本身;请换一个输出路径",
@@ -180,6 +244,83 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "output_is_folder": ("输出路径是一个目录;请给出文件名", "the output path is a folder; name a file"),
     "output_unwritable": ("无法写入:{reason}", "cannot write: {reason}"),
+    # exchange: import of a table, export of files
+    "import_no_header": (
+        "找不到表头行;任务分解表应有 {labels} 这样的表头",
+        "no header row found; a task table has a header like {labels}",
+    ),
+    "import_missing_column": ("表头缺少“{label}”列", "the header has no '{label}' column"),
+    "import_empty_cell": ("“{label}”为空", "'{label}' is empty"),
+    "import_bad_id": ("序号应为正整数,而不是“{value}”", "序号 should be a positive whole number, not '{value}'"),
+    "import_duplicate_id": ("序号 {id} 重复({first} 已有)", "task id {id} repeated (first at {first})"),
+    "import_unknown_dimension": (
+        "管控“{name}”不在当前登记册中{hint}(新的方面请先加入 tasks.yaml)",
+        "dimension '{name}' is not in the current register{hint} (add a new one to tasks.yaml first)",
+    ),
+    "import_unknown_measure": (
+        "改进措施“{name}”不在当前登记册中{hint}(新的改进措施请先加入 tasks.yaml)",
+        "measure '{name}' is not in the current register{hint} (add a new one to tasks.yaml first)",
+    ),
+    "import_measure_dimension": (
+        "改进措施“{name}”属于“{expected}”,而该行的管控是“{dimension}”",
+        "measure '{name}' belongs to '{expected}', but the row's dimension is '{dimension}'",
+    ),
+    "import_no_tasks": ("表格中没有任务行", "the table has no task rows"),
+    "import_title_differs": (
+        "标题“{title}”与当前登记册“{expected}”不同;文件信息、方面和改进措施仍取自当前登记册",
+        "title '{title}' differs from the current register's '{expected}'; "
+        "document details, dimensions and measures are still taken from the current register",
+    ),
+    "import_target_exists": (
+        "目录中已有登记册文件({files});不会覆盖,除非加 --force",
+        "the folder already holds a register ({files}); it is not overwritten without --force",
+    ),
+    "import_not_xlsx": (
+        "不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,或另存为 CSV 后用 import csv",
+        "not an Excel workbook (.xlsx); save an old .xls or WPS .et file as .xlsx, or as CSV for import csv",
+    ),
+    "import_csv_is_xlsx": (
+        "这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx",
+        "this is an Excel workbook, not CSV; use deviation import xlsx",
+    ),
+    "import_no_sheet": ("没有工作表“{sheet}”;工作表有:{sheets}", "no sheet '{sheet}'; the sheets are: {sheets}"),
+    "import_done": (
+        "已从 {source} 导入 {count} 项任务到 {folder}(tasks.yaml、units.yaml)",
+        "imported {count} tasks from {source} into {folder} (tasks.yaml, units.yaml)",
+    ),
+    "export_written": ("已写入 {file}:{what}", "wrote {file}: {what}"),
+    "arg_bad_alarms": (
+        "--alarms 应为提前天数,用逗号分隔(如 7,3),或 none;而不是“{value}”",
+        "--alarms takes days before, comma-separated (e.g. 7,3), or none; not '{value}'",
+    ),
+    # documents and templates (render, site)
+    "templates_folder_missing": ("找不到模板目录 {folder}", "template folder {folder} does not exist"),
+    "template_missing": ("找不到模板 {name}", "template {name} not found"),
+    "template_syntax": ("模板语法错误:{problem}", "template syntax error: {problem}"),
+    "template_undefined": (
+        "模板 {name} 用到了不存在的变量或字段:{problem}",
+        "template {name} uses a variable or field that does not exist: {problem}",
+    ),
+    "template_unsafe": (
+        "模板 {name} 试图访问不允许的内部属性:{problem}",
+        "template {name} tried to reach a forbidden internal attribute: {problem}",
+    ),
+    "template_error": ("模板 {name} 出错:{problem}", "template {name} failed: {problem}"),
+    "render_needs_issuer": (
+        "登记册没有写发文机关(document.source);请用 --issuer 给出",
+        "the register names no issuing office (document.source); give one with --issuer",
+    ),
+    "render_needs_unit": ("{kind} 需要 --unit 指明单位(或用 --all-units)", "{kind} needs --unit (or --all-units)"),
+    "render_unit_not_used": ("{kind} 不按单位生成,请去掉 --unit", "{kind} is not per unit; drop --unit"),
+    "render_all_units_kind": (
+        "--all-units 只用于 notice 和 unit,而不是 {kind}",
+        "--all-units goes with notice or unit, not {kind}",
+    ),
+    "render_all_units_needs_output": (
+        "--all-units 需要 -o 目录,每个单位写一个文件",
+        "--all-units needs -o DIR: one file per unit is written there",
+    ),
+    "render_all_units_and_unit": ("--all-units 与 --unit 不能同时使用", "--all-units and --unit exclude each other"),
     # command-line arguments
     "date_format": (
         "“{value}”不是日期;请写 YYYY-MM-DD,例如 2023-07-31",
@@ -197,6 +338,78 @@ CATALOG: dict[str, tuple[str, str]] = {
     "arg_bad_choice": (
         "{option} 应为 {choices} 之一,而不是“{value}”",
         "{option} should be one of {choices}, not '{value}'",
+    ),
+    # progress reports and indicators (tracking)
+    "progress_missing": ("找不到进度报告文件 {file}", "progress file {file} does not exist"),
+    "progress_unknown_task": (
+        "没有序号为 {id} 的任务(序号为 {first}–{last})",
+        "no task with id {id} (ids run {first}–{last})",
+    ),
+    "progress_unit_is_group": (
+        "“{name}”是单位组;进度报告应由具体单位填报",
+        "'{name}' is a group; a progress report comes from one unit",
+    ),
+    "progress_unit_not_on_task": (
+        "{name} 不是第 {id} 项任务的牵头部门或责任单位",
+        "{name} neither leads nor shares task {id}",
+    ),
+    "progress_postponed_no_deadline": (
+        "第 {id} 项任务报告“延期”,但没有写经批准的新时限(new_deadline)",
+        "task {id} is reported 延期 (postponed) without an approved new_deadline",
+    ),
+    "progress_deadline_not_after": (
+        "新时限 {new} 应晚于报告日期 {date}",
+        "the new deadline {new} should be after the report date {date}",
+    ),
+    "progress_append_unsafe": (
+        "无法安全追加:文件应以块格式的 reports: 列表结尾(每条报告以“- task:”开头);未作任何修改",
+        "cannot append safely: the file must end with its block-style reports: list "
+        "(each report starting '- task:'); nothing was changed",
+    ),
+    "arg_bad_status": (
+        "状态应为 {choices} 之一(或 {aliases}),而不是“{value}”",
+        "the status should be one of {choices} (or {aliases}), not '{value}'",
+    ),
+    "arg_unit_is_group": (
+        "“{name}”是单位组;请写出填报的具体单位",
+        "'{name}' is a group; name the one unit that reports",
+    ),
+    "arg_deadline_not_after": (
+        "--new-deadline {new} 应晚于报告日期 {date}",
+        "--new-deadline {new} should be after the report date {date}",
+    ),
+    "arg_bad_link": ("佐证链接“{value}”中不能有空格", "the evidence link '{value}' must not contain spaces"),
+    "arg_bad_rule": (
+        "排名规则“{value}”无法理解;请写 名称:权重,…,名称取 {parts},例如 on_time:0.5,completion:0.3,reporting:0.2",
+        "cannot read the ranking rule '{value}'; write name:weight,… with names from {parts}, "
+        "e.g. on_time:0.5,completion:0.3,reporting:0.2",
+    ),
+    "arg_bad_number": ("{option} 应为非负整数,而不是“{value}”", "{option} should be a whole number ≥ 0, not '{value}'"),
+    "bad_decimal": ("“{field}”应为数字,而不是“{value}”", "'{field}' should be a number, not '{value}'"),
+    "indicator_duplicate": ("指标“{key}”重复", "indicator '{key}' repeated"),
+    "indicator_unknown": ("没有指标“{key}”{hint}", "no indicator '{key}'{hint}"),
+    "indicators_missing": ("找不到指标文件 {file}", "indicators file {file} does not exist"),
+    "observations_missing": ("找不到观测值文件 {file}", "observations file {file} does not exist"),
+    "schema_needs_target": (
+        "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件",
+        "name tasks or units (printed to stdout), or give --output DIR to write both files",
+    ),
+    "diff_unknown_version": (
+        "“{spec}”既不是登记册目录,也不是 {folder} 所在 git 仓库中的版本",
+        "'{spec}' is neither a register folder nor a revision of the git repository holding {folder}",
+    ),
+    "diff_not_in_git": (
+        "“{spec}”不是目录,而 {folder} 不在 git 仓库中,无法按版本读取",
+        "'{spec}' is not a folder, and {folder} is not in a git repository to read revisions from",
+    ),
+    "diff_no_git": ("无法运行 git:{reason}", "cannot run git: {reason}"),
+    "diff_missing_in_revision": (
+        "版本 {revision} 中没有 {file}",
+        "revision {revision} has no {file}",
+    ),
+    "diff_failed_on": (
+        "存在 --fail-on 所列的变更:{counts}",
+        "changes listed in --fail-on are present: {counts}",
     ),
     "arg_range_empty": (
         "--after {after} 晚于 --before {before}",

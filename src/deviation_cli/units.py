@@ -84,6 +84,24 @@ class UnitDirectory:
             return clean
         return None
 
+    def known_spelling(self, written: str) -> str | None:
+        """How the register spells the name ``written`` means, forgiving spaces and widths.
+
+        Why not the canonical name: an alias written in a cell (市行政审批局)
+        stays the alias, as the register keeps names as the source writes them.
+        """
+        if self.resolve(written) is not None:
+            return written
+        clean = normalise_name(written)
+        ref = self._by_normalised.get(clean)
+        if ref is not None:
+            return ref.written
+        if clean.startswith(OPEN_TAIL_PREFIX):
+            ref = self._by_normalised.get(clean[len(OPEN_TAIL_PREFIX):])
+            if ref is not None and ref.kind == REF_GROUP:
+                return OPEN_TAIL_PREFIX + ref.written
+        return None
+
     def suggestions(self, written: str, limit: int = 3) -> list[str]:
         """The nearest known units or groups, by canonical name, for 'did you mean'."""
         target = normalise_name(written)
@@ -101,7 +119,8 @@ class UnitDirectory:
         return canonical[:limit]
 
     def find(self, query: str) -> list[str]:
-        """Canonical names a user's query may mean: exact name/alias/full name, else a prefix.
+        """Canonical names a user's query may mean: exact name/alias/full name, else a
+        prefix, else a part of a name (国资委 → 市国资委).
 
         One name: found. Several: ambiguous. None: unknown.
         """
@@ -111,7 +130,10 @@ class UnitDirectory:
         clean = normalise_name(query)
         if not clean:
             return []
-        matches = {ref.name for written, ref in self._by_written.items() if normalise_name(written).startswith(clean)}
+        written = [(normalise_name(name), ref.name) for name, ref in self._by_written.items()]
+        matches = {name for spelled, name in written if spelled.startswith(clean)}
+        if not matches and len(clean) >= 2:
+            matches = {name for spelled, name in written if clean in spelled}
         return sorted(matches, key=self._order)
 
     def _order(self, name: str) -> int:
@@ -145,7 +167,7 @@ def split_unit_list(text: str, directory: UnitDirectory | None = None, shared_su
         tail = None
         last = items[-1]
         position = last.find(OPEN_TAIL_PREFIX, 1)
-        if position > 0 and (directory is None or directory.resolve(last[position:]) is not None):
+        if position > 0 and (directory is None or directory.resolve_loosely(last[position:]) is not None):
             items[-1], tail = last[:position], last[position:]
         items = _distribute_suffix(items, suffixes)
         entries.extend(items)

@@ -28,6 +28,18 @@ PLAIN_TAGS = frozenset(
 )
 
 MAX_REPEATED_ISSUES = 20
+_CORE_TAG_PREFIX = "tag:yaml.org,2002:"
+
+#: PyYAML's words for common slips, and the message code that says it plainly.
+_SYNTAX_PROBLEMS = (
+    ("while scanning a quoted scalar", "yaml_unclosed_quote"),
+    ("mapping values are not allowed here", "yaml_colon_in_value"),
+    ("could not find expected ':'", "yaml_missing_colon"),
+    ("did not find expected key", "yaml_bad_indent"),
+    ("did not find expected '-' indicator", "yaml_bad_indent"),
+    ("expected <block end>", "yaml_bad_indent"),
+    ("exceeded maximum nesting depth", "yaml_too_deep"),
+)
 
 
 class YamlMap(dict):
@@ -194,7 +206,8 @@ def parse_yaml(text: str, path: str, progress: Any = None) -> tuple[Any, list[Is
             issues.append(Issue("anchor", path, line, column, {"anchor": event.anchor}))
         tag = getattr(event, "tag", None)
         if tag not in PLAIN_TAGS:
-            issues.append(Issue("yaml_tag", path, line, column, {"tag": tag}))
+            shown = "!!" + tag[len(_CORE_TAG_PREFIX):] if tag.startswith(_CORE_TAG_PREFIX) else tag
+            issues.append(Issue("yaml_tag", path, line, column, {"tag": shown}))
 
     try:
         for event in yaml.parse(text, Loader=loader):
@@ -203,7 +216,7 @@ def parse_yaml(text: str, path: str, progress: Any = None) -> tuple[Any, list[Is
             kind = type(event).__name__
             if kind == "ScalarEvent":
                 check_node(event, line, column)
-                plain_empty = event.value == "" and event.style is None and event.implicit[0]
+                plain_empty = event.value == "" and not event.style and event.implicit[0]
                 add(None if plain_empty else event.value, line, column)
             elif kind == "MappingStartEvent":
                 check_node(event, line, column)
@@ -223,16 +236,26 @@ def parse_yaml(text: str, path: str, progress: Any = None) -> tuple[Any, list[Is
                     issues.append(Issue("several_documents", path, line, column))
                     break
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        if line not in tab_lines:
-            problem = error.problem or error.context or str(error)
-            issues.append(Issue("yaml_syntax", path, line, column, {"problem": problem}))
+        issue = _syntax_issue(error, path)
+        if issue.line not in tab_lines:
+            issues.append(issue)
         return None, issues
     except yaml.YAMLError as error:
         issues.append(Issue("yaml_syntax", path, 0, 0, {"problem": str(error)}))
         return None, issues
     return root, issues
+
+
+def _syntax_issue(error: Any, path: str) -> Issue:
+    """A PyYAML error in plain words, pointing where the clerk has to look."""
+    words = f"{error.context or ''} {error.problem or ''}"
+    code = next((code for phrase, code in _SYNTAX_PROBLEMS if phrase in words), "yaml_syntax")
+    # An unclosed quote is found at the end of the file; the fix is where it opened.
+    mark = error.context_mark if code == "yaml_unclosed_quote" and error.context_mark else error.problem_mark
+    mark = mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = " ".join(part for part in (error.context, error.problem) if part) or str(error)
+    return Issue(code, path, line, column, {"problem": problem})
 
 
 def locate(root: Any, path: tuple[Any, ...], at_key: bool = False) -> tuple[int, int]:
@@ -278,8 +301,8 @@ _LINE = re.compile(r"( *)(?:(-)(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(
 _PLAIN_START_REFUSED = frozenset("-?:,[]{}#&*!|>%@`'\"")
 #: Values up to this many characters are shared (see ``shared`` in parse_plain_subset).
 _SHARED_LENGTH = 40
-#: What the event path gives for a plain empty value (``key:``): libyaml reports it as ''.
-_EMPTY_PLAIN = ""
+#: What the event path gives for a plain empty value (``key:``).
+_EMPTY_PLAIN = None
 
 
 def _plain(text: str) -> str | None:

@@ -7,6 +7,7 @@ options, calls the library and hands the result to ``output``.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,9 +83,33 @@ def fail_usage(code: str, **args: Any) -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Why: users type `deviation validate --data DIR` as often as `deviation --data DIR validate`;
+# every command accepts the global options after its name too.
+_LOCAL_OPTIONS = [
+    inspect.Parameter(
+        "data_here", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+        default=typer.Option(None, "--data", metavar="DIR", help="Register folder (same as the global --data)."),
+    ),
+    inspect.Parameter(
+        "lang_here", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+        default=typer.Option(None, "--lang", metavar="zh|en", help="Language (same as the global --lang)."),
+    ),
+]
 
-def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
+
+def _apply_local_options(data: Optional[str], lang: Optional[str]) -> None:
+    if data is not None:
+        settings.data = data
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            raise UsageError(Issue("arg_bad_choice", args={"option": "--lang", "choices": "zh, en", "value": lang}))
+        settings.lang = lang
+
+
+def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose user errors print as messages with the right exit code.
+
+    ``on`` registers it on a sub-command group (``deviation export xlsx``) instead of ``app``.
 
     Why: DeviationError is a problem the user can fix, so it is shown as words
     (file:line:col where there is a file), never as a traceback; any other
@@ -93,8 +118,9 @@ def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
-        def wrapper(*args: Any, **kw: Any) -> Any:
+        def wrapper(*args: Any, data_here: Optional[str] = None, lang_here: Optional[str] = None, **kw: Any) -> Any:
             try:
+                _apply_local_options(data_here, lang_here)
                 return function(*args, **kw)
             except DeviationError as error:
                 print_issues(error.issues)
@@ -104,7 +130,11 @@ def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
                 sys.stderr.close()
                 raise typer.Exit(0) from None
 
-        app.command(*names, **kwargs)(wrapper)
+        signature = inspect.signature(function)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), *_LOCAL_OPTIONS]
+        )
+        (on or app).command(*names, **kwargs)(wrapper)
         return function
 
     return decorate

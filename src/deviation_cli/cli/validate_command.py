@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -12,35 +13,63 @@ from .app import check_format, command, settings
 VALIDATE_FORMATS = ("text", "json", "github")
 
 
+def _register_folders(paths: list[str]) -> list[Optional[str]]:
+    """Folders to check: a tasks.yaml/units.yaml named on its own stands for its folder.
+
+    Why: pre-commit passes the changed files, not the folder that holds them.
+    """
+    folders: list[Optional[str]] = []
+    for path in paths:
+        candidate = Path(path)
+        if candidate.name in ("tasks.yaml", "units.yaml") and candidate.is_file():
+            path = str(candidate.parent)
+        if path not in folders:
+            folders.append(path)
+    return folders or [settings.data]
+
+
 @command("validate")
 def validate(
-    path: Optional[str] = typer.Argument(None, metavar="[PATH]", help="Register folder; default as for --data."),
+    paths: Optional[list[str]] = typer.Argument(
+        None, metavar="PATH", help="Register folders (or their tasks.yaml/units.yaml); default as for --data."
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json | github (Actions annotations)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
 ) -> None:
     """Check a register: schema, references, deadlines; all problems at once.
 
-    Prints one line per problem as FILE:LINE:COL: message and exits 1 if there
-    is any error, 2 if the register cannot be read at all.
+    Prints one line per problem as FILE:LINE:COL: message, errors first, then
+    warnings (a unit nobody uses, a deadline before the plan was written, ...).
+    Exits 1 if there is any error (or any warning, with --strict), 2 if the
+    register cannot be read at all.
 
-    Example: deviation validate data/ --format github
+    Example: deviation validate data/ --format github --strict
     """
     from ..load import display_path, validate_folder
     from ..output import format_issues
 
     check_format(fmt, VALIDATE_FORMATS)
-    report = validate_folder(path or settings.data, cache=settings.cache)
-    failed = bool(report.errors) or (strict and bool(report.warnings))
+    reports = [validate_folder(folder, cache=settings.cache) for folder in _register_folders(paths or [])]
+    issues = []
+    for report in reports:
+        issues += report.errors + sorted(report.warnings, key=lambda issue: (issue.path, issue.line, issue.column))
+    failed = any(report.errors or (strict and report.warnings) for report in reports)
     if fmt == "json":
-        sys.stdout.write(format_issues(report.issues, "json", settings.lang))
-    elif report.issues:
+        sys.stdout.write(format_issues(issues, "json", settings.lang))
+    elif issues:
         stream = sys.stdout if fmt == "github" else sys.stderr
-        stream.write(format_issues(report.issues, fmt, settings.lang))
-    if not failed and fmt == "text":
-        tasks = len(report.register.tasks) if report.register else 0
-        ok = "登记册有效" if settings.lang == "zh" else "register is valid"
-        count = f"{tasks} 项任务" if settings.lang == "zh" else f"{tasks} tasks"
-        sys.stderr.write(f"{display_path(report.folder)}: {ok}({count})\n" if settings.lang == "zh"
-                         else f"{display_path(report.folder)}: {ok} ({count})\n")
+        stream.write(format_issues(issues, fmt, settings.lang))
+    if fmt == "text":
+        for report in reports:
+            if report.errors or (strict and report.warnings):
+                continue
+            tasks = len(report.register.tasks) if report.register else 0
+            warnings = len(report.warnings)
+            if settings.lang == "zh":
+                extra = f",{warnings} 条警告" if warnings else ""
+                sys.stderr.write(f"{display_path(report.folder)}: 登记册有效({tasks} 项任务{extra})\n")
+            else:
+                extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+                sys.stderr.write(f"{display_path(report.folder)}: register is valid ({tasks} tasks{extra})\n")
     if failed:
         raise typer.Exit(1)

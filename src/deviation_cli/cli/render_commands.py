@@ -1,0 +1,127 @@
+"""Document commands: render (notice, unit list, full table, due list) and site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import as_of_option, check_format, command, date_option, load, settings
+
+KIND_HELP = "notice | unit | table | due"
+
+
+def _register_files(register) -> tuple[Path, ...]:
+    from ..load import TASKS_FILE, UNITS_FILE
+
+    return (Path(register.folder) / TASKS_FILE, Path(register.folder) / UNITS_FILE)
+
+
+def _say(zh: str, en: str) -> None:
+    sys.stderr.write((zh if settings.lang == "zh" else en) + "\n")
+
+
+@command("render")
+def render_command(
+    kind: str = typer.Argument(..., metavar="KIND", help=KIND_HELP),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="The unit (notice, unit; filters due)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="md | html. Default: from -o's extension, else md."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout; a folder with --all-units."),
+    all_units: bool = typer.Option(False, "--all-units", help="notice/unit: one file per unit into the -o folder."),
+    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones of the same name."),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="notice: the issuing office (落款). Default: the document's source."),
+    on: Optional[str] = typer.Option(None, "--date", help="notice: 成文日期. Default: today."),
+    before: Optional[str] = typer.Option(None, "--before", help="due: last day, inclusive. Default: every milestone."),
+    after: Optional[str] = typer.Option(None, "--after", help="due: first day, inclusive."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="due: today, for days left. Default: today."),
+) -> None:
+    """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单), the full table (任务分解表) or the due list.
+
+    Example: deviation render notice --unit 市发改委 --format html -o notice.html
+    """
+    from ..errors import usage_error
+    from ..fileio import write_atomic
+    from ..render import FORMATS, KINDS, assigned_units, render_document
+
+    check_format(kind, KINDS, "KIND")
+    if fmt is None:
+        fmt = "html" if output and not all_units and Path(output).suffix.lower() in (".html", ".htm") else "md"
+    check_format(fmt, FORMATS)
+    today = as_of_option(as_of)
+    options = dict(
+        issuer=issuer,
+        on=date_option(on, today, "--date"),
+        before=date_option(before, today, "--before"),
+        after=date_option(after, today, "--after"),
+        as_of=today,
+        templates=templates,
+    )
+    if all_units:
+        if kind not in ("notice", "unit"):
+            raise usage_error("render_all_units_kind", kind=kind)
+        if unit is not None:
+            raise usage_error("render_all_units_and_unit")
+        if output is None:
+            raise usage_error("render_all_units_needs_output")
+    register = load()
+    protect = _register_files(register)
+    if not all_units:
+        text = render_document(register, kind, fmt, unit=unit, **options)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text, protect=protect)
+        return
+    folder = Path(output)
+    _make_folder(folder)
+    names = assigned_units(register)
+    for name in names:
+        text = render_document(register, kind, fmt, unit=name, **options)
+        write_atomic(folder / f"{_file_name(name)}.{fmt}", text, protect=protect)
+    _say(f"已写入 {len(names)} 个文件到 {folder}", f"wrote {len(names)} files to {folder}")
+
+
+@command("site")
+def site_command(
+    out: str = typer.Argument(..., metavar="OUT", help="Folder to write the site into (created if missing)."),
+    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today, for the milestones on the index. Default: today."),
+) -> None:
+    """Write a static, self-contained HTML site: index, full table with a filter box, a page per unit, dimension and task.
+
+    Every page carries its own CSS and script and links relatively, so the site
+    works from file:// and on an intranet with no access to anything else.
+
+    Example: deviation site out/ && xdg-open out/index.html
+    """
+    from ..fileio import write_atomic
+    from ..render import build_site
+
+    today = as_of_option(as_of)
+    register = load()
+    pages = build_site(register, today, templates)
+    folder = Path(out)
+    protect = _register_files(register)
+    _make_folder(folder)
+    for name, text in pages.items():
+        target = folder / name
+        _make_folder(target.parent)
+        write_atomic(target, text, protect=protect)
+    _say(f"已写入 {len(pages)} 个页面到 {folder}", f"wrote {len(pages)} pages to {folder}")
+
+
+def _make_folder(folder: Path) -> None:
+    from ..errors import Issue, UsageError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})) from None
+
+
+def _file_name(name: str) -> str:
+    from ..render import file_slug
+
+    return file_slug(name)

@@ -1,0 +1,198 @@
+"""Tracking commands: record, status, indicators, report (the 通报)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import as_of_option, check_format, command, date_option, load, settings
+
+LISTING_FORMATS = ("table", "json", "csv", "md")
+FORMAT_HELP = "table | json | csv | md"
+PROGRESS_HELP = "Progress file or folder. Default: progress.yaml and progress/*.yaml in the register folder."
+
+
+def _zh_en(zh: str, en: str) -> str:
+    return zh if settings.lang == "zh" else en
+
+
+def _emit(records: list, columns: list[str], fmt: str, title: Optional[str] = None) -> None:
+    from ..output import emit
+
+    emit(records, columns, fmt, settings.lang, title=title)
+
+
+def _protected(register) -> tuple[Path, ...]:
+    from ..load import TASKS_FILE, UNITS_FILE
+
+    folder = Path(register.folder)
+    return (folder / TASKS_FILE, folder / UNITS_FILE)
+
+
+@command("record")
+def record_command(
+    task_id: str = typer.Argument(..., metavar="TASK", help="The task's 序号."),
+    unit: str = typer.Option(..., "--unit", help="The reporting unit: short name, full name, alias or unique prefix."),
+    status: str = typer.Option(..., "--status", help="未开始 | 推进中 | 已完成 | 滞后 | 延期 (or not-started, in-progress, done, late, postponed)."),
+    note: Optional[str] = typer.Option(None, "--note", help="What was done."),
+    day: Optional[str] = typer.Option(None, "--date", help="Date of the report. Default: today."),
+    evidence: Optional[str] = typer.Option(None, "--evidence", metavar="URL", help="Link to the supporting document."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is late or postponed."),
+    new_deadline: Optional[str] = typer.Option(None, "--new-deadline", metavar="DATE", help="Approved new deadline (replaces open milestones before it)."),
+    progress: Optional[str] = typer.Option(None, "--progress", metavar="FILE", help="File to append to. Default: progress.yaml in the register folder."),
+) -> None:
+    """Add one progress report; a bad report is refused and nothing changes.
+
+    The report is appended to progress.yaml as a new YAML block: every byte
+    already in the file stays as it was (the file is created if missing).
+
+    Example: deviation record 4 --unit 市发改委 --status 已完成 --date 2023-07-28 --note 已上报调整清单
+    """
+    from ..errors import usage_error
+    from ..progress import PROGRESS_FILE, append_report, check_new_report, new_entry, normalise_status
+    from ..query import find_task, find_unit
+    from ..load import display_path
+
+    register = load()
+    task = find_task(register, task_id)
+    canonical = find_unit(register, unit)
+    if register.unit(canonical) is None:
+        raise usage_error("arg_unit_is_group", name=unit)
+    word = normalise_status(status)
+    today = as_of_option(None)
+    reported_on = date_option(day, today, "--date") or today
+    deadline = date_option(new_deadline, reported_on, "--new-deadline")
+    entry = new_entry(task.id, canonical, reported_on, word, note, evidence, reason, deadline)
+    check_new_report(register, entry)
+    target = Path(progress) if progress else Path(register.folder) / PROGRESS_FILE
+    if target.is_dir():
+        target = target / PROGRESS_FILE
+    path, line = append_report(target, entry, register, protect=_protected(register))
+    sys.stderr.write(_zh_en(
+        f"已记录:第 {task.id} 项 {canonical} {entry['date']} {word} → {display_path(path)}:{line}\n",
+        f"recorded: task {task.id} {canonical} {entry['date']} {word} → {display_path(path)}:{line}\n",
+    ))
+
+
+@command("status")
+def status_command(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The day to look from (reports up to it count). Default: today."),
+    within: int = typer.Option(30, "--within", min=0, help="Due soon: next milestone within N days."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only tasks this unit leads."),
+    overdue_only: bool = typer.Option(False, "--overdue", help="Only overdue tasks."),
+    by_unit: bool = typer.Option(False, "--by-unit", help="Per-unit completion, on-time and reporting rates instead."),
+    progress: Optional[str] = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Each task's latest status, overdue milestones and what falls due soon.
+
+    A task is overdue when a milestone (or an approved new deadline) is before
+    the as-of date and the lead has not reported it 已完成. With --by-unit:
+    per-unit rates (see docs/tracking.md for the rules).
+
+    Example: deviation status --as-of 2023-08-01 --within 14 --format json
+    """
+    from ..progress import load_progress
+    from ..query import find_unit
+    from ..tracking import score_record, state_record, task_states, unit_scores
+
+    check_format(fmt, LISTING_FORMATS)
+    day = as_of_option(as_of)
+    register = load()
+    log = load_progress(register, progress)
+    states = task_states(register, log, day, within)
+    if by_unit:
+        scores = unit_scores(register, states, log, day)
+        if unit:
+            canonical = find_unit(register, unit)
+            scores = [score for score in scores if score.unit == canonical]
+        columns = ["unit", "led", "fallen_due", "closed", "on_time", "completion_rate", "on_time_rate", "reporting_rate", "overdue_tasks"]
+        _emit([score_record(score) for score in scores], columns, fmt,
+              title=_zh_en(f"{day.isoformat()} 各单位完成情况", f"Units as of {day.isoformat()}"))
+        return
+    if unit:
+        canonical = find_unit(register, unit)
+        states = [state for state in states if state.task.lead == canonical]
+    if overdue_only:
+        states = [state for state in states if state.overdue]
+    records = [state_record(register, state, day) for state in states]
+    columns = ["id", "lead", "status", "last_report", "deadline", "next_due", "overdue", "due_soon"]
+    _emit(records, columns, fmt, title=_zh_en(f"截至 {day.isoformat()} 任务进展", f"Tasks as of {day.isoformat()}"))
+
+
+@command("indicators")
+def indicators_command(
+    observed: Optional[str] = typer.Option(None, "--observed", metavar="FILE", help="Observed values. Default: observations.yaml in the register folder, if any."),
+    targets: Optional[str] = typer.Option(None, "--targets", metavar="FILE", help="Targets. Default: indicators.yaml in the register folder."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ignore observations reported after this day. Default: all."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """The plan's quantitative targets against observed values, grouped by dimension.
+
+    Deviation = actual − target; relative = deviation / target. Light: green
+    when the target is met, amber when short by at most 10 % of the target
+    (or the indicator's tolerance), red beyond, none without an observation.
+
+    Example: deviation indicators --observed examples/hanzhong-progress/observations.yaml
+    """
+    from ..indicators import evaluate, indicator_record, load_indicators
+
+    check_format(fmt, LISTING_FORMATS)
+    day = date_option(as_of, as_of_option(None), "--as-of") if as_of else None
+    register = load()
+    indicators, observations = load_indicators(register, targets, observed)
+    records = [indicator_record(register, item) for item in evaluate(indicators, observations, day)]
+    columns = ["indicator", "period", "target_text", "actual", "deviation", "relative", "light"]
+    if fmt in ("table", "md"):
+        for dim in register.dimensions:
+            group = [record for record in records if record["dimension"] == dim.name]
+            if group:
+                _emit(group, columns, fmt, title=dim.name)
+    else:
+        _emit(records, columns, fmt)
+
+
+@command("report")
+def report_command(
+    as_of: str = typer.Option(..., "--as-of", help="The day the 通报 speaks of."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md | html"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    rule: Optional[str] = typer.Option(None, "--rule", help="Ranking weights, e.g. on_time:0.5,completion:0.3,reporting:0.2 (the default)."),
+    min_due: int = typer.Option(1, "--min-due", min=0, help="Rank only units with at least N milestones fallen due."),
+    within: int = typer.Option(30, "--within", min=0, help="Due soon: next milestone within N days."),
+    progress: Optional[str] = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
+    observed: Optional[str] = typer.Option(None, "--observed", metavar="FILE", help="Observed indicator values."),
+    targets: Optional[str] = typer.Option(None, "--targets", metavar="FILE", help="Indicator targets."),
+    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."),
+) -> None:
+    """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
+    ranking with 红旗奖 / 蜗牛奖, and indicator deviations.
+
+    HTML is one self-contained page (inline SVG charts, no network) that prints on A4.
+
+    Example: deviation report --as-of 2023-08-01 --format html -o 通报.html
+    """
+    from ..bulletin import BULLETIN_FORMATS, bulletin_data, render_bulletin
+    from ..fileio import write_atomic
+    from ..indicators import load_indicators
+    from ..progress import load_progress
+    from ..tracking import parse_rule
+
+    check_format(fmt, BULLETIN_FORMATS)
+    day = as_of_option(as_of)
+    weights = parse_rule(rule)
+    register = load()
+    log = load_progress(register, progress)
+    indicators, observations = load_indicators(register, targets, observed)
+    data = bulletin_data(register, log, indicators, observations, day, weights, within, min_due)
+    text = render_bulletin(data, fmt, templates)
+    if output:
+        write_atomic(output, text, protect=_protected(register) + tuple(Path(f) for f in data["progress_files"]))
+        from ..load import display_path
+
+        sys.stderr.write(_zh_en(f"已写入 {display_path(Path(output))}\n", f"wrote {display_path(Path(output))}\n"))
+    else:
+        sys.stdout.write(text)
