@@ -83,6 +83,10 @@ def render_command(
     _say(f"已写入 {len(names)} 个文件到 {folder}", f"wrote {len(names)} files to {folder}")
 
 
+#: From this many pages on (a register of ~500 tasks, seconds of writing), `site` shows a progress bar on a terminal.
+SITE_PROGRESS_PAGES = 500
+
+
 @command("site")
 def site_command(
     out: str = typer.Argument(..., metavar="OUT", help="Folder to write the site into (created if missing)."),
@@ -105,10 +109,21 @@ def site_command(
     folder = Path(out)
     protect = _register_files(register)
     _make_folder(folder)
-    for name, text in pages.items():
-        target = folder / name
-        _make_folder(target.parent)
-        write_atomic(target, text, protect=protect)
+    bar = None
+    if len(pages) >= SITE_PROGRESS_PAGES:  # large registers only: small ones never import the bar
+        from ..progressbar import Bar
+
+        bar = Bar(str(folder), total=len(pages))
+    try:
+        for name, text in pages.items():
+            target = folder / name
+            _make_folder(target.parent)
+            write_atomic(target, text, protect=protect)
+            if bar is not None:
+                bar.advance()
+    finally:
+        if bar is not None:
+            bar.close()
     _say(f"已写入 {len(pages)} 个页面到 {folder}", f"wrote {len(pages)} pages to {folder}")
 
 
