@@ -60,7 +60,8 @@ def header_lines() -> list[str]:
 def units_yaml(n: int, rng: random.Random) -> tuple[str, list[str]]:
     """The shipped units.yaml plus other cities' departments; returns the text and usable names."""
     shipped = (DATA / "units.yaml").read_text(encoding="utf-8")
-    names = re.findall(r"^  - name: (\S+)\n    kind: (?:department|institution|zone|county|company)", shipped, re.M)
+    # Counties are named through their group (各县区政府), as the plan does: naming both draws a warning.
+    names = re.findall(r"^  - name: (\S+)\n    kind: (?:department|institution|zone|company)", shipped, re.M)
     extra_cities = CITIES[: min(len(CITIES), max(0, n // 5000))]
     extra = []
     for city in extra_cities:
@@ -75,7 +76,7 @@ def units_yaml(n: int, rng: random.Random) -> tuple[str, list[str]]:
 
 def deadline(rng: random.Random) -> str:
     pattern = rng.choices([p for p, _ in DEADLINES], [w for _, w in DEADLINES])[0]
-    y = rng.choice([2023, 2024, 2025, 2026])
+    y = rng.choice([2024, 2025, 2026])  # after the plan was written (2023-06-18): no review warnings
     m = rng.randint(1, 11)
     return pattern.format(y=y, y2=y + 1, m=m, m2=rng.randint(m + 1, 12), d=rng.randint(1, 28), q=rng.choice(QUARTERS),
                           mm=f"{m:02d}", dd=f"{rng.randint(1, 28):02d}")
@@ -83,7 +84,7 @@ def deadline(rng: random.Random) -> str:
 
 def tasks_yaml(n: int, unit_names: list[str], rng: random.Random) -> str:
     pool = sentences()
-    measures = max(1, n // 6)
+    measures = max(6, n // 6)  # every dimension has a measure
     dimension_keys = ["progress", "investment", "industry", "chain", "benefit", "service"]
     out = ["# 合成登记册(基准测试用):" + f"{n} 项任务\n", *[line + "\n" for line in header_lines()], "measures:\n"]
     for number in range(1, measures + 1):
@@ -93,15 +94,15 @@ def tasks_yaml(n: int, unit_names: list[str], rng: random.Random) -> str:
     counties = ["各县区政府", "汉中经开区管委会", "兴汉新区管委会", "航空经开区管委会"]
     for task_id in range(1, n + 1):
         text = "".join(rng.sample(pool, 3))[: rng.randint(200, 300)]
-        if not text.endswith("。"):
-            text = text.rstrip(",、;") + "。"
+        # Each task its own text, as in a real table (the same text twice draws a warning).
+        text = text.rstrip(",、;。") + f"(任务{task_id})。"
         lead = rng.choice(unit_names)
-        shared = [name for name in rng.sample(unit_names, rng.randint(2, 7)) if name != lead]
+        shared = rng.sample(unit_names, rng.randint(2, 7))
         if rng.random() < 0.5:
             shared = rng.sample(counties, rng.randint(1, 3)) + shared
-        shared = list(dict.fromkeys(shared))
+        shared = [name for name in dict.fromkeys(shared) if name != lead]
         if rng.random() < 0.3:
-            shared.append("等市级相关部门单位")
+            shared.append(rng.choice(["等市级相关部门单位", "等市级相关部门单位", "等市级平台公司"]))
         out.append(f"  - id: {task_id}\n    measure: {1 + (task_id - 1) * measures // n}\n    text: {scalar(text)}\n"
                    f"    lead: {lead}\n")
         if shared:

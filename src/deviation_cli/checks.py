@@ -292,8 +292,10 @@ def _review_tasks(register: reg.Register, at: _Located) -> None:
     groups = {group.name: group for group in register.groups}
     texts: dict[str, int] = {}
     previous_id = 0
+    # One pass over the file's records instead of one per task (quadratic on 100,000 tasks).
+    file_index = _first_yaml_indexes(at.root, "tasks", "id")
     for index, task in enumerate(register.tasks):
-        where = ("tasks", _yaml_index(at.root, "tasks", "id", str(task.id), index))
+        where = ("tasks", file_index.get(str(task.id), index))
         if task.id < previous_id:
             at.warning("task_out_of_order", (*where, "id"), id=task.id, previous=previous_id)
         previous_id = max(previous_id, task.id)
@@ -348,6 +350,17 @@ def _review_usage(register: reg.Register, at: _Located) -> None:
         if group.name not in used:
             where = ("groups", _yaml_index(at.root, "groups", "name", group.name, index), "name")
             at.warning("group_unused", where, name=group.name)
+
+
+def _first_yaml_indexes(root: Any, section: str, field: str) -> dict[str, int]:
+    """For every value of ``field`` in ``section``, where its first record stands: ``_yaml_index`` for all at once."""
+    first: dict[str, int] = {}
+    items = root.get(section) if isinstance(root, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                first.setdefault(str(item.get(field, "")).strip(), index)
+    return first
 
 
 def _yaml_index(root: Any, section: str, field: str, value: str, fallback: int) -> int:

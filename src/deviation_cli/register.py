@@ -108,6 +108,10 @@ class Task:
 def normalise_name(name: str) -> str:
     """Fold what a clerk cannot see: NFKC width variants, spaces, zero-width characters."""
     folded = unicodedata.normalize("NFKC", name)
+    # Printable text has no Cf character and no whitespace but " ": nothing to drop
+    # (the common case, checked in C; whole task texts go through here).
+    if folded.isprintable() and " " not in folded:
+        return folded
     return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
