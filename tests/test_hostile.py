@@ -1,0 +1,278 @@
+"""Hostile files: each one refused (or accepted) with its exact message and exit code, fast.
+
+One test per attack named in SECURITY.md. Files are copies of a shipped
+register with one file replaced, written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import HANZHONG, QINGHE
+from deviation_cli import load_register
+from deviation_cli.errors import RegisterUnreadable, UsageError
+from deviation_cli.fileio import write_atomic
+from deviation_cli.load import display_path, validate_folder
+from deviation_cli import yamlsource
+from deviation_cli.yamlsource import parse_yaml
+from fuzzing import copy_register
+
+TASKS_TEXT = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
+UNITS_TEXT = (HANZHONG / "units.yaml").read_text(encoding="utf-8")
+
+
+def shown(folder: Path, name: str = "tasks.yaml") -> str:
+    return display_path(folder / name)
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def loader(request, monkeypatch):
+    """Both YAML parsers PyYAML may use: libyaml where its wheel exists, else pure Python."""
+    if request.param == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML was built without libyaml")
+    return request.param
+
+
+# --- aliases, nesting, size --------------------------------------------------------------------
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, levels):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [" + ",".join(f"*{previous}" for _ in range(9)) + "]")
+    return "\n".join(lines) + "\n"
+
+
+
+
+def test_an_alias_is_never_expanded_in_the_parsed_data():
+    root, issues = parse_yaml(billion_laughs(3), "t.yaml")
+    assert root == {"a": ["lol"] * 9, "b": [None] * 9, "c": [None] * 9}
+    assert [issue.code for issue in issues].count("alias") == 18
+
+
+DEEP = 10_000
+
+
+
+
+
+
+
+
+def test_the_size_limit_is_configurable(cli, tmp_path, monkeypatch):
+    folder = copy_register(tmp_path / "r")
+    monkeypatch.setenv("DEVIATION_MAX_BYTES", "10000")
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 2
+    assert run.stderr == (
+        f"{shown(folder, 'tasks.yaml')}: the file has 27270 bytes, over the limit of 10000 "
+        "(set DEVIATION_MAX_BYTES to change it)\n"
+    )
+    monkeypatch.setenv("DEVIATION_MAX_BYTES", "30000")
+    assert cli("validate", str(folder), data=None).exit_code == 0
+
+
+
+
+# --- bytes that are not what they seem ----------------------------------------------------------
+
+
+def test_a_nul_byte_is_located(cli, tmp_path):
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("市审计局", "市审计\x00局", 1))
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert run.stderr == f"{shown(folder)}:151:14: NUL character: the file is damaged or not text\n"
+
+
+
+
+
+
+def test_crlf_line_ends_give_the_same_register(tmp_path):
+    for source in (HANZHONG, QINGHE):
+        texts = {name: (source / name).read_text(encoding="utf-8") for name in ("tasks.yaml", "units.yaml")}
+        folder = copy_register(
+            tmp_path / source.name,
+            source,
+            tasks=texts["tasks.yaml"].replace("\n", "\r\n"),
+            units=texts["units.yaml"].replace("\n", "\r\n"),
+        )
+        assert b"\r\n" in (folder / "tasks.yaml").read_bytes()
+        crlf, lf = load_register(folder), load_register(source)
+        for part in ("document", "dimensions", "measures", "tasks", "units", "groups", "shared_suffixes"):
+            assert getattr(crlf, part) == getattr(lf, part), part
+
+
+# --- YAML tags that would build Python objects ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system",
+        "!!python/object/new:os.system",
+        "!!python/name:os.system",
+        "!!python/module:os",
+    ],
+)
+def test_python_tags_construct_nothing(cli, tmp_path, tag, loader):
+    marker = tmp_path / "constructed"
+    hostile = TASKS_TEXT.replace(
+        "lead: 市审计局", f"lead: {tag} [\"touch {marker}\"]", 1
+    )
+    folder = copy_register(tmp_path / "r", tasks=hostile)
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"{shown(folder)}:151:11: tag tag:yaml.org,2002:{tag[2:]} is not allowed; "
+        "a register holds plain text, lists and mappings only\n"
+    )
+    assert not marker.exists()
+
+
+# --- names that look right and are not -------------------------------------------------------------
+
+
+
+
+def test_full_width_and_half_width_letters_are_caught_with_a_hint(cli, tmp_path):
+    units = (QINGHE / "units.yaml").read_text(encoding="utf-8").replace("name: 县城投公司", "name: 县CT公司")
+    tasks = (QINGHE / "tasks.yaml").read_text(encoding="utf-8").replace("lead: 县城投公司", "lead: 县ＣＴ公司")
+    folder = copy_register(tmp_path / "r", QINGHE, tasks=tasks, units=units)
+    run = cli("validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"{shown(folder)}:50:11: 单位“县ＣＴ公司”含有空格、全角/半角差异或不可见字符;应写作“县CT公司”\n"
+    )
+
+
+def test_an_unquoted_trailing_space_is_not_part_of_the_name(tmp_path):
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", "lead: 市审计局   ", 1))
+    assert load_register(folder).task(2).lead == "市审计局"
+
+
+
+
+
+
+
+
+# --- markup and script in every text field ------------------------------------------------------
+
+HOSTILE_TEXT = '<script>alert(1)</script> a|b <b>&amp;</b> {{ 7*7 }} [x](javascript:alert(1)) \x1b[31m'
+
+
+def hostile_register(tmp_path: Path) -> Path:
+    """Qinghe with every free-text field of tasks.yaml carrying markup, script and a pipe."""
+    from deviation_cli.yamlsource import parse_yaml as parse
+
+    text = (QINGHE / "tasks.yaml").read_text(encoding="utf-8")
+    lines = []
+    quoted = json.dumps(HOSTILE_TEXT, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    for line in text.split("\n"):
+        key = line.strip().lstrip("- ").split(":", 1)[0]
+        if key in ("title", "text", "problem", "name", "source") and ": " in line:
+            head = line[: line.index(": ") + 2]
+            original = line[len(head):]
+            lines.append(head + json.dumps("=" + original + HOSTILE_TEXT, ensure_ascii=False))
+        else:
+            lines.append(line)
+    folder = copy_register(tmp_path / "hostile", QINGHE, tasks="\n".join(lines))
+    assert parse(quoted, "q")[0] == HOSTILE_TEXT
+    return folder
+
+
+def test_markup_in_every_text_field_is_data_in_json(cli, tmp_path):
+    folder = hostile_register(tmp_path)
+    records = cli("tasks", "--format", "json", data=folder).json()
+    assert records[0]["task"] == "=完成县级饮用水水源地规范化建设。" + HOSTILE_TEXT
+    assert records[0]["measure"] == "=加强饮用水水源地保护" + HOSTILE_TEXT
+    assert records[0]["dimension"] == "=水资源保护" + HOSTILE_TEXT
+    raw = cli("tasks", "--format", "json", data=folder).stdout
+    assert "\x1b" not in raw and "\\u001b[31m" in raw
+
+
+
+
+
+
+
+
+
+
+# --- writing where it must not --------------------------------------------------------------------
+# No command on this branch takes -o yet: these are library-level tests of the one writer every
+# command must use. CLI-level tests (`render ... -o data/tasks.yaml`) belong with render/export.
+
+
+def test_output_pointing_at_the_register_is_refused(tmp_path):
+    folder = copy_register(tmp_path / "r")
+    before = (folder / "tasks.yaml").read_bytes()
+    protect = (folder / "tasks.yaml", folder / "units.yaml")
+    for target in (folder / "tasks.yaml", folder / "sub" / ".." / "units.yaml"):
+        with pytest.raises(UsageError) as caught:
+            write_atomic(target, "overwritten", protect=protect)
+        assert [issue.code for issue in caught.value.issues] == ["output_is_register"]
+        assert caught.value.issues[0].format("en") == f"{target}: refusing to overwrite a register file; choose another output path"
+    link = tmp_path / "link.yaml"
+    link.symlink_to(folder / "tasks.yaml")
+    with pytest.raises(UsageError):
+        write_atomic(link, "overwritten", protect=protect)
+    assert (folder / "tasks.yaml").read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["tasks.yaml", "units.yaml"]
+
+
+def test_output_into_a_missing_folder_is_refused_and_creates_nothing(tmp_path):
+    target = tmp_path / "missing" / "deeper" / "out.md"
+    with pytest.raises(UsageError) as caught:
+        write_atomic(target, "x")
+    assert caught.value.exit_code == 2
+    assert caught.value.issues[0].format("en") == f"{target}: output folder {target.parent} does not exist"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_onto_a_folder_is_refused(tmp_path):
+    with pytest.raises(UsageError) as caught:
+        write_atomic(tmp_path, "x")
+    assert caught.value.issues[0].format("en") == f"{tmp_path}: the output path is a folder; name a file"
+
+
+def test_a_folder_where_a_register_file_belongs_is_a_message(cli, tmp_path):
+    folder = copy_register(tmp_path / "r")
+    (folder / "tasks.yaml").unlink()
+    (folder / "tasks.yaml").mkdir()
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 2
+    assert run.stderr == f"{shown(folder)} is missing: a register folder holds tasks.yaml and units.yaml\n"
+
+
+# --- templates ----------------------------------------------------------------------------------
+# No render module exists on this branch. To add with `render`: a user template doing
+# {{ ''.__class__.__mro__[1].__subclasses__() }} or {{ cycler.__init__.__globals__.os }} must fail
+# with a message (jinja2.sandbox.SecurityError -> a DeviationError), exit 1 or 2, nothing executed.
+
+
+def test_no_module_imports_jinja2_outside_a_sandbox():
+    """Until render lands: any Environment the package builds must be a SandboxedEnvironment."""
+    source = Path(__file__).resolve().parent.parent / "src" / "deviation_cli"
+    offenders = []
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "jinja2" in text and "Environment(" in text and "SandboxedEnvironment" not in text:
+            offenders.append(str(path.relative_to(source)))
+    assert offenders == []
+
