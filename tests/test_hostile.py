@@ -56,6 +56,27 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_billion_laughs_is_refused_fast_without_expansion(cli, tmp_path, loader):
+    folder = copy_register(tmp_path / "r", tasks=billion_laughs())
+    cli("validate", str(HANZHONG), data=None)  # imports done before the clock starts
+    tracemalloc.start()
+    start = time.perf_counter()
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert run.exit_code == 1
+    lines = run.stderr.splitlines()
+    assert lines[:3] == [
+        f"{shown(folder)}:1:4: anchor &a is not allowed; a register writes every value out",
+        f"{shown(folder)}:2:4: anchor &b is not allowed; a register writes every value out",
+        f"{shown(folder)}:2:8: alias *a is not allowed; a register writes every value out",
+    ]
+    # 9 anchors, 8 × 9 aliases, each reported once; 9**9 (387 million) strings never built.
+    assert sum("anchor &" in line for line in lines) == 9
+    assert sum("alias *" in line for line in lines) == 72
+    assert seconds < 2
+    assert peak < 20 * 2**20
 
 
 def test_an_alias_is_never_expanded_in_the_parsed_data():
@@ -71,6 +92,32 @@ DEEP = 10_000
 
 
 
+def test_a_file_over_the_size_limit_is_refused_without_being_read(cli, tmp_path, monkeypatch):
+    folder = copy_register(tmp_path / "r")
+    huge = folder / "tasks.yaml"
+    os.truncate(huge, 5 * 2**30)  # sparse: 5 GiB on paper, nothing on disk
+    opened: list[str] = []
+    real_open = Path.open
+
+    def spy(self, *args, **kwargs):
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    cli("validate", str(HANZHONG), data=None)  # imports done before the clock starts
+    monkeypatch.setattr(Path, "open", spy)
+    tracemalloc.start()
+    start = time.perf_counter()
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert run.exit_code == 2
+    assert run.stderr == (
+        f"{shown(folder)}: the file has 5368709120 bytes, over the limit of 268435456 "
+        "(set DEVIATION_MAX_BYTES to change it)\n"
+    )
+    assert "tasks.yaml" not in opened and "units.yaml" in opened
+    assert seconds < 2 and peak < 20 * 2**20
 
 
 def test_the_size_limit_is_configurable(cli, tmp_path, monkeypatch):
@@ -86,6 +133,14 @@ def test_the_size_limit_is_configurable(cli, tmp_path, monkeypatch):
     assert cli("validate", str(folder), data=None).exit_code == 0
 
 
+def test_a_small_file_is_read_with_a_small_buffer(tmp_path):
+    """Reading asked for limit + 1 bytes up front: 256 MiB claimed per file, found by the fuzz."""
+    folder = copy_register(tmp_path / "r")
+    tracemalloc.start()
+    validate_folder(folder)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 30 * 2**20
 
 
 # --- bytes that are not what they seem ----------------------------------------------------------

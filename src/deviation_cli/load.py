@@ -86,7 +86,9 @@ def read_text(path: Path) -> str:
         if size > limit:
             raise RegisterUnreadable(Issue("file_too_large", shown, args={"size": size, "limit": limit}))
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            # Ask for what stat promised (plus one byte, for a file that grew):
+            # read(limit + 1) would claim the whole limit in memory up front.
+            raw = handle.read(min(size, limit) + 1)
     except OSError as error:
         raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     return decode_register_bytes(raw, shown)
