@@ -153,8 +153,23 @@ def test_a_nul_byte_is_located(cli, tmp_path):
     assert run.stderr == f"{shown(folder)}:151:14: NUL character: the file is damaged or not text\n"
 
 
+def test_a_nul_byte_in_a_tiny_file_is_not_mistaken_for_utf16(cli, tmp_path):
+    """A 6-byte file with one NUL passed the old 'a quarter of the bytes are NUL' test for UTF-16."""
+    folder = copy_register(tmp_path / "r", tasks=b"a: b\x00\n")
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert run.stderr == f"{shown(folder)}:1:5: NUL character: the file is damaged or not text\n"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("source", [HANZHONG, QINGHE], ids=["hanzhong", "qinghe"])
+def test_utf16_without_bom_is_named(cli, tmp_path, codec, source):
+    """Chinese-heavy UTF-16 has few NULs; the old count-based test called it 'not valid UTF-8'."""
+    text = (source / "tasks.yaml").read_text(encoding="utf-8")
+    folder = copy_register(tmp_path / "r", source, tasks=text.encode(codec))
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 2
+    assert run.stderr == f"{shown(folder)}: the file is UTF-16; re-save it as UTF-8\n"
 
 
 def test_crlf_line_ends_give_the_same_register(tmp_path):

@@ -88,11 +88,23 @@ def decode_register_bytes(raw: bytes, path: str) -> str:
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
-    sample = raw[:4096]
-    if len(sample) < 4:
+    """UTF-16 without a BOM: what some Windows tools save as "Unicode".
+
+    Why by parity and not by how many NULs: Chinese text in UTF-16 has few NUL
+    bytes, but the ASCII it always holds (newlines, ``: ``, ``- ``, keys) puts
+    a NUL in the same half of every pair; and a UTF-8 file with a stray NUL
+    must be told about the NUL, not called UTF-16.
+    """
+    sample = raw[:65536]
+    sample = sample[: len(sample) // 2 * 2]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) < 2 or min(odd, even) * 4 > max(odd, even):
         return False
-    # ASCII-heavy UTF-16 has a NUL in every other byte; UTF-8 text has none.
-    return sample.count(0) >= len(sample) // 4
+    text = sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
+    if "\x00" in text or "\n" not in text:
+        return False
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\r\n")
+    return printable >= 0.9 * len(text)
 
 
 def _decodes_as_gb18030(raw: bytes) -> bool:
