@@ -29,6 +29,12 @@ PLAIN_TAGS = frozenset(
 
 MAX_REPEATED_ISSUES = 20
 
+#: Deepest nesting of mappings and sequences a register file may have (it needs
+#: four: file, list of tasks, task, list of units). Why a bound of our own:
+#: libyaml stops at 1000 levels, but the pure-Python parser (used where no
+#: libyaml wheel exists) takes about a minute on 10,000 ``[`` and has no limit.
+MAX_DEPTH = 64
+
 
 class YamlMap(dict):
     """A mapping with the position of the mapping, of each key and of each value."""
@@ -207,12 +213,13 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Issue]]:
                 check_node(event, line, column)
                 plain_empty = event.value == "" and event.style is None and event.implicit[0]
                 add(None if plain_empty else event.value, line, column)
-            elif kind == "MappingStartEvent":
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 check_node(event, line, column)
-                stack.append([YamlMap(line, column), None, 0, 0])
-            elif kind == "SequenceStartEvent":
-                check_node(event, line, column)
-                stack.append([YamlList(line, column), None, 0, 0])
+                if len(stack) >= MAX_DEPTH:
+                    issues.append(Issue("too_deep", path, line, column, {"depth": MAX_DEPTH}))
+                    return None, issues
+                container_type = YamlMap if kind == "MappingStartEvent" else YamlList
+                stack.append([container_type(line, column), None, 0, 0])
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 container = stack.pop()[0]
                 add(container, container.line, container.column)
