@@ -271,6 +271,19 @@ def test_an_unquoted_trailing_space_is_not_part_of_the_name(tmp_path):
 
 
 
+def test_many_unknown_names_stay_fast(cli, tmp_path):
+    """20,000 unknown leads took ~30 s: every one got a difflib 'did you mean' over all names."""
+    many = "".join(
+        f"  - id: {1000 + i}\n    measure: 1\n    text: x\n    lead: 市审计局{i}\n    deadline: 2023年底\n" for i in range(5000)
+    )
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("tasks:\n", "tasks:\n" + many, 1))
+    start = time.perf_counter()
+    report = validate_folder(folder)
+    assert time.perf_counter() - start < 8
+    unknown = [issue for issue in report.issues if issue.code == "unknown_unit"]
+    assert len(unknown) == 5000
+    assert unknown[0].args["suggestions"] == ["市审计局", "市行政审批服务局"]
+    assert all(issue.args["suggestions"] == [] for issue in unknown[200:])
 
 
 # --- markup and script in every text field ------------------------------------------------------
