@@ -249,6 +249,33 @@ def test_python_tags_construct_nothing(cli, tmp_path, tag, loader):
 # --- names that look right and are not -------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "written, shown_name",
+    [
+        ("'市审计局 '", "市审计局 "),  # quoted: the trailing space is part of the value
+        ("市审计\u200b局", "市审计<U+200B>局"),  # zero-width space, shown so it can be found
+        ("\ufeff市审计局", "<U+FEFF>市审计局"),
+        ("市审计局\u3000", "市审计局\u3000"),  # ideographic (full-width) space
+        ("市 审计局", "市 审计局"),
+    ],
+    ids=["trailing-space", "zero-width-space", "bom-in-name", "full-width-space", "inner-space"],
+)
+def test_unit_name_spacing_is_caught_with_a_hint(cli, tmp_path, written, shown_name):
+    if written.startswith("\ufeff"):
+        # a BOM inside the file is refused earlier, as a damaged file
+        folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", f"lead: {written}", 1))
+        run = cli("--lang", "en", "validate", str(folder), data=None)
+        assert run.stderr == (
+            f"{shown(folder)}:151:11: byte order mark (U+FEFF) in mid-file, probably left by joining files; delete it\n"
+        )
+        return
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", f"lead: {written}", 1))
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"{shown(folder)}:151:11: unit '{shown_name}' has spaces, full/half-width variants or invisible "
+        "characters; write '市审计局'\n"
+    )
 
 
 def test_full_width_and_half_width_letters_are_caught_with_a_hint(cli, tmp_path):
@@ -267,6 +294,12 @@ def test_an_unquoted_trailing_space_is_not_part_of_the_name(tmp_path):
     assert load_register(folder).task(2).lead == "市审计局"
 
 
+def test_control_characters_in_a_value_do_not_reach_the_terminal_through_messages(cli, tmp_path):
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", 'lead: "\\e]0;owned\\a市审计局"', 1))
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert run.stderr.startswith(f"{shown(folder)}:151:11: unknown unit '<U+001B>]0;owned<U+0007>市审计局'")
 
 
 
