@@ -302,6 +302,12 @@ def test_control_characters_in_a_value_do_not_reach_the_terminal_through_message
     assert run.stderr.startswith(f"{shown(folder)}:151:11: unknown unit '<U+001B>]0;owned<U+0007>市审计局'")
 
 
+def test_a_huge_value_is_not_echoed_whole(cli, tmp_path):
+    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("\n  - id: 1\n", "\n  - id: " + "9" * 5000 + "\n", 1))
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 1
+    # int() of 5,000 digits used to fail with Python's own words (int_max_str_digits)
+    assert run.stderr == f"{shown(folder)}:133:9: 'id' should be a positive whole number, not '{'9' * 120}…(+4880)'\n"
 
 
 def test_many_unknown_names_stay_fast(cli, tmp_path):
