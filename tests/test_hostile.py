@@ -360,12 +360,44 @@ def test_markup_in_every_text_field_is_data_in_json(cli, tmp_path):
     assert "\x1b" not in raw and "\\u001b[31m" in raw
 
 
+def test_markup_in_every_text_field_is_text_in_markdown(cli, tmp_path):
+    folder = hostile_register(tmp_path)
+    out = cli("tasks", "--format", "md", data=folder).stdout
+    assert "<script>" not in out and "<b>" not in out and "\x1b" not in out
+    row = out.splitlines()[2]
+    assert row == (
+        "| 1 | =水资源保护&lt;script&gt;alert(1)&lt;/script&gt; a\\|b &lt;b&gt;&amp;amp;&lt;/b&gt; {{ 7*7 }} "
+        "[x](javascript:alert(1)) <U+001B>[31m | =完成县级饮用水水源地规范化建设。&lt;script&gt;alert(1)&lt;/script&gt; "
+        "a\\|b &lt;b&gt;&amp;amp;&lt;/b&gt; {{ 7*7 }} [x](javascript:alert(1)) <U+001B>[31m | 县水利局 | 2024年上半年 |"
+    )
+    assert len(row.split(" | ")) == 5  # the pipe did not open a column
 
 
+def test_markup_in_every_text_field_is_text_in_csv(cli, tmp_path):
+    folder = hostile_register(tmp_path)
+    out = cli("tasks", "--format", "csv", data=folder).stdout
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    assert header[:4] == ["序号", "管控", "改进措施", "具体任务"]
+    # a leading = would be a formula to Excel/WPS: a quote keeps it text
+    assert first["具体任务"] == "'=完成县级饮用水水源地规范化建设。" + HOSTILE_TEXT
+    assert first["管控"] == "'=水资源保护" + HOSTILE_TEXT
 
 
+def test_markup_in_every_text_field_cannot_drive_the_terminal_in_a_table(cli, tmp_path):
+    folder = hostile_register(tmp_path)
+    for args in (("tasks",), ("show", "1"), ("unit", "县水利局"), ("due", "--before", "2024-12-31", "--as-of", "2024-01-01"),
+                 ("search", "script"), ("dimensions",)):
+        run = cli(*args, data=folder)
+        assert run.exit_code == 0, args
+        assert "\x1b" not in run.stdout, args
+        assert "<U+001B>[31m" in run.stdout, args
 
 
+def test_days_left_stay_numbers_in_csv(cli):
+    out = cli("due", "--before", "2023-07-31", "--as-of", "2023-08-01", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert rows[0]["剩余天数"] == "-32"
 
 
 # --- writing where it must not --------------------------------------------------------------------

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -127,12 +128,44 @@ def to_csv(records: Sequence[dict[str, Any]], lang: str = "zh") -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label(key, lang) for key in keys])
     for record in records:
-        writer.writerow([cell(record.get(key), lang, key) for key in keys])
+        writer.writerow([_csv_cell(record.get(key), lang, key) for key in keys])
     return "\ufeff" + buffer.getvalue()
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any, lang: str, key: str) -> str:
+    """A CSV cell; text that Excel/WPS would run as a formula is kept as text.
+
+    Why: a task text starting with ``=`` (``=HYPERLINK(...)``) is a formula to a
+    spreadsheet (CSV injection); a leading ``'`` makes it text, as OWASP advises.
+    Numbers (days_left -3) are not text and stay as they are.
+    """
+    text = cell(value, lang, key)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters shown as <U+001B>, so data cannot drive the terminal.
+
+    Why: YAML's ``"\\e"`` puts ESC into a value, and ``ESC]0;…`` or colour codes
+    printed raw would retitle or repaint the user's terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char in "\n\t" or unicodedata.category(char) != "Cc" else f"<U+{ord(char):04X}>"
+        for char in text
+    )
+
+
 def markdown_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+    """A Markdown table cell that renders as the text it holds: no HTML, no broken columns."""
+    text = terminal_safe(text.replace("\r", " ").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
 def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang: str = "zh") -> str:
@@ -173,7 +206,7 @@ def print_table(
         emoji=False,
         markup=False,
     )
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
+    table = Table(title=terminal_safe(title) if title else title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
     for column in columns:
         narrow = column in _NARROW_COLUMNS
         table.add_column(
@@ -186,7 +219,7 @@ def print_table(
     for record in records:
         row = []
         for column in columns:
-            text = Text(cell(record.get(column), lang, column))
+            text = Text(terminal_safe(cell(record.get(column), lang, column)))
             if highlight and column == "task":
                 text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
             if column == "days_left" and isinstance(record.get(column), int) and record[column] < 0:
