@@ -11,8 +11,11 @@ traceback; within a time bound; within a memory bound.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import signal
+import threading
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -251,27 +254,68 @@ class Outcome:
     exception: BaseException | None
 
 
+class Hang(Exception):
+    """Raised by the alarm when one run goes far past the time bound."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise Hang(f"still running after {HANG_SECONDS} s")
+
+
+#: A run still going after this long is stopped and reported as a hang.
+HANG_SECONDS = 60
+
+
 def run_validate(folder: Path, measure_memory: bool = False) -> Outcome:
-    """`deviation validate FOLDER` in-process, as CliRunner sees it (exceptions not caught)."""
+    """`deviation validate FOLDER` in-process, as CliRunner sees it; exceptions are kept, not raised."""
     from deviation_cli.cli import app
 
     runner = CliRunner()
+    alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.alarm(HANG_SECONDS)
     if measure_memory:
         tracemalloc.start()
     start = time.perf_counter()
-    exception = None
     try:
         result = runner.invoke(app, ["validate", str(folder)], catch_exceptions=True)
-        exit_code, stdout, stderr = result.exit_code, result.stdout, result.stderr
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            exception = result.exception
     finally:
         seconds = time.perf_counter() - start
         peak = None
         if measure_memory:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-    return Outcome(exit_code, stdout, stderr, seconds, peak, exception)
+        if alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    exception = result.exception if not isinstance(result.exception, (SystemExit, type(None))) else None
+    return Outcome(result.exit_code, result.stdout, result.stderr, seconds, peak, exception)
+
+
+def run_validate_process(folder: Path, memory_limit: int = 1024 * 2**20) -> Outcome:
+    """`python -m deviation_cli validate FOLDER` as a real process, with an address-space cap."""
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "deviation_cli", "validate", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=HANG_SECONDS,
+            preexec_fn=limit if sys.platform != "win32" else None,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(-1, "", "", time.perf_counter() - start, None, Hang(f"still running after {HANG_SECONDS} s"))
+    return Outcome(done.returncode, done.stdout, done.stderr, time.perf_counter() - start, None, None)
 
 
 def problems(outcome: Outcome) -> list[str]:
