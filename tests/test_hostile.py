@@ -462,3 +462,46 @@ def test_no_module_imports_jinja2_outside_a_sandbox():
             offenders.append(str(path.relative_to(source)))
     assert offenders == []
 
+
+
+# --- the terminal's encoding ----------------------------------------------------------------------
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "deviation_cli", *args],
+        capture_output=True,
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp936", "latin-1"])
+def test_output_is_utf8_whatever_the_locale(encoding, hanzhong):
+    """A Windows pipe defaults to cp936, which cannot encode the CSV BOM: that was a traceback."""
+    from deviation_cli.records import task_record
+
+    done = run_process("--data", str(HANZHONG), "tasks", "--format", "json", env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert json.loads(done.stdout.decode("utf-8")) == [task_record(hanzhong, task) for task in hanzhong.tasks]
+    done = run_process("--data", str(HANZHONG), "tasks", "--format", "csv", env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 0 and done.stdout.startswith("\ufeff序号".encode("utf-8"))
+    done = run_process("--data", str(HANZHONG), "unit", "没有这个单位", env={"PYTHONIOENCODING": encoding})
+    assert done.returncode == 2
+    assert done.stderr.decode("utf-8") == "没有单位“没有这个单位”\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_a_folder_name_that_is_not_utf8_is_escaped_not_a_traceback(tmp_path):
+    folder = os.path.join(os.fsencode(tmp_path), b"bad\xffname")
+    os.mkdir(folder)
+    copy_register(Path(os.fsdecode(folder)), tasks=TASKS_TEXT.replace("lead: 市审计局", "lead: 市审计", 1))
+    done = run_process("validate", "bad\udcffname", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    issues = json.loads(done.stdout.decode("utf-8"))
+    assert [(issue["path"], issue["line"], issue["code"]) for issue in issues] == [
+        ("bad\udcffname/tasks.yaml", 151, "unknown_unit")
+    ]
