@@ -129,3 +129,21 @@ def test_the_audit_hook_does_see_what_it_looks_for(tmp_path):
     assert any(item.startswith("open for writing:") and item.endswith("w.txt") for item in seen)
     assert any(item.startswith("subprocess.Popen") for item in seen)
     assert any(item.startswith("compile:") and "os.system(1)" in item for item in seen)
+
+
+def test_every_test_security_md_names_exists_and_every_hostile_test_is_named():
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "SECURITY.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(tests/test_\w+\.py)::(\w+)`", text))
+    defined = set()
+    for module in ("test_hostile.py", "test_fileio.py", "test_fuzz.py", "test_security.py"):
+        tree = ast.parse((root / "tests" / module).read_text(encoding="utf-8"))
+        defined |= {(f"tests/{module}", node.name) for node in tree.body
+                    if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    assert named - defined == set()
+    hostile = {name for module, name in defined if module == "tests/test_hostile.py"}
+    assert hostile - {name for _, name in named} == set()
