@@ -8,7 +8,7 @@ Each case is seed -> (one register file mutated 1-3 times, bytes or structure),
 run in-process through typer's CliRunner; every 10th run is measured with
 tracemalloc and every 50th also runs as a real process under a 1 GiB cap.
 A run fails when it raises, exits other than 0/1/2, exits non-zero without a
-message, prints a traceback, takes over 5 s, or peaks over 200 MiB. Each
+message, prints a traceback, takes over 5 s, or peaks over 64 MiB (tracemalloc). Each
 failing case is saved as a register folder under --out with PROBLEM.txt.
 Exit code: 0 when nothing failed, 1 otherwise.
 """
