@@ -71,12 +71,12 @@ def deadline_items(draw, year: int) -> tuple[str, list[date]]:
 
 
 @st.composite
-def deadline_clauses(draw) -> tuple[str, list[date]]:
+def deadline_clauses(draw, first: int = 2000, last: int = 2099) -> tuple[str, list[date]]:
     """A year and its items (2023年6月底、12月31日), a year end (2023年底) or an ISO date."""
-    year = draw(st.integers(2000, 2099))
+    year = draw(st.integers(first, last))
     kind = draw(st.sampled_from(["items", "items", "year_end", "iso"]))
     if kind == "iso":
-        day = draw(st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+        day = draw(st.dates(date(first, 1, 1), date(last, 12, 31)))
         return day.isoformat(), [day]
     if kind == "year_end":
         return f"{year}年{draw(st.sampled_from(['底', '末']))}", [date(year, 12, 31)]
@@ -93,11 +93,11 @@ def _widen(text: str, wide: bool) -> str:
 
 
 @st.composite
-def deadlines(draw) -> tuple[str, tuple[date, ...], bool]:
-    """(wording, due dates in order, ongoing) from anywhere in the grammar."""
+def deadlines(draw, first: int = 2000, last: int = 2099) -> tuple[str, tuple[date, ...], bool]:
+    """(wording, due dates in order, ongoing) from anywhere in the grammar, years first..last."""
     if draw(st.integers(0, 5)) == 0:
         return draw(st.sampled_from(ONGOING)), (), True
-    clauses = draw(st.lists(deadline_clauses(), min_size=1, max_size=3))
+    clauses = draw(st.lists(deadline_clauses(first, last), min_size=1, max_size=3))
     separator = draw(st.sampled_from(["、", ",", ",", ";", ";", "和", "及", "与"]))
     wording = separator.join(text for text, _ in clauses)
     wording = _widen(wording, draw(st.booleans()))
@@ -302,22 +302,31 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
             kinds = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True))
             groups.append(PlannedGroup(group_name[0], [], kinds))
 
-    dimension_count = draw(st.integers(1, 3))
+    # A clean register, not only a valid one: ids in order, every dimension, measure, unit
+    # and group used, deadlines after the plan was written and within ten years of it,
+    # no task text twice, a lead not also sharing, a unit not named beside its group.
+    task_ids = sorted(draw(st.lists(st.integers(1, 999), min_size=1, max_size=max_tasks, unique=True)))
+    measure_numbers = draw(st.lists(st.integers(1, 99), min_size=1, max_size=min(5, len(task_ids)), unique=True))
+    dimension_count = draw(st.integers(1, len(measure_numbers)))
     dimensions = [(f"d{i}", draw(free_text)) for i in range(dimension_count)]
-    measure_numbers = draw(st.lists(st.integers(1, 99), min_size=1, max_size=5, unique=True))
-    measures = [(n, f"d{draw(st.integers(0, dimension_count - 1))}", draw(free_text)) for n in measure_numbers]
+    measures = [
+        (n, f"d{i}" if i < dimension_count else f"d{draw(st.integers(0, dimension_count - 1))}", draw(free_text))
+        for i, n in enumerate(measure_numbers)
+    ]
+    base_year = draw(st.integers(2000, 2089))
 
     by_name = {unit.name: unit for unit in units}
     closed = [g for g in groups if g.members]
     open_groups = [g for g in groups if g.open_to]
-    task_ids = draw(st.lists(st.integers(1, 999), min_size=1, max_size=max_tasks, unique=True))
     tasks = []
-    for task_id in task_ids:
+    for position, task_id in enumerate(task_ids):
         lead = draw(st.sampled_from(names))
         lead_unit = by_name[lead]
         lead_written = draw(st.sampled_from([lead, *lead_unit.aliases, *([lead_unit.full_name] if lead_unit.full_name else [])]))
-        named = draw(st.lists(st.sampled_from(names), max_size=4, unique=True))
         via_groups = draw(st.lists(st.sampled_from(closed), max_size=2, unique_by=lambda g: g.name)) if closed else []
+        covered = {member for group in via_groups for member in group.members}
+        others = [name for name in names if name != lead and name not in covered]
+        named = draw(st.lists(st.sampled_from(others), max_size=4, unique=True)) if others else []
         tails = draw(st.lists(st.sampled_from(open_groups), max_size=1)) if open_groups else []
         responsible = []
         for unit_name in named:
@@ -333,12 +342,13 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
         for entry in responsible:
             for member in members_of.get(entry, ()):
                 reached.setdefault(member, entry)
-        wording, due, ongoing = draw(deadlines())
+        wording, due, ongoing = draw(deadlines(base_year, base_year + 10))
+        measure = measure_numbers[position] if position < len(measure_numbers) else draw(st.sampled_from(measure_numbers))
         tasks.append(
             PlannedTask(
                 id=task_id,
-                measure=draw(st.sampled_from(measure_numbers)),
-                text=draw(free_text),
+                measure=measure,
+                text=draw(free_text) + f"(任务{task_id})",
                 lead_written=lead_written,
                 lead=lead,
                 responsible=responsible,
@@ -350,9 +360,22 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
                 ongoing=ongoing,
             )
         )
+
+    # Groups no task names are left out; units then used nowhere join the last task.
+    named_groups = {entry.removeprefix("等") for task in tasks for entry in task.responsible}
+    groups = [group for group in groups if group.name in named_groups]
+    used = {task.lead for task in tasks} | {u for task in tasks for u in task.named_units}
+    used |= {member for group in groups for member in group.members}
+    last = tasks[-1]
+    for unit_name in names:
+        if unit_name not in used and unit_name != last.lead:
+            at = len(last.responsible) - len(last.open_tails)
+            last.responsible.insert(at, unit_name)
+            last.named_units.add(unit_name)
+            last.via_groups.pop(unit_name, None)
     return Plan(
         title=draw(free_text),
-        written=draw(st.dates(date(2000, 1, 1), date(2099, 12, 31))),
+        written=date(base_year, 1, 1),
         dimensions=dimensions,
         measures=measures,
         units=units,

@@ -29,6 +29,11 @@ from fuzzing import copy_register
 
 TASKS_TEXT = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
 UNITS_TEXT = (HANZHONG / "units.yaml").read_text(encoding="utf-8")
+TASKS_BYTES = len(TASKS_TEXT.encode("utf-8"))
+#: Where the tests plant things in the shipped tasks.yaml: task 2's lead (value at column 11)
+#: and task 1's id (column 9). Found, not hard-coded, so an edit of the register moves them.
+LEAD = TASKS_TEXT.split("\n").index("    lead: 市审计局") + 1
+FIRST_ID = TASKS_TEXT.split("\n").index("  - id: 1") + 1
 
 
 def shown(folder: Path, name: str = "tasks.yaml") -> str:
@@ -158,10 +163,10 @@ def test_the_size_limit_is_configurable(cli, tmp_path, monkeypatch):
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 2
     assert run.stderr == (
-        f"{shown(folder, 'tasks.yaml')}: the file has 27270 bytes, over the limit of 10000 "
+        f"{shown(folder, 'tasks.yaml')}: the file has {TASKS_BYTES} bytes, over the limit of 10000 "
         "(set DEVIATION_MAX_BYTES to change it)\n"
     )
-    monkeypatch.setenv("DEVIATION_MAX_BYTES", "30000")
+    monkeypatch.setenv("DEVIATION_MAX_BYTES", str(TASKS_BYTES))
     assert cli("validate", str(folder), data=None).exit_code == 0
 
 
@@ -182,7 +187,7 @@ def test_a_nul_byte_is_located(cli, tmp_path):
     folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("市审计局", "市审计\x00局", 1))
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
-    assert run.stderr == f"{shown(folder)}:151:14: NUL character: the file is damaged or not text\n"
+    assert run.stderr == f"{shown(folder)}:{LEAD}:14: NUL character: the file is damaged or not text\n"
 
 
 def test_a_nul_byte_in_a_tiny_file_is_not_mistaken_for_utf16(cli, tmp_path):
@@ -240,7 +245,7 @@ def test_python_tags_construct_nothing(cli, tmp_path, tag, loader):
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     assert run.stderr == (
-        f"{shown(folder)}:151:11: tag tag:yaml.org,2002:{tag[2:]} is not allowed; "
+        f"{shown(folder)}:{LEAD}:11: tag tag:yaml.org,2002:{tag[2:]} is not allowed; "
         "a register holds plain text, lists and mappings only\n"
     )
     assert not marker.exists()
@@ -266,14 +271,14 @@ def test_unit_name_spacing_is_caught_with_a_hint(cli, tmp_path, written, shown_n
         folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", f"lead: {written}", 1))
         run = cli("--lang", "en", "validate", str(folder), data=None)
         assert run.stderr == (
-            f"{shown(folder)}:151:11: byte order mark (U+FEFF) in mid-file, probably left by joining files; delete it\n"
+            f"{shown(folder)}:{LEAD}:11: byte order mark (U+FEFF) in mid-file, probably left by joining files; delete it\n"
         )
         return
     folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", f"lead: {written}", 1))
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     assert run.stderr == (
-        f"{shown(folder)}:151:11: unit '{shown_name}' has spaces, full/half-width variants or invisible "
+        f"{shown(folder)}:{LEAD}:11: unit '{shown_name}' has spaces, full/half-width variants or invisible "
         "characters; write '市审计局'\n"
     )
 
@@ -299,7 +304,7 @@ def test_control_characters_in_a_value_do_not_reach_the_terminal_through_message
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     assert "\x1b" not in run.stderr and "\x07" not in run.stderr
-    assert run.stderr.startswith(f"{shown(folder)}:151:11: unknown unit '<U+001B>]0;owned<U+0007>市审计局'")
+    assert run.stderr.startswith(f"{shown(folder)}:{LEAD}:11: unknown unit '<U+001B>]0;owned<U+0007>市审计局'")
 
 
 def test_a_huge_value_is_not_echoed_whole(cli, tmp_path):
@@ -307,7 +312,7 @@ def test_a_huge_value_is_not_echoed_whole(cli, tmp_path):
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     # int() of 5,000 digits used to fail with Python's own words (int_max_str_digits)
-    assert run.stderr == f"{shown(folder)}:133:9: 'id' should be a positive whole number, not '{'9' * 120}…(+4880)'\n"
+    assert run.stderr == f"{shown(folder)}:{FIRST_ID}:9: 'id' should be a positive whole number, not '{'9' * 120}…(+4880)'\n"
 
 
 def test_many_unknown_names_stay_fast(cli, tmp_path):
@@ -396,8 +401,10 @@ def test_markup_in_every_text_field_cannot_drive_the_terminal_in_a_table(cli, tm
 
 def test_days_left_stay_numbers_in_csv(cli):
     out = cli("due", "--before", "2023-07-31", "--as-of", "2023-08-01", "--format", "csv").stdout
+    from deviation_cli.output import label
+
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
-    assert rows[0]["剩余天数"] == "-32"
+    assert rows[0][label("days_left", "zh")] == "-32"
 
 
 # --- writing where it must not --------------------------------------------------------------------
@@ -508,5 +515,5 @@ def test_a_folder_name_that_is_not_utf8_is_escaped_not_a_traceback(tmp_path):
     assert done.returncode == 1
     issues = json.loads(done.stdout.decode("utf-8"))
     assert [(issue["path"], issue["line"], issue["code"]) for issue in issues] == [
-        ("bad\udcffname/tasks.yaml", 151, "unknown_unit")
+        ("bad\udcffname/tasks.yaml", LEAD, "unknown_unit")
     ]
