@@ -517,3 +517,13 @@ def test_a_folder_name_that_is_not_utf8_is_escaped_not_a_traceback(tmp_path):
     assert [(issue["path"], issue["line"], issue["code"]) for issue in issues] == [
         ("bad\udcffname/tasks.yaml", LEAD, "unknown_unit")
     ]
+
+
+def test_a_long_path_is_named_whole(cli, tmp_path):
+    """Quotes of file content are cut at 120 characters; the user's own paths never are."""
+    folder = tmp_path / "很长的目录名" / ("子目录" * 20)
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    assert run.exit_code == 2
+    assert run.stderr == f"register folder {display_path(folder)} does not exist\n"
+
+

@@ -223,6 +223,8 @@ def suggestion_hint(candidates: list[str], lang: str) -> str:
 
 #: Longest piece of the user's own text repeated in a message.
 MAX_QUOTED_CHARS = 120
+#: Arguments that name files the user chose: shown whole, however long the path.
+_PATHS = frozenset({"file", "folder"})
 
 
 def quoted(value: Any) -> Any:
@@ -248,7 +250,7 @@ def render_message(code: str, args: dict[str, Any], lang: str = "zh") -> str:
     templates = CATALOG.get(code)
     if templates is None:
         return f"{code}: {args}"
-    values = {key: quoted(value) for key, value in args.items()}
+    values = {key: value if key in _PATHS else quoted(value) for key, value in args.items()}
     if "suggestions" in values:
         values["hint"] = suggestion_hint(values.pop("suggestions"), lang)
     values.setdefault("hint", "")
