@@ -527,3 +527,13 @@ def test_a_long_path_is_named_whole(cli, tmp_path):
     assert run.stderr == f"register folder {display_path(folder)} does not exist\n"
 
 
+def test_a_name_too_long_for_the_file_system_is_a_message(cli, tmp_path):
+    """Path.exists() raises ENAMETOOLONG instead of answering False: that was a traceback."""
+    folder = tmp_path / ("很长的目录名" * 30)
+    for args in (("validate", str(folder)), ("--data", str(folder), "tasks")):
+        run = cli("--lang", "en", *args, data=None)
+        assert run.exit_code == 2
+        assert run.stderr == f"cannot read register folder {display_path(folder)}: File name too long\n"
+    with pytest.raises(UsageError) as caught:
+        write_atomic(folder / "out.md", "x")
+    assert caught.value.issues[0].format("en") == f"{folder / 'out.md'}: cannot write: File name too long"

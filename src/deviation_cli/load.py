@@ -96,13 +96,19 @@ def read_text(path: Path) -> str:
 
 def check_folder(folder: Path) -> None:
     shown = display_path(folder)
-    if not folder.exists():
-        raise RegisterUnreadable(Issue("missing_folder", args={"folder": shown}))
-    if not folder.is_dir():
-        raise RegisterUnreadable(Issue("not_a_folder", args={"folder": shown}))
-    for name in (TASKS_FILE, UNITS_FILE):
-        if not (folder / name).is_file():
-            raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
+    # Why the try: exists() and is_dir() raise, not answer False, for a name
+    # too long for the file system or a folder the user may not enter.
+    try:
+        if not folder.exists():
+            raise RegisterUnreadable(Issue("missing_folder", args={"folder": shown}))
+        if not folder.is_dir():
+            raise RegisterUnreadable(Issue("not_a_folder", args={"folder": shown}))
+        for name in (TASKS_FILE, UNITS_FILE):
+            if not (folder / name).is_file():
+                raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise RegisterUnreadable(Issue("unreadable_folder", args={"folder": shown, "reason": reason})) from None
 
 
 def validate_folder(data: str | os.PathLike[str] | None = None) -> Report:

@@ -21,6 +21,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "找不到 {file}:登记册目录应包含 tasks.yaml 和 units.yaml",
         "{file} is missing: a register folder holds tasks.yaml and units.yaml",
     ),
+    "unreadable_folder": ("无法读取登记册目录 {folder}:{reason}", "cannot read register folder {folder}: {reason}"),
     "unreadable_file": ("无法读取文件:{reason}", "cannot read the file: {reason}"),
     "file_too_large": (
         "文件有 {size} 字节,超过上限 {limit} 字节(可用环境变量 DEVIATION_MAX_BYTES 调整)",
