@@ -537,3 +537,24 @@ def test_a_name_too_long_for_the_file_system_is_a_message(cli, tmp_path):
     with pytest.raises(UsageError) as caught:
         write_atomic(folder / "out.md", "x")
     assert caught.value.issues[0].format("en") == f"{folder / 'out.md'}: cannot write: File name too long"
+
+
+# --- arguments a user can type ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("show", "9" * 5000), f"no task with id {'9' * 120}…(+4880); did you mean: 1–23?"),
+        (("show", "\U00010a40"), "no task with id \U00010a40; did you mean: 1–23?"),  # a digit int() refuses
+        (("tasks", "--measure", "9" * 5000), f"no measure '{'9' * 120}…(+4880)'"),
+        (("unit", "\x1b[2J"), "no unit '<U+001B>[2J'"),
+        (("due", "--before", "9" * 5000), f"'{'9' * 120}…(+4880)' is not a date; write YYYY-MM-DD, e.g. 2023-07-31"),
+    ],
+    ids=["huge-id", "kharosthi-digit", "huge-measure", "escape-in-unit", "huge-date"],
+)
+def test_hostile_arguments_are_usage_errors(cli, args, message):
+    """int() of 5,000 digits raised ValueError from `show` and `--measure`: a traceback."""
+    run = cli("--lang", "en", *args)
+    assert run.exit_code == 2
+    assert run.stderr == message + "\n"
