@@ -195,3 +195,32 @@ def unit_json_lists_the_same_rows_as_the_library(plan: Plan, written: Written, d
     assert run.exit_code == 0, run.stderr
     got = [(record["id"], record["role"], record["via"]) for record in json.loads(run.stdout)]
     assert got == [(row.task.id, row.role, row.via) for row in unit_tasks(written.register, unit.name)]
+
+
+# --- what a user types --------------------------------------------------------------------------
+
+ARGUMENT_COMMANDS = [
+    ("unit", "{}"), ("show", "{}"), ("search", "{}"), ("tasks", "--unit", "{}"), ("tasks", "--lead", "{}"),
+    ("tasks", "--dimension", "{}"), ("tasks", "--measure", "{}"), ("tasks", "--before", "{}"),
+    ("due", "--before", "{}"), ("due", "--before", "2024-12-31", "--after", "{}"), ("due", "--before", "eoy", "--as-of", "{}"),
+    ("units", "--format", "{}"), ("unit", "汉台区", "--role", "{}"),
+]
+
+typed = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+    st.sampled_from(["汉台区", "市发改委", "各县区政府", "等市级相关部门单位", "2023年6月底", "月底", "eom", "季末", "23", "0"]),
+    st.integers(-10, 10**30).map(str),
+)
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
+@given(st.sampled_from(ARGUMENT_COMMANDS), typed)
+def test_any_argument_a_user_types_is_an_answer_or_a_usage_error(command, value):
+    from conftest import HANZHONG
+
+    args = [part.replace("{}", value) for part in command]
+    run = CliRunner().invoke(app, ["--data", str(HANZHONG), *args])
+    if run.exception is not None and not isinstance(run.exception, SystemExit):
+        raise run.exception
+    assert run.exit_code in (0, 2)
+    assert run.exit_code == 0 or run.stderr.strip()
