@@ -76,9 +76,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "文件中有多个 YAML 文档(---);只能有一个",
         "more than one YAML document (---) in the file; a register file holds one",
     ),
-    "too_deep": (
-        "嵌套超过 {depth} 层;登记册只需几层(文件、任务列表、任务、单位列表)",
-        "nested more than {depth} levels deep; a register needs only a few (file, task list, task, unit list)",
+    "yaml_too_deep": (
+        "嵌套层数过深;登记册只需要几层",
+        "nested too deeply; a register needs only a few levels",
     ),
     "file_empty": ("文件是空的", "the file is empty"),
     # schema
