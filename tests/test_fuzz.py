@@ -2,7 +2,7 @@
 
 Seeds are fixed, so a failure here reproduces exactly:
 `python scripts/fuzz.py --source hanzhong --seed N --cases 1` replays case N
-(seeds 400-479: --source qinghe). The long run is scripts/fuzz.py --minutes N.
+(seeds 400-449: --source qinghe). The long run is scripts/fuzz.py --minutes N.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from fuzzing import (
     run_validate_process,
 )
 
-HANZHONG_SEEDS = range(0, 320)
-QINGHE_SEEDS = range(400, 480)
+HANZHONG_SEEDS = range(0, 250)
+QINGHE_SEEDS = range(400, 450)
 
 
 def fuzz(tmp_path, seeds, source):

@@ -44,7 +44,7 @@ from register_strategy import Plan, deadlines, registers
 
 settings.register_profile(
     "suite",
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
