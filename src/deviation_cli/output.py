@@ -163,9 +163,14 @@ def terminal_safe(text: str) -> str:
 
 
 def markdown_escape(text: str) -> str:
-    """A Markdown table cell that renders as the text it holds: no HTML, no broken columns."""
-    text = terminal_safe(text.replace("\r", " ").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    """A Markdown table cell: no broken columns, no control characters."""
+    text = terminal_safe(text.replace("\r", " "))
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def html_escape(text: str) -> str:
+    """Text that a Markdown renderer shows as written, never as HTML (``<script>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang: str = "zh") -> str:
@@ -174,7 +179,7 @@ def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang:
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for record in records:
-        lines.append("| " + " | ".join(markdown_escape(cell(record.get(c), lang, c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_escape(html_escape(cell(record.get(c), lang, c))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
