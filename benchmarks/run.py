@@ -238,7 +238,7 @@ def main() -> int:
         "",
         "Each time is the median wall-clock time of a fresh process (cpu = user + system time of that child, median);",
         "memory is the largest peak resident set over the runs. `cached` means the register had been validated",
-        "once before, so the query reads the cache of it (see docs/performance.md).",
+        "once before, so the query reads the cache of it (see the README section on performance).",
         "",
         "## Targets",
         "",

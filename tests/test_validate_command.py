@@ -95,8 +95,10 @@ def test_github_annotations_for_errors_and_warnings(cli, tmp_path):
 def test_github_escaping_follows_the_actions_toolkit():
     # @actions/core escapeData: % CR LF; escapeProperty: also : and ,
     issue = Issue("schema_other", "a,b:c%d.yaml", 3, 0, {"field": "x", "detail": "50% done\r\nnext: a,b"})
+    # A CR/LF inside a quoted value is shown as <U+000D><U+000A> before escaping, so a value
+    # can never forge a second annotation line; % in the message is still escaped.
     assert format_issues([issue], "github") == (
-        "::error file=a%2Cb%3Ac%25d.yaml,line=3,col=1,title=schema_other::“x”:50%25 done%0D%0Anext: a,b\n"
+        "::error file=a%2Cb%3Ac%25d.yaml,line=3,col=1,title=schema_other::“x”:50%25 done<U+000D><U+000A>next: a,b\n"
     )
     whole_file = Issue("file_empty", "t.yaml", severity=WARNING)
     assert format_issues([whole_file], "github", "en") == "::warning file=t.yaml,title=file_empty::the file is empty\n"

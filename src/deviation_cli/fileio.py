@@ -21,15 +21,20 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
     register itself, when the user points ``-o`` at it by mistake).
     """
     target = Path(path)
-    resolved = target.resolve()
-    for guarded in protect:
-        if guarded.exists() and guarded.resolve() == resolved:
-            raise UsageError(Issue("output_is_register", str(target)))
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(Issue("output_folder_missing", str(target), args={"folder": str(folder)}))
-    if target.is_dir():
-        raise UsageError(Issue("output_is_folder", str(target)))
+    # Why the try: resolve(), exists() and is_dir() raise, not answer, for a
+    # name too long for the file system or a folder the user may not enter.
+    try:
+        resolved = target.resolve()
+        for guarded in protect:
+            if guarded.exists() and guarded.resolve() == resolved:
+                raise UsageError(Issue("output_is_register", str(target)))
+        if not folder.is_dir():
+            raise UsageError(Issue("output_folder_missing", str(target), args={"folder": str(folder)}))
+        if target.is_dir():
+            raise UsageError(Issue("output_is_folder", str(target)))
+    except OSError as error:
+        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

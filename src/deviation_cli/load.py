@@ -91,7 +91,9 @@ def read_bytes(path: Path) -> bytes:
         if size > limit:
             raise RegisterUnreadable(Issue("file_too_large", shown, args={"size": size, "limit": limit}))
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            # Ask for what stat promised (plus one byte, for a file that grew):
+            # read(limit + 1) would claim the whole limit in memory up front.
+            raw = handle.read(min(size, limit) + 1)
     except OSError as error:
         raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     return raw
@@ -106,13 +108,19 @@ def _size_limit() -> int:
 
 def check_folder(folder: Path) -> None:
     shown = display_path(folder)
-    if not folder.exists():
-        raise RegisterUnreadable(Issue("missing_folder", args={"folder": shown}))
-    if not folder.is_dir():
-        raise RegisterUnreadable(Issue("not_a_folder", args={"folder": shown}))
-    for name in (TASKS_FILE, UNITS_FILE):
-        if not (folder / name).is_file():
-            raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
+    # Why the try: exists() and is_dir() raise, not answer False, for a name
+    # too long for the file system or a folder the user may not enter.
+    try:
+        if not folder.exists():
+            raise RegisterUnreadable(Issue("missing_folder", args={"folder": shown}))
+        if not folder.is_dir():
+            raise RegisterUnreadable(Issue("not_a_folder", args={"folder": shown}))
+        for name in (TASKS_FILE, UNITS_FILE):
+            if not (folder / name).is_file():
+                raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise RegisterUnreadable(Issue("unreadable_folder", args={"folder": shown, "reason": reason})) from None
 
 
 def validate_folder(
@@ -379,6 +387,8 @@ def _plain_record_builder(item_type: type) -> Any:
     None and pydantic validates it, so every problem is still worded by the
     same code path as before.
     """
+    from .model import MAX_NUMBER_DIGITS
+
     spec = _PLAIN_RECORDS.get(item_type.__name__)
     if spec is None or set(spec) != set(item_type.model_fields):
         return None
@@ -401,7 +411,12 @@ def _plain_record_builder(item_type: type) -> Any:
         values = dict(item)
         for name in numbers:
             value = values[name]
-            if value.__class__ is not str or not (value.isascii() and value.isdigit()) or value[0] == "0":
+            if (
+                value.__class__ is not str
+                or not (value.isascii() and value.isdigit())
+                or value[0] == "0"
+                or len(value) > MAX_NUMBER_DIGITS  # pydantic's path says why
+            ):
                 return None
             values[name] = int(value)
         for name in texts:

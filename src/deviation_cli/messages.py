@@ -7,6 +7,7 @@ either language, and tests can assert the exact words.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 CATALOG: dict[str, tuple[str, str]] = {
@@ -20,6 +21,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "找不到 {file}:登记册目录应包含 tasks.yaml 和 units.yaml",
         "{file} is missing: a register folder holds tasks.yaml and units.yaml",
     ),
+    "unreadable_folder": ("无法读取登记册目录 {folder}:{reason}", "cannot read register folder {folder}: {reason}"),
     "unreadable_file": ("无法读取文件:{reason}", "cannot read the file: {reason}"),
     "file_too_large": (
         "文件有 {size} 字节,超过上限 {limit} 字节(可用环境变量 DEVIATION_MAX_BYTES 调整)",
@@ -429,11 +431,36 @@ def suggestion_hint(candidates: list[str], lang: str) -> str:
     return _HINT_PREFIX[index] + _HINT_JOIN[index].join(candidates) + ("?" if lang == "zh" else "?")
 
 
+#: Longest piece of the user's own text repeated in a message.
+MAX_QUOTED_CHARS = 120
+#: Arguments that name files the user chose: shown whole, however long the path.
+_PATHS = frozenset({"file", "folder"})
+
+
+def quoted(value: Any) -> Any:
+    """A piece of the user's text made safe and short enough to repeat in a message.
+
+    Why: a message quotes what the file says. Invisible characters (U+200B,
+    U+FEFF, bidi controls) must show, or "unit '市审计局' is unknown" reads
+    as nonsense; control characters (ESC from a YAML "\\e") must not reach the
+    terminal; and a megabyte-long value must not be printed back in full.
+    """
+    if not isinstance(value, str):
+        return value
+    shown = "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in value[:MAX_QUOTED_CHARS]
+    )
+    if len(value) > MAX_QUOTED_CHARS:
+        shown += f"…(+{len(value) - MAX_QUOTED_CHARS})"
+    return shown
+
+
 def render_message(code: str, args: dict[str, Any], lang: str = "zh") -> str:
     templates = CATALOG.get(code)
     if templates is None:
         return f"{code}: {args}"
-    values = dict(args)
+    values = {key: value if key in _PATHS else quoted(value) for key, value in args.items()}
     if "suggestions" in values:
         values["hint"] = suggestion_hint(values.pop("suggestions"), lang)
     values.setdefault("hint", "")

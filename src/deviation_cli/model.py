@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 UNIT_KINDS = ("county", "zone", "institution", "department", "company", "other")
+MAX_NUMBER_DIGITS = 15
 
 
 def _positive_number(value: object) -> object:
@@ -25,7 +26,9 @@ def _positive_number(value: object) -> object:
         text = value.strip()
     else:
         return value  # let the int validator report the type
-    if not text.isascii() or not text.isdigit() or text.startswith("0"):
+    # Why a length bound: int() of a 5,000-digit string fails with Python's own
+    # words (int_max_str_digits), and no 序号 or measure number needs 16 digits.
+    if not text.isascii() or not text.isdigit() or text.startswith("0") or len(text) > MAX_NUMBER_DIGITS:
         raise PydanticCustomError("bad_number", "not a positive whole number", {"value": str(value)})
     return int(text)
 

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -184,12 +185,49 @@ def to_csv(records: Sequence[dict[str, Any]], lang: str = "zh") -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label(key, lang) for key in keys])
     for record in records:
-        writer.writerow([cell(record.get(key), lang, key) for key in keys])
+        writer.writerow([_csv_cell(record.get(key), lang, key) for key in keys])
     return "\ufeff" + buffer.getvalue()
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any, lang: str, key: str) -> str:
+    """A CSV cell; text that Excel/WPS would run as a formula is kept as text.
+
+    Why: a task text starting with ``=`` (``=HYPERLINK(...)``) is a formula to a
+    spreadsheet (CSV injection); a leading ``'`` makes it text, as OWASP advises.
+    Numbers (days_left -3) are not text and stay as they are.
+    """
+    text = cell(value, lang, key)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters shown as <U+001B>, so data cannot drive the terminal.
+
+    Why: YAML's ``"\\e"`` puts ESC into a value, and ``ESC]0;…`` or colour codes
+    printed raw would retitle or repaint the user's terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char in "\n\t" or unicodedata.category(char) != "Cc" else f"<U+{ord(char):04X}>"
+        for char in text
+    )
+
+
 def markdown_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+    """A Markdown table cell: no broken columns, no control characters."""
+    text = terminal_safe(text.replace("\r", " "))
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def html_escape(text: str) -> str:
+    """Text that a Markdown renderer shows as written, never as HTML (``<script>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang: str = "zh") -> str:
@@ -198,7 +236,7 @@ def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[str], lang:
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for record in records:
-        lines.append("| " + " | ".join(markdown_escape(shown_cell(record.get(c), lang, c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_escape(html_escape(shown_cell(record.get(c), lang, c))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -234,8 +272,8 @@ def print_table(
         emoji=False,
         markup=False,
     )
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
-    rows = [[shown_cell(record.get(column), lang, column) for column in columns] for record in records]
+    table = Table(title=terminal_safe(title) if title else title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
+    rows = [[terminal_safe(shown_cell(record.get(column), lang, column)) for column in columns] for record in records]
     naturals = [
         max([cell_len(label(column, lang))] + [cell_len(row[index]) for row in rows])
         for index, column in enumerate(columns)

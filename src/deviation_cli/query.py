@@ -172,7 +172,7 @@ def find_dimension(register: Register, query: str) -> Dimension:
 def find_measure(register: Register, query: str) -> Measure:
     """A measure by number (8) or by title (大力发展数字经济) or its unique prefix."""
     text = normalise_name(query)
-    if text.isdigit():
+    if _is_number(text):
         for measure in register.measures:
             if measure.number == int(text):
                 return measure
@@ -186,9 +186,14 @@ def find_measure(register: Register, query: str) -> Measure:
     raise usage_error("arg_unknown_measure", name=query, suggestions=difflib.get_close_matches(query, titles, n=3, cutoff=0.4))
 
 
+def _is_number(text: str) -> bool:
+    """Digits int() takes without complaint: not 5,000 of them (int_max_str_digits), not ²."""
+    return text.isascii() and text.isdigit() and len(text) <= 15
+
+
 def find_task(register: Register, task_id: int | str) -> Task:
     text = normalise_name(str(task_id))
-    task = register.task(int(text)) if text.isdigit() else None
+    task = register.task(int(text)) if _is_number(text) else None
     if task is None:
         ids = [str(t.id) for t in register.tasks]
         hint = [f"{ids[0]}–{ids[-1]}"] if ids else []

@@ -175,10 +175,17 @@ def record_builder(cls: type) -> Any:
 
     if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
         return cls
-    names = [field.name for field in fields(cls)]
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    namespace.update({f"set_{name}": cls.__dict__[name].__set__ for name in names})
-    arguments = ", ".join(names)
-    body = "".join(f"    set_{name}(made, {name})\n" for name in names)
-    exec(f"def build({arguments}):\n    made = new(cls)\n{body}    return made\n", namespace)  # noqa: S102
-    return namespace["build"]
+    names = tuple(field.name for field in fields(cls))
+    setters = tuple(cls.__dict__[name].__set__ for name in names)
+    new = object.__new__
+
+    # A closure, not generated source: nothing is compiled at run time.
+    def build(*values: Any, **named: Any) -> Any:
+        if named:
+            values = values + tuple(named[name] for name in names[len(values):])
+        made = new(cls)
+        for setter, value in zip(setters, values):
+            setter(made, value)
+        return made
+
+    return build

@@ -1,6 +1,6 @@
 """Where each task stands on a given day, and how each unit is doing: pure functions.
 
-The rules (docs/tracking.md says the same in words a clerk reads):
+The rules (the README's tracking section says the same in words a clerk reads):
 
 - **As of D** counts every report dated on or before D. A milestone is
   *overdue* when its date is before D and it is still open on D.

@@ -26,6 +26,12 @@ from .register import (
 )
 
 
+#: How many distinct unknown names get a "did you mean" list. Why a budget:
+#: each list compares the name with every known one (difflib), and a hostile or
+#: badly broken file with 20,000 unknown names took half a minute to validate.
+SUGGESTION_BUDGET = 200
+
+
 class UnitDirectory:
     """Every name a unit or group goes by, mapped to what it names."""
 
@@ -42,6 +48,7 @@ class UnitDirectory:
             for written in (group.name, *group.aliases):
                 self._by_written.setdefault(written, UnitRef(written, group.name, REF_GROUP))
         self._by_normalised = {normalise_name(written): ref for written, ref in self._by_written.items()}
+        self._suggested: dict[tuple[str, int], list[str]] = {}
 
     def resolve(self, written: str) -> UnitRef | None:
         """What a name in the register means, written exactly as the register has it."""
@@ -103,7 +110,19 @@ class UnitDirectory:
         return None
 
     def suggestions(self, written: str, limit: int = 3) -> list[str]:
-        """The nearest known units or groups, by canonical name, for 'did you mean'."""
+        """The nearest known units or groups, by canonical name, for 'did you mean'.
+
+        Empty once ``SUGGESTION_BUDGET`` distinct names have been looked up.
+        """
+        key = (written, limit)
+        if key in self._suggested:
+            return list(self._suggested[key])
+        if len(self._suggested) >= SUGGESTION_BUDGET:
+            return []
+        self._suggested[key] = self._nearest(written, limit)
+        return list(self._suggested[key])
+
+    def _nearest(self, written: str, limit: int) -> list[str]:
         target = normalise_name(written)
         if target.startswith(OPEN_TAIL_PREFIX):
             target = target[len(OPEN_TAIL_PREFIX):]

@@ -41,6 +41,13 @@ _SYNTAX_PROBLEMS = (
     ("exceeded maximum nesting depth", "yaml_too_deep"),
 )
 
+#: Deepest nesting of mappings and sequences a register file may have (it needs
+#: four: file, list of tasks, task, list of units). Why a bound of our own:
+#: libyaml stops at 1000 levels, but the pure-Python parser (used where no
+#: libyaml wheel exists) has no limit and took 53 s on 10,000 ``[``; the same
+#: 1000 makes both parsers agree.
+MAX_DEPTH = 1000
+
 
 class YamlMap(dict):
     """A mapping with the position of the mapping, of each key and of each value."""
@@ -100,11 +107,23 @@ def decode_register_bytes(raw: bytes, path: str) -> str:
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
-    sample = raw[:4096]
-    if len(sample) < 4:
+    """UTF-16 without a BOM: what some Windows tools save as "Unicode".
+
+    Why by parity and not by how many NULs: Chinese text in UTF-16 has few NUL
+    bytes, but the ASCII it always holds (newlines, ``: ``, ``- ``, keys) puts
+    a NUL in the same half of every pair; and a UTF-8 file with a stray NUL
+    must be told about the NUL, not called UTF-16.
+    """
+    sample = raw[:65536]
+    sample = sample[: len(sample) // 2 * 2]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) < 2 or min(odd, even) * 4 > max(odd, even):
         return False
-    # ASCII-heavy UTF-16 has a NUL in every other byte; UTF-8 text has none.
-    return sample.count(0) >= len(sample) // 4
+    text = sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
+    if "\x00" in text or "\n" not in text:
+        return False
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\r\n")
+    return printable >= 0.9 * len(text)
 
 
 def _decodes_as_gb18030(raw: bytes) -> bool:
@@ -218,12 +237,13 @@ def parse_yaml(text: str, path: str, progress: Any = None) -> tuple[Any, list[Is
                 check_node(event, line, column)
                 plain_empty = event.value == "" and not event.style and event.implicit[0]
                 add(None if plain_empty else event.value, line, column)
-            elif kind == "MappingStartEvent":
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 check_node(event, line, column)
-                stack.append([YamlMap(line, column), None, 0, 0])
-            elif kind == "SequenceStartEvent":
-                check_node(event, line, column)
-                stack.append([YamlList(line, column), None, 0, 0])
+                if len(stack) >= MAX_DEPTH:
+                    issues.append(Issue("yaml_too_deep", path, line, column, {"depth": MAX_DEPTH}))
+                    return None, issues
+                container_type = YamlMap if kind == "MappingStartEvent" else YamlList
+                stack.append([container_type(line, column), None, 0, 0])
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 container = stack.pop()[0]
                 add(container, container.line, container.column)
@@ -413,6 +433,8 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
                 containers.append(block)
                 indents.append(indent)
                 container, top = block, indent
+                if len(containers) >= MAX_DEPTH:
+                    return _UNSUPPORTED  # the full parser reports the depth where it is
             else:
                 owner[pending_key] = _EMPTY_PLAIN
                 owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
@@ -443,6 +465,8 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
                 containers.append(item)
                 indents.append(column - 1)
                 container, top = item, column - 1
+                if len(containers) >= MAX_DEPTH:
+                    return _UNSUPPORTED
             else:
                 if not rest or rest[0] == "#":
                     return _UNSUPPORTED

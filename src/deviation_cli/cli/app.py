@@ -171,4 +171,23 @@ def check_format(value: str, allowed: tuple[str, ...], option: str = "--format")
 
 
 def main() -> None:
+    utf8_streams()
     app()
+
+
+def utf8_streams() -> None:
+    """Print UTF-8 whatever the locale says, and never fail on a character.
+
+    Why: a Windows pipe or file (``deviation tasks -f csv > out.csv``) defaults
+    to GBK/cp936, which cannot encode the CSV's BOM or rarer characters, and an
+    ASCII locale cannot encode Chinese at all: both ended in a traceback. A file
+    name that is not valid UTF-8 is shown with a backslash escape.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (ValueError, OSError):  # a stream already written to in another encoding
+            pass

@@ -91,7 +91,7 @@ def status_command(
 
     A task is overdue when a milestone (or an approved new deadline) is before
     the as-of date and the lead has not reported it 已完成. With --by-unit:
-    per-unit rates (see docs/tracking.md for the rules).
+    per-unit rates (the README section on tracking gives the rules).
 
     Example: deviation status --as-of 2023-08-01 --within 14 --format json
     """
