@@ -286,8 +286,12 @@ def _quote(path: str) -> str:
 # --- the Jinja environment -----------------------------------------------------------------
 
 
-def template_folders(templates: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Where templates are looked up, first match wins: the user's folder, then the bundled one."""
+def template_folders(templates: str | os.PathLike[str] | None = None, subfolder: str | None = None) -> list[Path]:
+    """Where templates are looked up, first match wins: the user's folder, then the bundled one.
+
+    ``subfolder`` narrows the bundled folder (the 通报's templates live in ``report/``);
+    the user's folder is searched as given.
+    """
     from .load import bundled_templates_folder
 
     folders = []
@@ -296,7 +300,8 @@ def template_folders(templates: str | os.PathLike[str] | None = None) -> list[Pa
         if not folder.is_dir():
             raise usage_error("templates_folder_missing", folder=str(folder))
         folders.append(folder)
-    folders.append(bundled_templates_folder())
+    bundled = bundled_templates_folder()
+    folders.append(bundled / subfolder if subfolder else bundled)
     return folders
 
 
@@ -311,17 +316,33 @@ def environment(templates: str | os.PathLike[str] | None = None) -> Any:
 
 @functools.lru_cache(maxsize=8)
 def _environment(folders: tuple[str, ...]) -> Any:
+    return build_environment(folders)
+
+
+def build_environment(folders: Sequence[str], escape_all: bool = False, finalize: bool = True) -> Any:
+    """The one place a Jinja environment is made; every template the tool renders goes through one.
+
+    Sandboxed, StrictUndefined, loading from ``folders`` in order (a user's folder
+    first overrides a bundled template of the same name), with the helpers as filters.
+    HTML-escaped: files named .html/.htm/.xml, or every template with ``escape_all``
+    (the 通报's Markdown relies on it: a Markdown viewer renders HTML in a cell).
+    ``finalize`` writes punctuation next to Chinese full-width in every value printed.
+    Render with ``render_template`` so a broken template is a located message.
+    Callers may add their own filters to the environment returned (it is new each call).
+    """
     from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
+    options: dict[str, Any] = {"finalize": cjk_punctuation} if finalize else {}
     env = SandboxedEnvironment(
         loader=FileSystemLoader(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
+        autoescape=True if escape_all else select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=cjk_punctuation,
+        **options,
     )
     env.filters["md"] = markdown_inline
     env.filters["date_zh"] = date_zh
