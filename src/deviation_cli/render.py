@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue, UsageError, usage_error
-from .query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
+from .query import DueItem, UnitTask, directory, due, find_unit, unit_task_index, unit_tasks
 from .register import LEAD, Dimension, Group, Measure, Register, Task, Unit
 from .units import join_unit_list
 
@@ -125,7 +125,10 @@ def milestones_by_date(tasks: Iterable[Task]) -> list[tuple[date, list[Task]]]:
 def unit_list(register: Register, name: str, include_open: bool = False) -> UnitList:
     """The 责任清单 of a unit or group, by any name ``find_unit`` accepts."""
     canonical = find_unit(register, name)
-    rows = unit_tasks(register, canonical, include_open=include_open)
+    return _unit_list(register, canonical, unit_tasks(register, canonical, include_open=include_open))
+
+
+def _unit_list(register: Register, canonical: str, rows: Sequence[UnitTask]) -> UnitList:
     unit = register.unit(canonical)
     return UnitList(
         name=canonical,
@@ -502,34 +505,46 @@ def build_site(
         context = dict(common, links=links.at(depth), **extra)
         pages[name] = render_template(template, context, env=env)
 
+    # Every unit's rows in one pass over the tasks, and each dimension's and measure's
+    # tasks in another: asked per page, each was a walk over every task.
+    index = unit_task_index(register, include_open=True)
+    lists = {name: _unit_list(register, name, rows) for name, rows in index.items()}
     counts = []
     for unit in register.units:
-        listed = unit_list(register, unit.name)
-        counts.append((unit, len(listed.lead), len(listed.shared)))
+        assigned = [row for row in index[unit.name] if not row.open]
+        led = sum(1 for row in assigned if row.role == LEAD)
+        counts.append((unit, led, len(assigned) - led))
     page(
         "index.html", "site/index.html", 0,
         milestones=due(register, date.max), ongoing=[task for task in register.tasks if task.ongoing],
         unit_counts=counts,
     )
-    page("table.html", "site/table.html", 0, rows=table_rows(register))
+    rows = table_rows(register)
+    page("table.html", "site/table.html", 0, rows=rows)
+    by_dimension: dict[str, list[TableRow]] = {}
+    by_measure: dict[int, list[Task]] = {}
+    for row in rows:
+        by_dimension.setdefault(row.task.dimension, []).append(row)
+        by_measure.setdefault(row.task.measure, []).append(row.task)
     for dimension in register.dimensions:
-        tasks = [task for task in register.tasks if task.dimension == dimension.key]
+        tasks = [row.task for row in by_dimension.get(dimension.key, [])]
+        dimension_measures = [m for m in register.measures if m.dimension == dimension.key]
         page(
             links.dimension_file(dimension), "site/dimension.html", 1,
             dimension=dimension,
-            dimension_measures=[m for m in register.measures if m.dimension == dimension.key],
+            dimension_measures=dimension_measures,
+            measure_tasks={m.number: by_measure.get(m.number, []) for m in dimension_measures},
             rows=table_rows(register, tasks),
         )
     for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
         path = links.unit_file(name)
         assert path is not None
-        page(path, "site/unit.html", 1, unit=unit_list(register, name, include_open=True))
-    rows = table_rows(register)
-    for index, row in enumerate(rows):
+        page(path, "site/unit.html", 1, unit=lists[name])
+    for index_, row in enumerate(rows):
         page(
             f"tasks/{row.task.id}.html", "site/task.html", 1,
             task=row.task, row=row,
-            previous=rows[index - 1].task if index else None,
-            next=rows[index + 1].task if index + 1 < len(rows) else None,
+            previous=rows[index_ - 1].task if index_ else None,
+            next=rows[index_ + 1].task if index_ + 1 < len(rows) else None,
         )
     return pages
