@@ -202,12 +202,21 @@ def cjk_punctuation(value: Any) -> Any:
     """
     if type(value) is not str:  # Markup is already final (a macro's output, an escaped cell)
         return value
+    if _site_memo is not None:
+        found = _site_memo.get(value)
+        if found is None:
+            found = _site_memo[value] = _full_width(value)
+        return found
     return _full_width(value)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+#: While a site is built: text -> its full-width form. A site prints a task's text on
+#: its own page, the table, its dimension and every unit page naming it; a single
+#: document prints it once, so only ``build_site`` keeps one (and drops it after).
+_site_memo: dict[str, str] | None = None
+
+
 def _full_width(value: str) -> str:
-    # Cached: a site prints one task's text on its own page and on every unit page naming it.
     text = _CJK_PARENS.sub(lambda m: "\uff08" + m.group(1) + "\uff09", value)
     return _CJK_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
 
@@ -564,6 +573,8 @@ def build_site(
     # Why freeze: the register and these indexes (hundreds of thousands of objects at
     # 10,000 tasks) live until the end, and rendering allocates so many short-lived
     # ones that the collector's full passes over them were half the time.
+    global _site_memo
+    _site_memo = {}
     gc.freeze()
     try:
         page(
@@ -595,4 +606,5 @@ def build_site(
             )
     finally:
         gc.unfreeze()
+        _site_memo = None
     return pages
