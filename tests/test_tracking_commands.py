@@ -234,3 +234,44 @@ def test_user_templates_override(cli, tmp_path):
 def test_every_command_has_an_example_in_help(cli, command):
     run = cli(command, "--help")
     assert run.exit_code == 0 and "Example: deviation " + command in run.stdout
+
+
+# A user's bulletin template goes through render.py's environment: a mistake in it is
+# file:line:1 and exit 2, never a traceback, and the sandbox holds.
+BROKEN_BULLETINS = [
+    ("{{ title }}\n{% if %}\n", 2, "模板语法错误:Expected an expression, got 'end of statement block'"),
+    ("{{ title }}\n\n{{ cycler.__init__.__globals__ }}\n", 3,
+     "模板 bulletin.md.j2 试图访问不允许的内部属性:access to attribute '__init__' of 'type' object is unsafe."),
+    ("{{ title }}\n{{ nosuchname }}\n", 2, "模板 bulletin.md.j2 用到了不存在的变量或字段:'nosuchname' is undefined"),
+]
+
+
+@pytest.mark.parametrize(("template", "line", "problem"), BROKEN_BULLETINS)
+@pytest.mark.parametrize("register", ["hanzhong", "qinghe"])
+def test_a_broken_user_bulletin_template_is_a_located_message(cli, tmp_path, template, line, problem, register):
+    (tmp_path / "bulletin.md.j2").write_text(template, encoding="utf-8")
+    if register == "hanzhong":
+        run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path), *HZ)
+    else:
+        run = cli("report", "--as-of", "2024-08-01", "--templates", str(tmp_path), *QH, data=QINGHE)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == f"{tmp_path / 'bulletin.md.j2'}:{line}:1: {problem}\n"
+
+
+def test_a_missing_bulletin_templates_folder_is_a_usage_error(cli, tmp_path):
+    run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path / "nowhere"), *HZ)
+    assert run.exit_code == 2
+    assert run.stderr == f"找不到模板目录 {tmp_path / 'nowhere'}\n"
+
+
+def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from deviation_cli import bulletin, render
+
+    env = bulletin._environment(tuple(str(f) for f in render.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER)))
+    assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
+    assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-1].endswith("report")
+    assert {"pct", "num", "cell", "md", "date_zh"} <= set(env.filters)

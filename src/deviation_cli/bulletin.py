@@ -8,6 +8,7 @@ the user is searched first, so an office can restyle the 通报 without code.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -91,29 +92,27 @@ def bulletin_data(
     }
 
 
-def template_folders(extra: str | Path | None = None) -> list[str]:
-    from .load import bundled_templates_folder
-
-    folders = []
-    if extra:
-        folders.append(str(extra))
-    folders.append(str(bundled_templates_folder() / TEMPLATE_SUBFOLDER))
-    return folders
-
-
 def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path | None = None) -> str:
-    """The 通报 as Markdown or as one self-contained HTML page (inline SVG, no network)."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """The 通报 as Markdown or as one self-contained HTML page (inline SVG, no network).
 
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(template_folders(templates)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    A broken template in the user's folder is a located UsageError (file:line), not a traceback.
+    """
+    from .render import render_template, template_folders
+
+    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)))
+    return render_template(f"bulletin.{fmt}.j2", data, env=env)
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folders: tuple[str, ...]) -> Any:
+    """render.py's environment with the 通报's filters on top.
+
+    Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
+    table cell); no full-width finalize: the 通报 prints the figures as computed.
+    """
+    from .render import build_environment
+
+    env = build_environment(folders, escape_all=True, finalize=False)
     env.filters["pct"] = _percent
     env.filters["num"] = _number
     env.filters["signed"] = _signed
@@ -121,7 +120,7 @@ def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path
     env.filters["signed_pct"] = _signed_percent
     env.filters["target"] = _target
     env.globals["LIGHT_WORDS"] = {GREEN: "绿灯", AMBER: "黄灯", RED: "红灯", NONE: "无数据"}
-    return env.get_template(f"bulletin.{fmt}.j2").render(**data)
+    return env
 
 
 def _percent(value: float | None, digits: int = 1) -> str:

@@ -137,6 +137,49 @@ def _shared_through(register: Register, task: Task, name: str, kind: str | None,
     return None
 
 
+def unit_task_index(register: Register, include_open: bool = False) -> dict[str, list[UnitTask]]:
+    """``unit_tasks`` of every unit and group at once, by canonical name, in one pass over the tasks.
+
+    Why: asking ``unit_tasks`` once per unit reads every task once per unit, which on
+    a province-wide register (10,000 tasks, 200 units) was most of the site's time.
+    The lists are equal to what ``unit_tasks(register, name, include_open)`` returns.
+    """
+    names = [unit.name for unit in register.units] + [group.name for group in register.groups]
+    lead_rows: dict[str, list[UnitTask]] = {name: [] for name in names}
+    shared_rows: dict[str, list[UnitTask]] = {name: [] for name in names}
+    by_kind: dict[str, list[str]] = {}
+    for unit in register.units:
+        by_kind.setdefault(unit.kind, []).append(unit.name)
+    for task in register.tasks:
+        if task.lead in lead_rows:
+            lead_rows[task.lead].append(UnitTask(task, LEAD, None))
+        # What _shared_through decides for each name: named directly, else reached
+        # through the first closed group listing it, else (include_open) the first
+        # open tail standing for its kind.
+        reached: dict[str, UnitTask] = {}
+        for ref in task.refs:
+            if ref.kind in (REF_UNIT, REF_GROUP) and ref.name in shared_rows:
+                reached.setdefault(ref.name, UnitTask(task, RESPONSIBLE, None))
+        groups = [
+            (ref.kind, group) for ref in task.refs
+            if ref.kind in (REF_GROUP, REF_OPEN_TAIL) and (group := register.group(ref.name)) is not None
+        ]
+        for kind, group in groups:
+            if kind == REF_GROUP:
+                for member in group.members:
+                    if member in shared_rows and member not in reached:
+                        reached[member] = UnitTask(task, RESPONSIBLE, group.name)
+        if include_open:
+            for _, group in groups:
+                for unit_kind in group.open_to:
+                    for name in by_kind.get(unit_kind, ()):
+                        if name not in reached and name != task.lead:
+                            reached[name] = UnitTask(task, RESPONSIBLE, group.name, open=True)
+        for name, row in reached.items():
+            shared_rows[name].append(row)
+    return {name: lead_rows[name] + shared_rows[name] for name in names}
+
+
 def unit_counts(register: Register) -> list[tuple[str, int, int]]:
     """Every unit with how many tasks it leads and shares (open tails not counted)."""
     counts = []

@@ -16,6 +16,7 @@ writing files is the caller's job.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 import urllib.parse
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue, UsageError, usage_error
-from .query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
+from .query import DueItem, UnitTask, directory, due, find_unit, unit_task_index, unit_tasks
 from .register import LEAD, Dimension, Group, Measure, Register, Task, Unit
 from .units import join_unit_list
 
@@ -125,7 +126,10 @@ def milestones_by_date(tasks: Iterable[Task]) -> list[tuple[date, list[Task]]]:
 def unit_list(register: Register, name: str, include_open: bool = False) -> UnitList:
     """The 责任清单 of a unit or group, by any name ``find_unit`` accepts."""
     canonical = find_unit(register, name)
-    rows = unit_tasks(register, canonical, include_open=include_open)
+    return _unit_list(register, canonical, unit_tasks(register, canonical, include_open=include_open))
+
+
+def _unit_list(register: Register, canonical: str, rows: Sequence[UnitTask]) -> UnitList:
     unit = register.unit(canonical)
     return UnitList(
         name=canonical,
@@ -198,6 +202,21 @@ def cjk_punctuation(value: Any) -> Any:
     """
     if type(value) is not str:  # Markup is already final (a macro's output, an escaped cell)
         return value
+    if _site_memo is not None:
+        found = _site_memo.get(value)
+        if found is None:
+            found = _site_memo[value] = _full_width(value)
+        return found
+    return _full_width(value)
+
+
+#: While a site is built: text -> its full-width form. A site prints a task's text on
+#: its own page, the table, its dimension and every unit page naming it; a single
+#: document prints it once, so only ``build_site`` keeps one (and drops it after).
+_site_memo: dict[str, str] | None = None
+
+
+def _full_width(value: str) -> str:
     text = _CJK_PARENS.sub(lambda m: "\uff08" + m.group(1) + "\uff09", value)
     return _CJK_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
 
@@ -279,15 +298,21 @@ def file_slug(name: str) -> str:
     return slug[:80]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _quote(path: str) -> str:
+    # Cached: every row of a site links its lead unit, a few hundred names in all.
     return urllib.parse.quote(path, safe="/#")
 
 
 # --- the Jinja environment -----------------------------------------------------------------
 
 
-def template_folders(templates: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Where templates are looked up, first match wins: the user's folder, then the bundled one."""
+def template_folders(templates: str | os.PathLike[str] | None = None, subfolder: str | None = None) -> list[Path]:
+    """Where templates are looked up, first match wins: the user's folder, then the bundled one.
+
+    ``subfolder`` narrows the bundled folder (the 通报's templates live in ``report/``);
+    the user's folder is searched as given.
+    """
     from .load import bundled_templates_folder
 
     folders = []
@@ -296,7 +321,8 @@ def template_folders(templates: str | os.PathLike[str] | None = None) -> list[Pa
         if not folder.is_dir():
             raise usage_error("templates_folder_missing", folder=str(folder))
         folders.append(folder)
-    folders.append(bundled_templates_folder())
+    bundled = bundled_templates_folder()
+    folders.append(bundled / subfolder if subfolder else bundled)
     return folders
 
 
@@ -311,22 +337,69 @@ def environment(templates: str | os.PathLike[str] | None = None) -> Any:
 
 @functools.lru_cache(maxsize=8)
 def _environment(folders: tuple[str, ...]) -> Any:
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import SandboxedEnvironment
+    return build_environment(folders)
 
-    env = SandboxedEnvironment(
+
+def build_environment(folders: Sequence[str], escape_all: bool = False, finalize: bool = True) -> Any:
+    """The one place a Jinja environment is made; every template the tool renders goes through one.
+
+    Sandboxed, StrictUndefined, loading from ``folders`` in order (a user's folder
+    first overrides a bundled template of the same name), with the helpers as filters.
+    HTML-escaped: files named .html/.htm/.xml, or every template with ``escape_all``
+    (the 通报's Markdown relies on it: a Markdown viewer renders HTML in a cell).
+    ``finalize`` writes punctuation next to Chinese full-width in every value printed.
+    Render with ``render_template`` so a broken template is a located message.
+    Callers may add their own filters to the environment returned (it is new each call).
+    """
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+
+    options: dict[str, Any] = {"finalize": cjk_punctuation} if finalize else {}
+    env = _sandbox()(
         loader=FileSystemLoader(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
+        autoescape=True if escape_all else select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=cjk_punctuation,
+        **options,
     )
     env.filters["md"] = markdown_inline
     env.filters["date_zh"] = date_zh
     env.filters["zh"] = cjk_punctuation
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _sandbox() -> Any:
+    """SandboxedEnvironment, with a short way through for the register's own record types.
+
+    Why: the sandbox checks every ``a.b`` in a template, which was a third of the
+    time of a large site. For an instance of the plain records below, a name not
+    starting with ``_`` is a field, a property or a method of ours, which the sandbox
+    would allow anyway (it refuses ``_`` names and the internals of functions,
+    frames, code and types; calling a method still goes through its checks).
+    Anything else, and every ``_`` name, takes the sandbox's own path.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from . import query, register
+
+    plain = frozenset({
+        register.Document, register.Dimension, register.Measure, register.Task, register.Unit,
+        register.Group, register.UnitRef, query.UnitTask, query.DueItem, TableRow, UnitList, DueList, Links,
+    })
+
+    class Sandbox(SandboxedEnvironment):  # type: ignore[misc]
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) in plain and not attribute.startswith("_"):
+                try:
+                    return getattr(obj, attribute)
+                except AttributeError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return Sandbox
 
 
 def render_template(name: str, context: dict[str, Any], templates: str | os.PathLike[str] | None = None, env: Any = None) -> str:
@@ -481,34 +554,57 @@ def build_site(
         context = dict(common, links=links.at(depth), **extra)
         pages[name] = render_template(template, context, env=env)
 
+    # Every unit's rows in one pass over the tasks, and each dimension's and measure's
+    # tasks in another: asked per page, each was a walk over every task.
+    index = unit_task_index(register, include_open=True)
+    lists = {name: _unit_list(register, name, rows) for name, rows in index.items()}
     counts = []
     for unit in register.units:
-        listed = unit_list(register, unit.name)
-        counts.append((unit, len(listed.lead), len(listed.shared)))
-    page(
-        "index.html", "site/index.html", 0,
-        milestones=due(register, date.max), ongoing=[task for task in register.tasks if task.ongoing],
-        unit_counts=counts,
-    )
-    page("table.html", "site/table.html", 0, rows=table_rows(register))
-    for dimension in register.dimensions:
-        tasks = [task for task in register.tasks if task.dimension == dimension.key]
-        page(
-            links.dimension_file(dimension), "site/dimension.html", 1,
-            dimension=dimension,
-            dimension_measures=[m for m in register.measures if m.dimension == dimension.key],
-            rows=table_rows(register, tasks),
-        )
-    for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
-        path = links.unit_file(name)
-        assert path is not None
-        page(path, "site/unit.html", 1, unit=unit_list(register, name, include_open=True))
+        assigned = [row for row in index[unit.name] if not row.open]
+        led = sum(1 for row in assigned if row.role == LEAD)
+        counts.append((unit, led, len(assigned) - led))
     rows = table_rows(register)
-    for index, row in enumerate(rows):
+    by_dimension: dict[str, list[TableRow]] = {}
+    by_measure: dict[int, list[Task]] = {}
+    for row in rows:
+        by_dimension.setdefault(row.task.dimension, []).append(row)
+        by_measure.setdefault(row.task.measure, []).append(row.task)
+
+    # Why freeze: the register and these indexes (hundreds of thousands of objects at
+    # 10,000 tasks) live until the end, and rendering allocates so many short-lived
+    # ones that the collector's full passes over them were half the time.
+    global _site_memo
+    _site_memo = {}
+    gc.freeze()
+    try:
         page(
-            f"tasks/{row.task.id}.html", "site/task.html", 1,
-            task=row.task, row=row,
-            previous=rows[index - 1].task if index else None,
-            next=rows[index + 1].task if index + 1 < len(rows) else None,
+            "index.html", "site/index.html", 0,
+            milestones=due(register, date.max), ongoing=[task for task in register.tasks if task.ongoing],
+            unit_counts=counts,
         )
+        page("table.html", "site/table.html", 0, rows=rows)
+        for dimension in register.dimensions:
+            tasks = [row.task for row in by_dimension.get(dimension.key, [])]
+            dimension_measures = [m for m in register.measures if m.dimension == dimension.key]
+            page(
+                links.dimension_file(dimension), "site/dimension.html", 1,
+                dimension=dimension,
+                dimension_measures=dimension_measures,
+                measure_tasks={m.number: by_measure.get(m.number, []) for m in dimension_measures},
+                rows=table_rows(register, tasks),
+            )
+        for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
+            path = links.unit_file(name)
+            assert path is not None
+            page(path, "site/unit.html", 1, unit=lists[name])
+        for number, row in enumerate(rows):
+            page(
+                f"tasks/{row.task.id}.html", "site/task.html", 1,
+                task=row.task, row=row,
+                previous=rows[number - 1].task if number else None,
+                next=rows[number + 1].task if number + 1 < len(rows) else None,
+            )
+    finally:
+        gc.unfreeze()
+        _site_memo = None
     return pages
