@@ -167,7 +167,7 @@ def test_every_test_security_md_names_exists_and_every_hostile_test_is_named():
     text = (root / "SECURITY.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(tests/test_\w+\.py)::(\w+)`", text))
     defined = set()
-    for module in ("test_hostile.py", "test_fileio.py", "test_fuzz.py", "test_security.py", "test_properties.py"):
+    for module in sorted({module.split("/")[1] for module, _ in named}):
         tree = ast.parse((root / "tests" / module).read_text(encoding="utf-8"))
         defined |= {(f"tests/{module}", node.name) for node in tree.body
                     if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
