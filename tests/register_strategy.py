@@ -118,13 +118,24 @@ def _name(chars: str, min_size: int = 2, max_size: int = 7):
 unit_names = st.one_of(
     _name(CJK),
     st.builds(lambda a, b: a + b, _name(LATIN, 1, 3), _name(CJK, 1, 4)),
+    # markup in a name (A&B公司, <x-evil>): documents must show it as text
+    st.builds(lambda a, m, b: a + m + b, _name(CJK, 1, 3), st.sampled_from(["<x-evil>", "&", '"', "|", "<", ">"]), _name(CJK, 1, 3)),
 )
 
-#: Free text for task, measure and document fields: anything YAML can carry.
-free_text = st.text(
+#: Markup a document must show as text: a tag, an attribute break-out, an entity, a
+#: Markdown pipe, a script end, a comment. ``x-evil`` marks what would become HTML.
+HOSTILE = ('<x-evil a="1">', '" x-evil="1', "' x-evil='1", "</script><x-evil>", "&amp;", "&lt;", "a & b", "|", "\\|", "<!--", "]]>", "`", "*_[x](y)_*")
+
+_any_text = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufeff\ufffe\uffff"),
     min_size=1,
     max_size=40,
+)
+
+#: Free text for task, measure and document fields: anything YAML can carry, often with markup.
+free_text = st.one_of(
+    _any_text,
+    st.builds(lambda a, b, c: a + b + c, _any_text, st.sampled_from(HOSTILE), _any_text),
 ).filter(lambda s: s.strip() != "")
 
 
@@ -279,7 +290,7 @@ def _distinct(values: list[str], taken: set[str]) -> list[str]:
 @st.composite
 def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
     """A valid register and what it means."""
-    taken: set[str] = set()
+    taken: set[str] = {"管委会"}  # the shared suffix alone is no unit name: 甲、管委会 reads as 甲管委会
     names = _distinct(draw(st.lists(unit_names, min_size=2, max_size=max_units)), taken)
     if len(names) < 2:
         names += _distinct(["甲单位", "乙单位", "丙单位"], taken)
@@ -308,9 +319,10 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
     task_ids = sorted(draw(st.lists(st.integers(1, 999), min_size=1, max_size=max_tasks, unique=True)))
     measure_numbers = draw(st.lists(st.integers(1, 99), min_size=1, max_size=min(5, len(task_ids)), unique=True))
     dimension_count = draw(st.integers(1, len(measure_numbers)))
-    dimensions = [(f"d{i}", draw(free_text)) for i in range(dimension_count)]
+    # Names distinct, as in any real plan: import maps table cells back to them by wording.
+    dimensions = [(f"d{i}", draw(free_text) + f"(方面{i})") for i in range(dimension_count)]
     measures = [
-        (n, f"d{i}" if i < dimension_count else f"d{draw(st.integers(0, dimension_count - 1))}", draw(free_text))
+        (n, f"d{i}" if i < dimension_count else f"d{draw(st.integers(0, dimension_count - 1))}", draw(free_text) + f"(措施{n})")
         for i, n in enumerate(measure_numbers)
     ]
     base_year = draw(st.integers(2000, 2089))

@@ -451,3 +451,37 @@ def test_import_problems_in_english(cli, tmp_path):
                     "1,水资源保护,加强饮用水水源地保护,甲,县水力局,,2024年底\n", encoding="utf-8")
     run = cli("--lang", "en", "import", "csv", str(path), "-o", str(tmp_path / "out"), data=QINGHE)
     assert (run.exit_code, run.stderr) == (1, "t.csv!E2: unknown unit '县水力局'; did you mean: 县水利局?\n")
+
+
+# --- found by tests/test_properties.py ----------------------------------------------------------
+
+
+def _one_task_register(folder, title="清河计划", text="任务一"):
+    from register_strategy import yaml_str
+
+    folder.mkdir()
+    (folder / "units.yaml").write_text("units:\n  - name: 甲局\n    kind: department\n  - name: 乙局\n    kind: department\n", encoding="utf-8")
+    (folder / "tasks.yaml").write_text(
+        f"document:\n  title: {yaml_str(title)}\n  written: 2023-01-01\ndimensions:\n  - key: d\n    name: 方面\n"
+        "measures:\n  - number: 1\n    dimension: d\n    title: 措施\n"
+        f"tasks:\n  - id: 1\n    measure: 1\n    text: {yaml_str(text)}\n    lead: 甲局\n    responsible: [乙局]\n    deadline: 2023年底\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+@pytest.mark.parametrize("title, text", [
+    ("\x1b计划\n# evil: 1", "任务\x1b一_x0041_"),  # control characters, a line break in a comment, OOXML's own escape
+    ("计划\x7f\x85\u2028", "任务\x9f\ufeff一"),  # what YAML may not hold raw in a double-quoted scalar
+    ("计划", "=1+1 任务"), ("计划", "'=1+1 任务"), ("计划", "@任务"),  # formulas stay text, a ' stays a '
+])
+def test_round_trip_of_control_characters_and_formulas(cli, tmp_path, kind, title, text):
+    data = _one_task_register(tmp_path / "register", title, text)
+    table, out = tmp_path / f"t.{kind}", tmp_path / "out"
+    assert cli("export", kind, "-o", str(table), data=data).exit_code == 0
+    run = cli("import", kind, str(table), "-o", str(out), data=data)
+    assert run.exit_code == 0, run.stderr
+    assert load_register(out).task(1).text == text
+    assert load_register(out).document.title == title
+    assert cli("validate", str(out)).exit_code == 0

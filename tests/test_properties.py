@@ -36,6 +36,7 @@ from typer.testing import CliRunner
 from deviation_cli import load_register
 from deviation_cli.cli import app
 from deviation_cli.deadline import parse_deadline
+from deviation_cli.exchange import cell_text
 from deviation_cli.load import validate_folder
 from deviation_cli.query import due, unit_tasks
 from deviation_cli.records import task_record
@@ -224,3 +225,48 @@ def test_any_argument_a_user_types_is_an_answer_or_a_usage_error(command, value)
         raise run.exception
     assert run.exit_code in (0, 2)
     assert run.exit_code == 0 or run.stderr.strip()
+
+
+# --- exchange, documents, tracking, diff ------------------------------------------------------
+#
+# These run whole commands that write files (a workbook, a site), so they get their own test
+# with a third of the examples: the default profile keeps them to a few seconds.
+
+WRITING_PROPERTIES: list[Property] = []
+
+
+def writing_property(function: Property) -> Property:
+    WRITING_PROPERTIES.append(function)
+    return function
+
+
+@settings(PROFILE, max_examples=max(1, PROFILE.max_examples // 3))
+@given(registers(), st.data())
+def test_every_writing_command_keeps_a_generated_register(plan, data):
+    with Written(plan) as written:
+        for check in WRITING_PROPERTIES:
+            check(plan, written, data)
+
+
+def records_of(register) -> list[dict[str, Any]]:
+    return [task_record(register, task) for task in register.tasks]
+
+
+@writing_property
+def export_then_import_gives_the_same_tasks(plan: Plan, written: Written, data: st.DataObject) -> None:
+    scratch = Path(written._tmp.name)
+    for kind in ("xlsx", "csv"):
+        table = scratch / f"table.{kind}"
+        out = scratch / f"imported-{kind}"
+        run = invoke("--data", str(written.folder), "export", kind, "-o", str(table))
+        assert run.exit_code == 0, run.stderr
+        run = invoke("--data", str(written.folder), "--lang", "en", "import", kind, str(table), "-o", str(out))
+        assert run.exit_code == 0, (kind, run.stderr)
+        # A cell is read as a clerk sees it (exchange.cell_text): line ends unified, ends trimmed.
+        expected = [dict(record, task=cell_text(record["task"])) for record in records_of(written.register)]
+        got = records_of(load_register(out))
+        assert [g for g, e in zip(got, expected) if g != e] == [e for g, e in zip(got, expected) if g != e], kind
+        assert got == expected, kind
+        report = validate_folder(out)
+        assert [issue.format("en") for issue in report.issues] == [], kind
+        assert invoke("validate", str(out)).exit_code == 0

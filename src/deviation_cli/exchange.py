@@ -512,8 +512,17 @@ def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    rows = [[_unguard(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     return Grid(sheet or path.name, rows)
+
+
+def _unguard(value: str) -> str:
+    """A cell without the ' that ``export csv`` puts before text a spreadsheet would run as a formula."""
+    from .output import _FORMULA_STARTS
+
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def _decode_table_bytes(raw: bytes) -> str | None:

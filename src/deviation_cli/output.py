@@ -200,7 +200,8 @@ def _csv_cell(value: Any, lang: str, key: str) -> str:
     Numbers (days_left -3) are not text and stay as they are.
     """
     text = cell(value, lang, key)
-    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and text.lstrip("'").startswith(_FORMULA_STARTS):
+        # Also '=...: so that removing one ' on import (exchange.read_csv_grid) gives the text back.
         return "'" + text
     return text
 

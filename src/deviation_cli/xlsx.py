@@ -29,6 +29,28 @@ LINE_HEIGHT = 14.25  # points per wrapped line at 10.5 pt
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LIMIT = 31
 
+# Control characters XML cannot hold, and a "_" that starts a literal _xHHHH_.
+_OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_text(value: Any) -> Any:
+    """Text as a cell may hold it: control characters as OOXML's ``_x001B_``, as Excel writes them.
+
+    Why: openpyxl refuses a control character (a YAML ``"\\e"`` puts one in a task
+    text) with a traceback; Excel and WPS show ``_xHHHH_`` as the character, and
+    ``read_xlsx_grid`` turns it back. A literal ``_x0041_`` is kept as ``_x005F_x0041_``.
+    """
+    if not isinstance(value, str):
+        return value
+    return _OOXML_UNSAFE.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+
+
+def ooxml_unescape(value: Any) -> Any:
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+
 
 def sheet_name(name: str, taken: set[str]) -> str:
     """A name Excel accepts: no []:*?/\\, not starting/ending with ', at most 31 characters, unique.
@@ -101,7 +123,9 @@ def _write_table(sheet: Any, title: str, header: list[str], rows: list[tuple[Any
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     body = Font(name=FONT, size=10.5)
 
-    sheet.cell(row=1, column=1, value=title).font = Font(name=FONT, size=16, bold=True)
+    sheet.cell(row=1, column=1, value=ooxml_text(title)).font = Font(name=FONT, size=16, bold=True)
+    if sheet.cell(row=1, column=1).data_type == "f":
+        sheet.cell(row=1, column=1).data_type = "s"
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=columns)
     sheet.row_dimensions[1].height = 30
@@ -114,7 +138,11 @@ def _write_table(sheet: Any, title: str, header: list[str], rows: list[tuple[Any
     for index, values in enumerate(rows):
         row_number = FIRST_ROW + index
         for column, value in enumerate(values):
-            cell = sheet.cell(row=row_number, column=column + 1, value=value)
+            cell = sheet.cell(row=row_number, column=column + 1, value=ooxml_text(value))
+            if cell.data_type == "f":
+                # Why: openpyxl makes any text starting with "=" a formula; a task text is text
+                # (and a formula cell reads back empty, losing the task on import).
+                cell.data_type = "s"
             cell.font = body
             cell.border = border
             cell.alignment = Alignment(
@@ -171,10 +199,10 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
         worksheet = book[sheet]
     else:
         raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": "、".join(book.sheetnames)}))
-    rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    rows = [[ooxml_unescape(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
     merged_into: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in worksheet.merged_cells.ranges:
-        value = worksheet.cell(row=merged.min_row, column=merged.min_col).value
+        value = ooxml_unescape(worksheet.cell(row=merged.min_row, column=merged.min_col).value)
         first = (merged.min_row - 1, merged.min_col - 1)
         for row in range(merged.min_row - 1, merged.max_row):
             for column in range(merged.min_col - 1, merged.max_col):

@@ -10,6 +10,7 @@ when it spans lines, and double-quoted otherwise.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ _SURPRISING = frozenset(
 
 def dump(tree: dict[str, Any], comments: Iterable[str] = ()) -> str:
     """A mapping of strings, lists and mappings as hand-style YAML; top-level keys apart by a blank line."""
-    lines = [f"# {comment}" if comment else "#" for comment in comments]
+    lines = [f"# {_comment_text(comment)}" if comment else "#" for comment in comments]
     for index, (key, value) in enumerate(tree.items()):
         if index or lines:
             lines.append("")
@@ -29,11 +30,30 @@ def dump(tree: dict[str, Any], comments: Iterable[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _comment_text(text: str) -> str:
+    """A comment kept to its one line: control characters and line breaks shown as <U+000A>.
+
+    Why: a comment quotes register text (the document title); a line break in it
+    would end the comment and turn the rest into YAML, an ESC would make the file unreadable.
+    """
+    import unicodedata
+
+    return "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char != "\t" else char
+        for char in text
+    )
+
+
 def scalar(text: str) -> str:
     """One string as a YAML scalar on a single line (plain or double-quoted)."""
     if _reads_back(text, text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # JSON escapes C0 controls only; YAML may hold neither DEL and C1 controls nor a BOM raw,
+    # and reads NEL and the Unicode line separators as line breaks.
+    return _RAW_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _entry(key: str, value: Any, indent: int, lines: list[str]) -> None:
@@ -89,14 +109,14 @@ def _scalar_line(prefix: str, value: str | None, indent: int, lines: list[str]) 
 
 def _block_fits(text: str) -> bool:
     # A line starting with a tab would read as tab indentation, which the loader refuses.
-    if any(line[:1] in ("\t", " ") for line in text.split("\n")):
+    if any(line[:1] in ("\t", " ") for line in text.split("\n")) or _RAW_UNSAFE.search(text):
         return False
     block = "k: |-\n" + "\n".join(("  " + line) if line else "" for line in text.split("\n"))
     return _loads(block) == {"k": text}
 
 
 def _reads_back(text: str, expected: str) -> bool:
-    if not text or text != text.strip() or text.lower() in _SURPRISING or "\n" in text:
+    if not text or text != text.strip() or text.lower() in _SURPRISING or "\n" in text or _RAW_UNSAFE.search(text):
         return False
     return _loads("k: " + text) == {"k": expected}
 
