@@ -485,3 +485,12 @@ def test_round_trip_of_control_characters_and_formulas(cli, tmp_path, kind, titl
     assert load_register(out).task(1).text == text
     assert load_register(out).document.title == title
     assert cli("validate", str(out)).exit_code == 0
+
+
+def test_csv_import_keeps_quotes_inside_a_task_text(cli, tmp_path):
+    text = '!A¥\nõ|ñ_Rb<x-evil a="1">0(任务226)'
+    data = _one_task_register(tmp_path / "register", "计划", text)
+    table, out = tmp_path / "t.csv", tmp_path / "out"
+    assert cli("export", "csv", "-o", str(table), data=data).exit_code == 0
+    assert cli("import", "csv", str(table), "-o", str(out), data=data).exit_code == 0
+    assert load_register(out).task(1).text == text
