@@ -494,3 +494,17 @@ def test_csv_import_keeps_quotes_inside_a_task_text(cli, tmp_path):
     assert cli("export", "csv", "-o", str(table), data=data).exit_code == 0
     assert cli("import", "csv", str(table), "-o", str(out), data=data).exit_code == 0
     assert load_register(out).task(1).text == text
+
+
+def test_a_list_ending_with_a_suffixed_unit_splits_back(tmp_path):
+    from deviation_cli.query import directory
+    from deviation_cli.units import join_unit_list, split_unit_list
+
+    folder = _one_task_register(tmp_path / "register")
+    (folder / "units.yaml").write_text(
+        "shared_suffixes: [管委会]\nunits:\n" + "".join(f"  - name: {name}\n    kind: zone\n" for name in ("甲局", "乙局", "丙管委会")),
+        encoding="utf-8",
+    )
+    units = directory(load_register(folder))
+    entries = ["乙局", "丙管委会"]  # one without 管委会, the last with it: not 乙局管委会
+    assert split_unit_list(join_unit_list(entries, units), units) == entries
