@@ -485,3 +485,26 @@ def test_round_trip_of_control_characters_and_formulas(cli, tmp_path, kind, titl
     assert load_register(out).task(1).text == text
     assert load_register(out).document.title == title
     assert cli("validate", str(out)).exit_code == 0
+
+
+def test_csv_import_keeps_quotes_inside_a_task_text(cli, tmp_path):
+    text = '!A¥\nõ|ñ_Rb<x-evil a="1">0(任务226)'
+    data = _one_task_register(tmp_path / "register", "计划", text)
+    table, out = tmp_path / "t.csv", tmp_path / "out"
+    assert cli("export", "csv", "-o", str(table), data=data).exit_code == 0
+    assert cli("import", "csv", str(table), "-o", str(out), data=data).exit_code == 0
+    assert load_register(out).task(1).text == text
+
+
+def test_a_list_ending_with_a_suffixed_unit_splits_back(tmp_path):
+    from deviation_cli.query import directory
+    from deviation_cli.units import join_unit_list, split_unit_list
+
+    folder = _one_task_register(tmp_path / "register")
+    (folder / "units.yaml").write_text(
+        "shared_suffixes: [管委会]\nunits:\n" + "".join(f"  - name: {name}\n    kind: zone\n" for name in ("甲局", "乙局", "丙管委会")),
+        encoding="utf-8",
+    )
+    units = directory(load_register(folder))
+    entries = ["乙局", "丙管委会"]  # one without 管委会, the last with it: not 乙局管委会
+    assert split_unit_list(join_unit_list(entries, units), units) == entries

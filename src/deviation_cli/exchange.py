@@ -508,10 +508,17 @@ def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
     if text is None:
         raise UsageError(Issue("encoding_not_utf8", shown))
     sample = text[:4096]
+    # Only the delimiter is sniffed; quoting is always Excel's. Why: on cells holding quotes
+    # (<a href="x">) the sniffer also guessed quoting and split a task text wrongly.
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+
+    class dialect(csv.excel):
+        pass
+
+    dialect.delimiter = delimiter
     rows = [[_unguard(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     return Grid(sheet or path.name, rows)
 

@@ -245,4 +245,9 @@ def _join_segment(items: list[str], suffixes: tuple[str, ...]) -> str:
         if len(items) > 1 and all(item.endswith(suffix) for item in items):
             items = [item[: -len(suffix)] for item in items[:-1]] + [items[-1]]
             break
+    else:
+        for suffix in suffixes:
+            if len(items) > 1 and items[-1].endswith(suffix) and not any(item.endswith(suffix) for item in items[:-1]):
+                # Why: 甲单位、乙管委会 would read back as 甲单位管委会、乙管委会 (a suffix written once).
+                return "、".join(items[:-1]) + ',' + items[-1] + tail
     return "、".join(items) + tail
