@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -256,6 +256,17 @@ def records_of(register) -> list[dict[str, Any]]:
 
 @writing_property
 def export_then_import_gives_the_same_tasks(plan: Plan, written: Written, data: st.DataObject) -> None:
+    from deviation_cli.query import directory
+    from deviation_cli.units import join_unit_list, split_unit_list
+
+    # Known limit: a table cell holds the list as written (汉中经开区、兴汉新区管委会), so a list
+    # whose written form reads back otherwise (a unit ending in a shared suffix beside one that
+    # does not) cannot survive a table; import reports it as an unknown unit rather than guess.
+    units = directory(written.register)
+    assume(all(
+        split_unit_list(join_unit_list(task.responsible, units), units) == list(task.responsible)
+        for task in written.register.tasks
+    ))
     scratch = Path(written._tmp.name)
     for kind in ("xlsx", "csv"):
         table = scratch / f"table.{kind}"
