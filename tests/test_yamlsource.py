@@ -74,15 +74,6 @@ def test_one_document_only():
     assert codes(issues) == [("several_documents", 2, 1)]
 
 
-def test_nesting_is_built_without_recursion():
-    depth = 900
-    root, issues = parse_yaml("[" * depth + "]" * depth, "x.yaml")
-    assert issues == []
-    for _ in range(depth - 1):
-        root = root[0]
-    assert root == []
-
-
 def test_absurd_nesting_is_refused_with_a_message():
     _, issues = parse_yaml("a: " + "[" * 10000 + "]" * 10000, "x.yaml")
     assert codes(issues) == [("yaml_too_deep", 1, 1003)]
