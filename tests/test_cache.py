@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import HANZHONG, QINGHE
-from deviation_cli import cache, load
-from deviation_cli.load import load_register
+from deviation_cli.formats import register_cache as cache
+from deviation_cli.store import load
+from deviation_cli.store.load import load_register
 
 
 def entry(folder: Path) -> Path:
@@ -155,7 +156,7 @@ def test_a_cache_hit_imports_neither_yaml_nor_pydantic(tmp_path):
     env = {**os.environ, "DEVIATION_CACHE_DIR": str(tmp_path)}
     env.pop("DEVIATION_NO_CACHE", None)
     code = (
-        "import sys; from deviation_cli.load import load_register; "
+        "import sys; from deviation_cli.store.load import load_register; "
         f"r = load_register({str(QINGHE)!r}, cache=True); "
         "print(len(r.tasks), sorted(m for m in ('yaml', 'pydantic', 'pydantic_core') if m in sys.modules))"
     )

@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from conftest import QINGHE
-from deviation_cli.calendar_export import calendar_bytes, event_uid, parse_alarms, register_identity
-from deviation_cli.errors import UsageError
+from deviation_cli.exchange.calendar import calendar_bytes, event_uid, parse_alarms, register_identity
+from deviation_cli.domain.issues import UsageError
 
 
 def events(data: bytes):

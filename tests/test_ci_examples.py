@@ -8,7 +8,7 @@ import shlex
 import pytest
 import yaml
 
-from deviation_cli.diff import CHANGE_KINDS
+from deviation_cli.domain.changes import CHANGE_KINDS
 
 from conftest import ROOT
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from deviation_cli.deadline import DeadlineError, parse_date_argument, parse_deadline
+from deviation_cli.domain.deadlines import DeadlineError, parse_date_argument, parse_deadline
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from deviation_cli.diff import deadline_change, diff_registers, read_version, text_diff
-from deviation_cli.register import Task
+from deviation_cli.domain.changes import deadline_change, diff_registers, text_diff
+
+from deviation_cli.store.versions import read_version
+from deviation_cli.domain.register import Task
 from editing_helpers import edit, edited_register
 
 from conftest import QINGHE
@@ -251,8 +253,8 @@ def test_records_beyond_tasks(tmp_path):
 
 
 def test_markdown_escapes_what_the_register_may_contain():
-    from deviation_cli.diff import Change
-    from deviation_cli.output import format_changes
+    from deviation_cli.domain.changes import Change
+    from deviation_cli.output.change_lines import format_changes
 
     change = Change("lead-changed", 7, field="lead", old="A*B*", new="<C>|_D_")
     assert format_changes([change], "md").splitlines()[-1] == "- **第7项** 牵头部门 A\\*B\\* → &lt;C&gt;\\|\\_D\\_"

@@ -15,12 +15,14 @@ import pytest
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.errors import RegisterInvalid
-from deviation_cli.exchange import Grid, read_table, runs
-from deviation_cli.query import directory
-from deviation_cli.records import task_record
-from deviation_cli.units import join_unit_list
-from deviation_cli.xlsx import sheet_name
+from deviation_cli.domain.issues import RegisterInvalid
+from deviation_cli.domain.annex import merged_ranges as runs
+from deviation_cli.exchange.table_import import read_table
+from deviation_cli.formats.tables import Grid
+from deviation_cli.domain.query import directory
+from deviation_cli.output.json_objects import task_object as task_record
+from deviation_cli.domain.units import join_unit_list
+from deviation_cli.exchange.workbook import sheet_name
 from test_fidelity import ROWS
 
 HEADER = ["序号", "管控", "改进措施", "具体任务", "牵头部门", "责任单位", "完成时限"]
@@ -363,7 +365,7 @@ def test_import_csv_reads_gbk_as_excel_saves_it(cli, tmp_path, qinghe):
 
 
 def test_library_import_raises_with_every_issue(tmp_path, qinghe):
-    from deviation_cli.exchange import import_table
+    from deviation_cli.exchange.table_import import import_table
 
     with pytest.raises(RegisterInvalid) as caught:
         import_table(grid(HEADER, [1, "水资源保护", "加强饮用水水源地保护", "甲", "县水力局", "", "2024年底"]),
@@ -402,7 +404,7 @@ def test_exports_never_overwrite_the_register(cli):
 
 
 def test_join_of_every_exported_cell_splits_back(hanzhong, qinghe):
-    from deviation_cli.units import split_unit_list
+    from deviation_cli.domain.units import split_unit_list
 
     for register in (hanzhong, qinghe):
         units = directory(register)
@@ -497,8 +499,8 @@ def test_csv_import_keeps_quotes_inside_a_task_text(cli, tmp_path):
 
 
 def test_a_list_ending_with_a_suffixed_unit_splits_back(tmp_path):
-    from deviation_cli.query import directory
-    from deviation_cli.units import join_unit_list, split_unit_list
+    from deviation_cli.domain.query import directory
+    from deviation_cli.domain.units import join_unit_list, split_unit_list
 
     folder = _one_task_register(tmp_path / "register")
     (folder / "units.yaml").write_text(

@@ -1,7 +1,7 @@
 """The fast paths for large registers give exactly what the general paths give.
 
-``yamlsource.parse_plain_subset`` (line reader) against libyaml's events, and
-``load._plain_record_builder`` against pydantic: same trees, same positions,
+``formats.yaml_lines.parse_plain_subset`` (line reader) against libyaml's events, and
+``validation.entry_checks._plain_entry_builder`` against pydantic: same trees, same positions,
 same issues with the same messages, on real, generated and broken registers.
 """
 
@@ -15,9 +15,14 @@ from pathlib import Path
 import pytest
 
 from conftest import HANZHONG, QINGHE
-from deviation_cli import load, yamlsource
-from deviation_cli.output import format_issues
-from deviation_cli.yamlsource import YamlList, YamlMap, parse_plain_subset, parse_yaml
+from deviation_cli.formats import yaml_lines, yaml_reader
+from deviation_cli.store import load
+from deviation_cli.validation import entry_checks
+from deviation_cli.validation.pipeline import Report
+from deviation_cli.output.issue_lines import format_issues
+from deviation_cli.formats.yaml_lines import parse_plain_subset
+from deviation_cli.formats.yaml_reader import parse_yaml
+from deviation_cli.formats.yaml_tree import YamlList, YamlMap
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate  # noqa: E402
@@ -25,12 +30,12 @@ import generate  # noqa: E402
 
 def events_only(text: str, path: str = "f.yaml"):
     """parse_yaml with the line reader switched off."""
-    saved = yamlsource.parse_plain_subset
-    yamlsource.parse_plain_subset = lambda text, progress=None: yamlsource._UNSUPPORTED
+    saved = yaml_reader.parse_plain_subset
+    yaml_reader.parse_plain_subset = lambda text, progress=None: yaml_lines.UNSUPPORTED
     try:
         return parse_yaml(text, path)
     finally:
-        yamlsource.parse_plain_subset = saved
+        yaml_reader.parse_plain_subset = saved
 
 
 def same_tree(fast, slow) -> bool:
@@ -50,7 +55,7 @@ def same_tree(fast, slow) -> bool:
 def test_line_reader_reads_the_shipped_registers_as_libyaml_does(path):
     text = path.read_text(encoding="utf-8")
     fast = parse_plain_subset(text)
-    assert fast is not yamlsource._UNSUPPORTED
+    assert fast is not yaml_lines.UNSUPPORTED
     slow, issues = events_only(text)
     assert issues == []
     assert same_tree(fast, slow)
@@ -103,7 +108,7 @@ SNIPPETS = [
 def test_line_reader_agrees_with_libyaml_or_declines(text):
     fast = parse_plain_subset(text)
     slow, issues = events_only(text)
-    if fast is yamlsource._UNSUPPORTED:
+    if fast is yaml_lines.UNSUPPORTED:
         return
     assert issues == [], "the line reader accepted what libyaml reports"
     assert same_tree(fast, slow)
@@ -111,14 +116,14 @@ def test_line_reader_agrees_with_libyaml_or_declines(text):
 
 def test_line_reader_takes_the_common_cases():
     for text in SNIPPETS[:13]:
-        assert parse_plain_subset(text) is not yamlsource._UNSUPPORTED, text
+        assert parse_plain_subset(text) is not yaml_lines.UNSUPPORTED, text
 
 
-def both_ways(folder: Path, monkeypatch) -> tuple[load.Report, load.Report]:
+def both_ways(folder: Path, monkeypatch) -> tuple[Report, Report]:
     fast = load.validate_folder(folder)
     with monkeypatch.context() as patch:
-        patch.setattr(yamlsource, "parse_plain_subset", lambda text, progress=None: yamlsource._UNSUPPORTED)
-        patch.setattr(load, "_plain_record_builder", lambda item_type: None)
+        patch.setattr(yaml_reader, "parse_plain_subset", lambda text, progress=None: yaml_lines.UNSUPPORTED)
+        patch.setattr(entry_checks, "_plain_entry_builder", lambda item_type: None)
         slow = load.validate_folder(folder)
     return fast, slow
 
@@ -167,7 +172,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_draws_only_on_a_terminal_and_erases_itself(monkeypatch):
-    from deviation_cli.progressbar import Bar, progress_bar
+    from deviation_cli.cli.progress_bar import Bar, progress_bar
 
     plain = io.StringIO()
     with progress_bar("x", 10, stream=plain) as bar:
@@ -187,14 +192,14 @@ def test_progress_bar_draws_only_on_a_terminal_and_erases_itself(monkeypatch):
 
 
 def test_validate_shows_progress_for_large_registers_only(monkeypatch):
+    from deviation_cli.cli.progress_bar import live_stages
+
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.delitem(sys.modules, "deviation_cli.progressbar", raising=False)
-    small = load.validate_folder(QINGHE)
+    small = load.validate_folder(QINGHE, progress=live_stages)
     assert terminal.getvalue() == ""
-    assert "deviation_cli.progressbar" not in sys.modules  # small registers never import it
     monkeypatch.setattr(load, "PROGRESS_CHARACTERS", 0)
-    large = load.validate_folder(QINGHE)
+    large = load.validate_folder(QINGHE, progress=live_stages)
     assert "\r" in terminal.getvalue() and terminal.getvalue().endswith("\r")
     assert large.issues == small.issues and large.register == small.register
 
@@ -202,7 +207,7 @@ def test_validate_shows_progress_for_large_registers_only(monkeypatch):
 def test_record_builder_makes_the_same_task_as_the_constructor(hanzhong):
     import dataclasses
 
-    from deviation_cli.register import Task, record_builder
+    from deviation_cli.domain.register import Task, record_builder
 
     build = record_builder(Task)
     for task in hanzhong.tasks:

@@ -12,8 +12,8 @@ import unicodedata
 import pytest
 
 from conftest import HANZHONG
-from deviation_cli.query import directory
-from deviation_cli.units import join_unit_list, split_unit_list
+from deviation_cli.domain.query import directory
+from deviation_cli.domain.units import join_unit_list, split_unit_list
 
 POLICY = (HANZHONG / "source" / "policy.txt").read_text(encoding="utf-8")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from deviation_cli import fileio
-from deviation_cli.errors import UsageError
-from deviation_cli.fileio import write_atomic
+from deviation_cli.formats import atomic as fileio
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.formats.atomic import write_atomic
 
 OLD = "第一版:旧内容\n" * 100
 
@@ -96,7 +96,7 @@ def test_a_process_killed_mid_write_leaves_the_old_file_whole(target):
     child = textwrap.dedent(
         f"""
         import os, sys, time
-        from deviation_cli import fileio
+        from deviation_cli.formats import atomic as fileio
 
         def slow_fsync(fd):
             print("written", flush=True)
@@ -127,7 +127,7 @@ def test_a_reader_never_sees_a_half_written_file(target):
     versions = {OLD, "甲" * 100_000, "乙" * 100_000}
     child = textwrap.dedent(
         f"""
-        from deviation_cli.fileio import write_atomic
+        from deviation_cli.formats.atomic import write_atomic
         for i in range(60):
             write_atomic({str(target)!r}, ("甲" if i % 2 else "乙") * 100_000)
         """

@@ -20,11 +20,12 @@ import yaml
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.errors import RegisterUnreadable, UsageError
-from deviation_cli.fileio import write_atomic
-from deviation_cli.load import display_path, validate_folder
-from deviation_cli import yamlsource
-from deviation_cli.yamlsource import parse_yaml
+from deviation_cli.domain.issues import RegisterUnreadable, UsageError
+from deviation_cli.formats.atomic import write_atomic
+from deviation_cli.formats.register_files import display_path
+from deviation_cli.store.load import validate_folder
+from deviation_cli.formats import yaml_tree
+from deviation_cli.formats.yaml_reader import parse_yaml
 from fuzzing import copy_register
 
 TASKS_TEXT = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
@@ -131,7 +132,7 @@ def test_nesting_up_to_the_bound_is_still_parsed():
     assert issues == []
     for _ in range(depth - 1):
         root = root[0]
-    assert root == [] and yamlsource.MAX_DEPTH == 1000
+    assert root == [] and yaml_tree.MAX_DEPTH == 1000
 
 
 def test_a_file_over_the_size_limit_is_refused_without_being_read(cli, tmp_path, monkeypatch):
@@ -342,7 +343,7 @@ HOSTILE_TEXT = '<script>alert(1)</script> a|b <b>&amp;</b> {{ 7*7 }} [x](javascr
 
 def hostile_register(tmp_path: Path) -> Path:
     """Qinghe with every free-text field of tasks.yaml carrying markup, script and a pipe."""
-    from deviation_cli.yamlsource import parse_yaml as parse
+    from deviation_cli.formats.yaml_reader import parse_yaml as parse
 
     text = (QINGHE / "tasks.yaml").read_text(encoding="utf-8")
     lines = []
@@ -406,7 +407,7 @@ def test_markup_in_every_text_field_cannot_drive_the_terminal_in_a_table(cli, tm
 
 def test_days_left_stay_numbers_in_csv(cli):
     out = cli("due", "--before", "2023-07-31", "--as-of", "2023-08-01", "--format", "csv").stdout
-    from deviation_cli.output import label
+    from deviation_cli.words import label
 
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert rows[0][label("days_left", "zh")] == "-32"
@@ -501,7 +502,7 @@ def test_csv_is_utf8_whatever_the_locale(encoding):
 
 
 def test_output_is_utf8_under_an_ascii_locale(hanzhong):
-    from deviation_cli.records import task_record
+    from deviation_cli.output.json_objects import task_object as task_record
 
     done = run_process("--data", str(HANZHONG), "tasks", "--format", "json", env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")

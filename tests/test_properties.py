@@ -36,12 +36,12 @@ from typer.testing import CliRunner
 
 from deviation_cli import load_register
 from deviation_cli.cli import app
-from deviation_cli.deadline import parse_deadline
-from deviation_cli.exchange import cell_text
-from deviation_cli.load import validate_folder
-from deviation_cli.query import due, unit_tasks
-from deviation_cli.records import task_record
-from deviation_cli.register import LEAD, RESPONSIBLE
+from deviation_cli.domain.deadlines import parse_deadline
+from deviation_cli.formats.tables import cell_text
+from deviation_cli.store.load import validate_folder
+from deviation_cli.domain.query import due, unit_tasks
+from deviation_cli.output.json_objects import task_object as task_record
+from deviation_cli.domain.register import LEAD, RESPONSIBLE
 from register_strategy import Plan, deadlines, registers
 
 settings.register_profile(
@@ -262,8 +262,8 @@ def records_of(register) -> list[dict[str, Any]]:
 
 @writing_property
 def export_then_import_gives_the_same_tasks(plan: Plan, written: Written, data: st.DataObject) -> None:
-    from deviation_cli.query import directory
-    from deviation_cli.units import join_unit_list, split_unit_list
+    from deviation_cli.domain.query import directory
+    from deviation_cli.domain.units import join_unit_list, split_unit_list
 
     # Known limit: a table cell holds the list as written (汉中经开区、兴汉新区管委会), so a list
     # whose written form reads back otherwise (a unit ending in a shared suffix beside one that

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from deviation_cli.errors import UsageError
-from deviation_cli.query import (
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.domain.query import (
     due,
     filter_tasks,
     find_dimension,

@@ -7,9 +7,10 @@ import shutil
 import pytest
 
 from conftest import QINGHE
-from deviation_cli.load import load_register
-from deviation_cli.progress import HEADER, load_progress, yaml_scalar
-from deviation_cli.yamlsource import parse_yaml
+from deviation_cli.store.load import load_register
+from deviation_cli.formats.yaml_writer import scalar as yaml_scalar
+from deviation_cli.store.progress_log import HEADER, load_progress
+from deviation_cli.formats.yaml_reader import parse_yaml
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_record_appends_and_keeps_every_byte(cli, folder):
         "      unit: 县城投公司\n"
         "      date: 2024-06-01\n"
         "      status: 延期\n"
-        '      evidence: "https://example.org/a?b=1&c=2"\n'
+        "      evidence: https://example.org/a?b=1&c=2\n"
         '      reason: "汛期停采: 禁采期 #2"\n'
         "      new_deadline: 2024-10-31\n"
     )

@@ -18,16 +18,12 @@ from markdown_it import MarkdownIt
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.errors import UsageError
-from deviation_cli.render import (
-    assigned_units,
-    build_site,
-    cjk_punctuation,
-    markdown_inline,
-    render_document,
-    table_rows,
-    unit_list,
-)
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.documents.punctuation import cjk_punctuation, markdown_inline
+from deviation_cli.documents.render import render_document
+from deviation_cli.documents.site import build_site
+from deviation_cli.documents.template_data import assigned_units, unit_list
+from deviation_cli.domain.annex import table_rows
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("DEVIATION_UPDATE_GOLDEN") == "1"

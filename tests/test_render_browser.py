@@ -70,8 +70,8 @@ def watched(browser):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from deviation_cli.load import load_register
-    from deviation_cli.render import build_site
+    from deviation_cli.store.load import load_register
+    from deviation_cli.documents.site import build_site
     from datetime import date
 
     out = tmp_path_factory.mktemp("site")

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from deviation_cli import validate_folder
-from deviation_cli.schema import json_schemas, schema_text
+from deviation_cli.validation.json_schema import json_schemas, schema_text
 from editing_helpers import edited_register
 from yaml12 import load_yaml12
 

@@ -12,9 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import QINGHE
-from deviation_cli import load_register, query, render
-from deviation_cli.errors import UsageError
-from deviation_cli.query import unit_task_index, unit_tasks
+from deviation_cli import load_register
+from deviation_cli.documents import site, template_data
+from deviation_cli.domain import query
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.domain.query import unit_task_index, unit_tasks
 from register_strategy import registers
 
 
@@ -49,13 +51,13 @@ def test_the_site_asks_no_per_unit_query(hanzhong, monkeypatch):
     """unit_tasks per unit read every task once per unit: units x tasks on a large register."""
     calls = []
     real = query.unit_tasks
-    monkeypatch.setattr(render, "unit_tasks", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
-    pages = render.build_site(hanzhong, date(2023, 7, 1))
+    monkeypatch.setattr(template_data, "unit_tasks", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    pages = site.build_site(hanzhong, date(2023, 7, 1))
     assert len(pages) == 79 and calls == []
 
 
 def test_a_dimension_page_lists_each_measures_tasks(hanzhong):
-    page = render.build_site(hanzhong, date(2023, 7, 1))["dimensions/progress.html"]
+    page = site.build_site(hanzhong, date(2023, 7, 1))["dimensions/progress.html"]
     notes = re.findall(r'<p class="note">具体任务：.*?</p>', page)
     assert notes == [f'<p class="note">具体任务：<a href="../tasks/{n}.html">{n}</a></p>' for n in (1, 2, 3)]
 
@@ -77,8 +79,8 @@ def test_public_fields_of_the_records_still_render(qinghe, tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "task.html").write_text(
         "{{ task.id }} {{ row.dimension.key }} {{ links.task(task) }} {{ task.nosuch is defined }}\n", encoding="utf-8")
-    pages = render.build_site(qinghe, date(2024, 1, 1), tmp_path)
+    pages = site.build_site(qinghe, date(2024, 1, 1), tmp_path)
     assert pages["tasks/1.html"] == f"1 {qinghe.tasks[0].dimension} ../tasks/1.html False\n"
     (tmp_path / "site" / "task.html").write_text("{{ task.nosuch }}\n", encoding="utf-8")
     with pytest.raises(UsageError):
-        render.build_site(qinghe, date(2024, 1, 1), tmp_path)
+        site.build_site(qinghe, date(2024, 1, 1), tmp_path)

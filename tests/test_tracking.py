@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from deviation_cli.errors import RegisterInvalid, UsageError
-from deviation_cli.load import load_register, validate_folder
-from deviation_cli.progress import load_progress
-from deviation_cli.tracking import DEFAULT_RULE, parse_rule, rank_units, task_states, unit_scores
+from deviation_cli.domain.issues import RegisterInvalid, UsageError
+from deviation_cli.store.load import load_register, validate_folder
+from deviation_cli.store.progress_log import load_progress
+from deviation_cli.domain.tracking import DEFAULT_RULE, parse_rule, rank_units, task_states, unit_scores
 
 from conftest import HANZHONG, QINGHE, ROOT
 

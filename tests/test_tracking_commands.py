@@ -10,7 +10,7 @@ import xml.dom.minidom
 import pytest
 
 from conftest import HANZHONG, QINGHE, ROOT
-from deviation_cli.indicators import load_indicators
+from deviation_cli.store.indicator_files import load_indicators
 
 SAMPLE = ROOT / "examples" / "hanzhong-progress"
 QP = QINGHE.parent / "qinghe-progress"
@@ -269,9 +269,9 @@ def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from deviation_cli import bulletin, render
+    from deviation_cli.documents import bulletin, templating
 
-    env = bulletin._environment(tuple(str(f) for f in render.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER)))
+    env = bulletin._environment(tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER)))
     assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
     assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-1].endswith("report")
     assert {"pct", "num", "cell", "md", "date_zh"} <= set(env.filters)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deviation_cli.errors import WARNING, Issue
-from deviation_cli.output import format_issues
+from deviation_cli.domain.issues import WARNING, Issue
+from deviation_cli.output.issue_lines import format_issues
 from editing_helpers import edit, edited_register
 
 from conftest import HANZHONG, QINGHE

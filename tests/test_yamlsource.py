@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from deviation_cli.errors import RegisterUnreadable
-from deviation_cli.yamlsource import decode_register_bytes, locate, parse_yaml
+from deviation_cli.domain.issues import RegisterUnreadable
+from deviation_cli.formats.text_encoding import decode_register_bytes
+from deviation_cli.formats.yaml_reader import parse_yaml
+from deviation_cli.formats.yaml_tree import locate
 
 
 def codes(issues):

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from deviation_cli.yamlsource import parse_yaml
-from deviation_cli.yamlwrite import dump, scalar
+from deviation_cli.formats.yaml_reader import parse_yaml
+from deviation_cli.formats.yaml_writer import dump, scalar
 
 TRICKY = [
     "no", "Yes", "~", "null", "010", "2023-06-30", "1.5", "a: b", "#x", " lead", "trail ", "- x", "[x]", "{y}",

@@ -8,19 +8,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from ._version import __version__
+from .store.load import load_register, validate_folder
 
-__version__ = "0.1.0"
 __all__ = ["load_register", "validate_folder", "__version__"]
-
-if TYPE_CHECKING:
-    from .load import load_register, validate_folder
-
-
-def __getattr__(name: str) -> Any:
-    # Imported on first use so that `deviation --version` stays instant.
-    if name in ("load_register", "validate_folder"):
-        from . import load
-
-        return getattr(load, name)
-    raise AttributeError(name)

@@ -1,7 +1,8 @@
 """The Typer application, its global options, and the edge where errors become exit codes.
 
 Command modules register themselves on ``app``; each command only declares its
-options, calls the library and hands the result to ``output``.
+options, calls the library and hands the result to ``output``. This layer is the
+only one that prints or exits.
 """
 
 from __future__ import annotations
@@ -9,15 +10,21 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional, TypeVar
 
 import typer
 
-from .. import __version__
-from ..errors import DeviationError, Issue, UsageError
+from .._version import __version__
+from ..domain.deadlines import DeadlineError, parse_date_argument
+from ..domain.issues import DeviationError, Issue, UsageError
+from ..domain.register import Register
+from ..output.issue_lines import format_issues
+from ..store.load import load_register
+from ..words import LANGS, Lang, as_lang, say
+from .progress_bar import live_stages
 
 app = typer.Typer(
     name="deviation",
@@ -36,7 +43,7 @@ app = typer.Typer(
 @dataclass
 class Settings:
     data: Optional[str] = None
-    lang: str = "zh"
+    lang: Lang = "zh"
     cache: bool = True
 
 
@@ -63,22 +70,26 @@ def main_options(
     ),
 ) -> None:
     """Query, check and print a policy's task decomposition table (任务分解表)."""
-    if lang not in ("zh", "en"):
-        fail_usage("arg_bad_choice", option="--lang", choices="zh, en", value=lang)
     settings.data = data
-    settings.lang = lang
+    settings.lang = _lang_option(lang)
     settings.cache = not no_cache
 
 
-def print_issues(issues: list[Issue], stream: Any = None) -> None:
-    from ..output import format_issues
+def _lang_option(value: str) -> Lang:
+    try:
+        return as_lang(value)
+    except ValueError:
+        print_issues([Issue("arg_bad_choice", args={"option": "--lang", "choices": ", ".join(LANGS), "value": value})])
+        raise typer.Exit(2) from None
 
+
+def print_issues(issues: list[Issue], stream: Any = None) -> None:
     (stream or sys.stderr).write(format_issues(issues, "text", settings.lang))
 
 
-def fail_usage(code: str, **args: Any) -> None:
-    print_issues([Issue(code, args=args)])
-    raise typer.Exit(2)
+def tell(key: str, **args: Any) -> None:
+    """One sentence of the catalog on stderr (what was written, where): data stays on stdout."""
+    sys.stderr.write(say(key, settings.lang, **args) + "\n")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -101,9 +112,10 @@ def _apply_local_options(data: Optional[str], lang: Optional[str]) -> None:
     if data is not None:
         settings.data = data
     if lang is not None:
-        if lang not in ("zh", "en"):
-            raise UsageError(Issue("arg_bad_choice", args={"option": "--lang", "choices": "zh, en", "value": lang}))
-        settings.lang = lang
+        try:
+            settings.lang = as_lang(lang)
+        except ValueError:
+            raise UsageError(Issue("arg_bad_choice", args={"option": "--lang", "choices": ", ".join(LANGS), "value": lang})) from None
 
 
 def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Callable[[F], F]:
@@ -140,19 +152,15 @@ def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Cal
     return decorate
 
 
-def load() -> Any:
+def load() -> Register:
     """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
-    from ..load import load_register
-
-    return load_register(settings.data, cache=settings.cache)
+    return load_register(settings.data, cache=settings.cache, progress=live_stages)
 
 
 def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date]:
     """Parse a date the user typed (ISO, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy)."""
     if value is None:
         return None
-    from ..deadline import DeadlineError, parse_date_argument
-
     try:
         return parse_date_argument(value, as_of)
     except DeadlineError as error:
@@ -161,10 +169,11 @@ def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date
 
 def as_of_option(value: Optional[str]) -> date:
     today = date.today()
-    return date_option(value, today, "--as-of") if value else today
+    chosen = date_option(value, today, "--as-of")
+    return chosen if chosen is not None else today
 
 
-def check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> str:
+def check_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:
     if value not in allowed:
         raise UsageError(Issue("arg_bad_choice", args={"option": option, "choices": ", ".join(allowed), "value": value}))
     return value

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from .app import app, command, load, print_issues, settings
+from ..domain.query import find_unit
+from ..domain.register import Register
+from ..exchange.calendar import calendar_bytes, calendar_entries, parse_alarms
+from ..exchange.table_import import import_table
+from ..exchange.workbook import workbook_bytes
+from ..formats.atomic import write_atomic
+from ..formats.register_files import display_path
+from ..formats.tables import Grid, read_csv_grid, read_xlsx_grid
+from ..output.json_objects import register_objects
+from ..output.listing import emit, to_csv
+from ..words import say
+from .app import app, command, load, print_issues, settings, tell
+from .render_commands import register_files
 
 export_app = typer.Typer(
     help="Write the register for Excel/WPS, calendars and scripts.\n\nExample: deviation export xlsx -o 任务分解表.xlsx",
@@ -27,13 +40,7 @@ app.add_typer(import_app, name="import")
 OUTPUT_HELP = "File to write; - for standard output."
 
 
-def _say(code: str, **args: Any) -> None:
-    from ..messages import render_message
-
-    sys.stderr.write(render_message(code, args, settings.lang) + "\n")
-
-
-def _write(register: Any, out: str, content: str | bytes, what: str) -> None:
+def _write(register: Register, out: str, content: str | bytes, what: str) -> None:
     """Write an export to a file (atomically, never over the register) or to stdout with ``-``."""
     if out == "-":
         if isinstance(content, bytes):
@@ -43,16 +50,8 @@ def _write(register: Any, out: str, content: str | bytes, what: str) -> None:
         else:
             sys.stdout.write(content)
         return
-    from ..fileio import write_atomic
-    from ..load import TASKS_FILE, UNITS_FILE
-
-    folder = Path(register.folder)
-    write_atomic(out, content, protect=(folder / TASKS_FILE, folder / UNITS_FILE))
-    _say("export_written", file=out, what=what)
-
-
-def _zh_en(zh: str, en: str) -> str:
-    return zh if settings.lang == "zh" else en
+    write_atomic(out, content, protect=register_files(register))
+    tell("export_written", file=out, what=what)
 
 
 @command("xlsx", on=export_app)
@@ -67,11 +66,9 @@ def export_xlsx(
 
     Example: deviation export xlsx -o 任务分解表.xlsx --per-unit
     """
-    from ..xlsx import workbook_bytes
-
     register = load()
     content = workbook_bytes(register, per_unit)
-    _write(register, out, content, _zh_en(f"{len(register.tasks)} 项任务", f"{len(register.tasks)} tasks"))
+    _write(register, out, content, say("cli.tasks_count", settings.lang, count=len(register.tasks)))
 
 
 @command("ics", on=export_app)
@@ -88,15 +85,12 @@ def export_ics(
 
     Example: deviation export ics --unit 汉台区 --alarms 7,3 -o 汉台区.ics
     """
-    from ..calendar_export import calendar_bytes, calendar_entries, parse_alarms
-    from ..query import find_unit
-
     days = parse_alarms(alarms)
     register = load()
     canonical = find_unit(register, unit) if unit is not None else None
     content = calendar_bytes(register, canonical, days, include_open)
     count = len(calendar_entries(register, canonical, include_open))
-    _write(register, out, content, _zh_en(f"{count} 个到期事件", f"{count} events"))
+    _write(register, out, content, say("cli.events_count", settings.lang, count=count))
 
 
 @command("csv", on=export_app)
@@ -105,12 +99,9 @@ def export_csv(out: str = typer.Option(..., "--output", "-o", metavar="FILE", he
 
     Example: deviation export csv -o tasks.csv
     """
-    from ..exchange import register_records
-    from ..output import to_csv
-
     register = load()
-    records = register_records(register)
-    _write(register, out, to_csv(records, settings.lang), _zh_en(f"{len(records)} 项任务", f"{len(records)} tasks"))
+    records = register_objects(register)
+    _write(register, out, to_csv(records, settings.lang), say("cli.tasks_count", settings.lang, count=len(records)))
 
 
 @command("json", on=export_app)
@@ -119,27 +110,19 @@ def export_json(out: str = typer.Option(..., "--output", "-o", metavar="FILE", h
 
     Example: deviation export json -o - | jq '.[] | select(.ongoing | not) | .id'
     """
-    import io
-
-    from ..exchange import register_records
-    from ..output import emit
-
     register = load()
-    records = register_records(register)
+    records = register_objects(register)
     buffer = io.StringIO()
     emit(records, [], "json", settings.lang, stream=buffer)
-    _write(register, out, buffer.getvalue(), _zh_en(f"{len(records)} 项任务", f"{len(records)} tasks"))
+    _write(register, out, buffer.getvalue(), say("cli.tasks_count", settings.lang, count=len(records)))
 
 
-def _import(grid: Any, source: str, out: str, force: bool) -> None:
-    from ..exchange import import_table
-    from ..load import display_path
-
+def _import(grid: Grid, source: str, out: str, force: bool) -> None:
     register = load()
     result = import_table(grid, register, Path(out), force=force, source=Path(source).name)
     if result.warnings:
         print_issues(result.warnings)
-    _say("import_done", source=source, count=result.tasks, folder=display_path(result.folder))
+    tell("import_done", source=source, count=result.tasks, folder=display_path(result.folder))
 
 
 OUT_FOLDER_HELP = "Register folder to write (tasks.yaml, units.yaml); created if missing."
@@ -160,8 +143,6 @@ def import_xlsx(
 
     Example: deviation import xlsx 任务分解表-修改.xlsx -o new/ && deviation diff data new
     """
-    from ..xlsx import read_xlsx_grid
-
     _import(read_xlsx_grid(Path(file), sheet), file, out, force)
 
 
@@ -178,6 +159,4 @@ def import_csv(
 
     Example: deviation import csv 任务分解表.csv -o new/
     """
-    from ..exchange import read_csv_grid
-
     _import(read_csv_grid(Path(file)), file, out, force)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional
 
 import typer
 
+from ..domain.query import due, filter_tasks, find_task, find_unit, ongoing, search, unit_counts, unit_tasks
+from ..output.cells import cell
+from ..output.json_objects import due_object, search_object, task_object, unit_object
+from ..output.listing import LISTING_FORMATS, emit
+from ..words import label, say
 from .app import as_of_option, check_format, command, date_option, load, settings
 
-LISTING_FORMATS = ("table", "json", "csv", "md")
 FORMAT_HELP = "table | json | csv | md"
 
 
-def _emit(records: list, columns: list[str], fmt: str, title: Optional[str] = None, highlight: Optional[str] = None) -> None:
-    from ..output import emit
-
+def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: Optional[str] = None,
+          highlight: Optional[str] = None) -> None:
     emit(records, columns, fmt, settings.lang, title=title, highlight=highlight)
-
-
-def _zh_en(zh: str, en: str) -> str:
-    return zh if settings.lang == "zh" else en
 
 
 @command("due")
@@ -36,23 +36,20 @@ def due_command(
 
     Example: deviation due --before 2023-07-31 --as-of 2023-07-01
     """
-    from ..query import due, ongoing
-    from ..records import due_record, task_record
-
     check_format(fmt, LISTING_FORMATS)
     today = as_of_option(as_of)
     end = date_option(before, today, "--before")
     start = date_option(after, today, "--after")
     register = load()
-    records = [due_record(register, item, today) for item in due(register, end, start)]
+    records = [due_object(register, item, today) for item in due(register, end, start)]
     columns = ["milestone", "id", "task", "lead", "deadline", "days_left"]
     extra = []
     if include_ongoing:
-        extra = [dict(task_record(register, task), milestone=None) for task in ongoing(register)]
+        extra = [dict(task_object(register, task), milestone=None) for task in ongoing(register)]
     if fmt == "table":
-        _emit(records, columns, fmt, title=_zh_en(f"{end.isoformat()} 前到期", f"Due by {end.isoformat()}"))
+        _emit(records, columns, fmt, title=say("cli.due_title", settings.lang, day=end.isoformat()))
         if extra:
-            _emit(extra, ["id", "task", "lead", "deadline"], fmt, title=_zh_en("持续推进", "Ongoing"))
+            _emit(extra, ["id", "task", "lead", "deadline"], fmt, title=say("cli.ongoing_title", settings.lang))
     else:
         _emit(records + extra, columns, fmt)
 
@@ -73,9 +70,6 @@ def tasks_command(
 
     Example: deviation tasks --dimension investment --lead 市发改委
     """
-    from ..query import filter_tasks
-    from ..records import task_record
-
     check_format(fmt, LISTING_FORMATS)
     today = as_of_option(None)
     register = load()
@@ -90,7 +84,7 @@ def tasks_command(
         ongoing=ongoing,
         include_open=include_open,
     )
-    _emit([task_record(register, task) for task in tasks], ["id", "dimension", "task", "lead", "deadline"], fmt)
+    _emit([task_object(register, task) for task in tasks], ["id", "dimension", "task", "lead", "deadline"], fmt)
 
 
 @command("unit")
@@ -104,18 +98,15 @@ def unit_command(
 
     Example: deviation unit 汉台区 --format json
     """
-    from ..query import find_unit, unit_tasks
-    from ..records import unit_record
-
     check_format(fmt, LISTING_FORMATS)
     if role is not None:
         check_format(role, ("lead", "responsible"), "--role")
     register = load()
     canonical = find_unit(register, name)
     rows = unit_tasks(register, canonical, include_open, role)
-    records = [unit_record(register, row) for row in rows]
+    records = [unit_object(register, row) for row in rows]
     columns = ["role", "id", "task", "deadline", "via"] + (["open"] if include_open else [])
-    _emit(records, columns, fmt, title=_zh_en(f"{canonical} 责任清单", f"Responsibility list: {canonical}"))
+    _emit(records, columns, fmt, title=say("cli.unit_title", settings.lang, unit=canonical))
 
 
 @command("units")
@@ -124,8 +115,6 @@ def units_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT
 
     Example: deviation units --format csv > units.csv
     """
-    from ..query import unit_counts
-
     check_format(fmt, LISTING_FORMATS)
     register = load()
     records = []
@@ -168,23 +157,18 @@ def show_command(
 
     Example: deviation show 22
     """
-    from ..query import find_task
-    from ..records import task_record
-
     check_format(fmt, LISTING_FORMATS)
     register = load()
     task = find_task(register, task_id)
-    record = task_record(register, task)
+    record = task_object(register, task)
     measure = register.measure_of(task)
     record["measure_number"] = measure.number
     record["measure_text"] = measure.text
     record["problem"] = register.dimension_of(task).problem
     if fmt == "table":
-        from ..output import cell, label
-
         fields = ["id", "dimension", "problem", "measure", "measure_text", "task", "lead", "responsible", "deadline", "due"]
         rows = [{"field": label(key, settings.lang), "value": cell(record[key], settings.lang)} for key in fields]
-        _emit(rows, ["field", "value"], fmt, title=_zh_en(f"第 {task.id} 项任务", f"Task {task.id}"))
+        _emit(rows, ["field", "value"], fmt, title=say("cli.task_title", settings.lang, id=task.id))
     else:
         _emit([record], ["id", "dimension", "measure", "task", "lead", "deadline"], fmt)
 
@@ -198,10 +182,7 @@ def search_command(
 
     Example: deviation search 数字经济
     """
-    from ..query import search
-    from ..records import search_record
-
     check_format(fmt, LISTING_FORMATS)
     register = load()
-    records = [search_record(register, hit) for hit in search(register, text)]
+    records = [search_object(register, hit) for hit in search(register, text)]
     _emit(records, ["id", "matched_field", "task", "lead", "deadline"], fmt, highlight=text)

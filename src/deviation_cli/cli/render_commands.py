@@ -8,19 +8,22 @@ from typing import Optional
 
 import typer
 
-from .app import as_of_option, check_format, command, date_option, load, settings
+from ..documents.render import FORMATS, KINDS, render_document
+from ..documents.site import build_site
+from ..documents.template_data import assigned_units, file_slug
+from ..domain.issues import Issue, UsageError, usage_error
+from ..domain.register import Register
+from ..formats.atomic import write_atomic
+from ..formats.register_files import REGISTER_FILES
+from .app import as_of_option, check_format, command, date_option, load, tell
+from .progress_bar import Bar
 
 KIND_HELP = "notice | unit | table | due"
 
 
-def _register_files(register) -> tuple[Path, ...]:
-    from ..load import TASKS_FILE, UNITS_FILE
-
-    return (Path(register.folder) / TASKS_FILE, Path(register.folder) / UNITS_FILE)
-
-
-def _say(zh: str, en: str) -> None:
-    sys.stderr.write((zh if settings.lang == "zh" else en) + "\n")
+def register_files(register: Register) -> tuple[Path, ...]:
+    """The register's own files, which no output may overwrite."""
+    return tuple(Path(register.folder) / name for name in REGISTER_FILES)
 
 
 @command("render")
@@ -41,10 +44,6 @@ def render_command(
 
     Example: deviation render notice --unit 市发改委 --format html -o notice.html
     """
-    from ..errors import usage_error
-    from ..fileio import write_atomic
-    from ..render import FORMATS, KINDS, assigned_units, render_document
-
     check_format(kind, KINDS, "KIND")
     if fmt is None:
         fmt = "html" if output and not all_units and Path(output).suffix.lower() in (".html", ".htm") else "md"
@@ -66,7 +65,7 @@ def render_command(
         if output is None:
             raise usage_error("render_all_units_needs_output")
     register = load()
-    protect = _register_files(register)
+    protect = register_files(register)
     if not all_units:
         text = render_document(register, kind, fmt, unit=unit, **options)
         if output is None:
@@ -79,8 +78,8 @@ def render_command(
     names = assigned_units(register)
     for name in names:
         text = render_document(register, kind, fmt, unit=name, **options)
-        write_atomic(folder / f"{_file_name(name)}.{fmt}", text, protect=protect)
-    _say(f"已写入 {len(names)} 个文件到 {folder}", f"wrote {len(names)} files to {folder}")
+        write_atomic(folder / f"{file_slug(name)}.{fmt}", text, protect=protect)
+    tell("cli.wrote_files", count=len(names), folder=folder)
 
 
 #: From this many pages on (a register of ~500 tasks, seconds of writing), `site` shows a progress bar on a terminal.
@@ -100,19 +99,14 @@ def site_command(
 
     Example: deviation site out/ && xdg-open out/index.html
     """
-    from ..fileio import write_atomic
-    from ..render import build_site
-
     today = as_of_option(as_of)
     register = load()
     pages = build_site(register, today, templates)
     folder = Path(out)
-    protect = _register_files(register)
+    protect = register_files(register)
     _make_folder(folder)
     bar = None
-    if len(pages) >= SITE_PROGRESS_PAGES:  # large registers only: small ones never import the bar
-        from ..progressbar import Bar
-
+    if len(pages) >= SITE_PROGRESS_PAGES:
         bar = Bar(str(folder), total=len(pages))
     try:
         for name, text in pages.items():
@@ -124,19 +118,12 @@ def site_command(
     finally:
         if bar is not None:
             bar.close()
-    _say(f"已写入 {len(pages)} 个页面到 {folder}", f"wrote {len(pages)} pages to {folder}")
+    tell("cli.wrote_pages", count=len(pages), folder=folder)
 
 
 def _make_folder(folder: Path) -> None:
-    from ..errors import Issue, UsageError
-
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})) from None
 
-
-def _file_name(name: str) -> str:
-    from ..render import file_slug
-
-    return file_slug(name)

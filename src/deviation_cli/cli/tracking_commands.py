@@ -3,33 +3,32 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
-from .app import as_of_option, check_format, command, date_option, load, settings
+from ..documents.bulletin import BULLETIN_FORMATS, bulletin_data, render_bulletin
+from ..domain.indicators import evaluate
+from ..domain.issues import usage_error
+from ..domain.progress import check_new_report, new_entry, normalise_status
+from ..domain.query import find_task, find_unit
+from ..domain.tracking import parse_rule, task_states, unit_scores
+from ..formats.atomic import write_atomic
+from ..formats.register_files import PROGRESS_FILE, display_path
+from ..output.json_objects import indicator_object, score_object, state_object
+from ..output.listing import LISTING_FORMATS, emit
+from ..words import say
+from .app import as_of_option, check_format, command, date_option, load, settings, tell
+from .render_commands import register_files
 
-LISTING_FORMATS = ("table", "json", "csv", "md")
 FORMAT_HELP = "table | json | csv | md"
 PROGRESS_HELP = "Progress file or folder. Default: progress.yaml and progress/*.yaml in the register folder."
 
 
-def _zh_en(zh: str, en: str) -> str:
-    return zh if settings.lang == "zh" else en
-
-
-def _emit(records: list, columns: list[str], fmt: str, title: Optional[str] = None) -> None:
-    from ..output import emit
-
+def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: Optional[str] = None) -> None:
     emit(records, columns, fmt, settings.lang, title=title)
-
-
-def _protected(register) -> tuple[Path, ...]:
-    from ..load import TASKS_FILE, UNITS_FILE
-
-    folder = Path(register.folder)
-    return (folder / TASKS_FILE, folder / UNITS_FILE)
 
 
 @command("record")
@@ -51,10 +50,7 @@ def record_command(
 
     Example: deviation record 4 --unit 市发改委 --status 已完成 --date 2023-07-28 --note 已上报调整清单
     """
-    from ..errors import usage_error
-    from ..progress import PROGRESS_FILE, append_report, check_new_report, new_entry, normalise_status
-    from ..query import find_task, find_unit
-    from ..load import display_path
+    from ..store.progress_log import append_report  # lazy: pydantic
 
     register = load()
     task = find_task(register, task_id)
@@ -66,15 +62,12 @@ def record_command(
     reported_on = date_option(day, today, "--date") or today
     deadline = date_option(new_deadline, reported_on, "--new-deadline")
     entry = new_entry(task.id, canonical, reported_on, word, note, evidence, reason, deadline)
-    check_new_report(register, entry)
+    check_new_report(entry)
     target = Path(progress) if progress else Path(register.folder) / PROGRESS_FILE
     if target.is_dir():
         target = target / PROGRESS_FILE
-    path, line = append_report(target, entry, register, protect=_protected(register))
-    sys.stderr.write(_zh_en(
-        f"已记录:第 {task.id} 项 {canonical} {entry['date']} {word} → {display_path(path)}:{line}\n",
-        f"recorded: task {task.id} {canonical} {entry['date']} {word} → {display_path(path)}:{line}\n",
-    ))
+    path, line = append_report(target, entry, register, protect=register_files(register))
+    tell("cli.recorded", id=task.id, unit=canonical, date=entry["date"], status=word, file=display_path(path), line=line)
 
 
 @command("status")
@@ -95,9 +88,7 @@ def status_command(
 
     Example: deviation status --as-of 2023-08-01 --within 14 --format json
     """
-    from ..progress import load_progress
-    from ..query import find_unit
-    from ..tracking import score_record, state_record, task_states, unit_scores
+    from ..store.progress_log import load_progress  # lazy: pydantic
 
     check_format(fmt, LISTING_FORMATS)
     day = as_of_option(as_of)
@@ -110,17 +101,17 @@ def status_command(
             canonical = find_unit(register, unit)
             scores = [score for score in scores if score.unit == canonical]
         columns = ["unit", "led", "fallen_due", "closed", "on_time", "completion_rate", "on_time_rate", "reporting_rate", "overdue_tasks"]
-        _emit([score_record(score) for score in scores], columns, fmt,
-              title=_zh_en(f"{day.isoformat()} 各单位完成情况", f"Units as of {day.isoformat()}"))
+        _emit([score_object(score) for score in scores], columns, fmt,
+              title=say("cli.units_as_of_title", settings.lang, day=day.isoformat()))
         return
     if unit:
         canonical = find_unit(register, unit)
         states = [state for state in states if state.task.lead == canonical]
     if overdue_only:
         states = [state for state in states if state.overdue]
-    records = [state_record(register, state, day) for state in states]
+    records = [state_object(register, state, day) for state in states]
     columns = ["id", "lead", "status", "last_report", "deadline", "next_due", "overdue", "due_soon"]
-    _emit(records, columns, fmt, title=_zh_en(f"截至 {day.isoformat()} 任务进展", f"Tasks as of {day.isoformat()}"))
+    _emit(records, columns, fmt, title=say("cli.tasks_as_of_title", settings.lang, day=day.isoformat()))
 
 
 @command("indicators")
@@ -138,13 +129,13 @@ def indicators_command(
 
     Example: deviation indicators --observed examples/hanzhong-progress/observations.yaml
     """
-    from ..indicators import evaluate, indicator_record, load_indicators
+    from ..store.indicator_files import load_indicators  # lazy: pydantic
 
     check_format(fmt, LISTING_FORMATS)
     day = date_option(as_of, as_of_option(None), "--as-of") if as_of else None
     register = load()
     indicators, observations = load_indicators(register, targets, observed)
-    records = [indicator_record(register, item) for item in evaluate(indicators, observations, day)]
+    records = [indicator_object(register, item) for item in evaluate(indicators, observations, day)]
     columns = ["indicator", "period", "target_text", "actual", "deviation", "relative", "light"]
     if fmt in ("table", "md"):
         for dim in register.dimensions:
@@ -175,11 +166,8 @@ def report_command(
 
     Example: deviation report --as-of 2023-08-01 --format html -o 通报.html
     """
-    from ..bulletin import BULLETIN_FORMATS, bulletin_data, render_bulletin
-    from ..fileio import write_atomic
-    from ..indicators import load_indicators
-    from ..progress import load_progress
-    from ..tracking import parse_rule
+    from ..store.indicator_files import load_indicators  # lazy: pydantic
+    from ..store.progress_log import load_progress  # lazy: pydantic
 
     check_format(fmt, BULLETIN_FORMATS)
     day = as_of_option(as_of)
@@ -190,9 +178,7 @@ def report_command(
     data = bulletin_data(register, log, indicators, observations, day, weights, within, min_due)
     text = render_bulletin(data, fmt, templates)
     if output:
-        write_atomic(output, text, protect=_protected(register) + tuple(Path(f) for f in data["progress_files"]))
-        from ..load import display_path
-
-        sys.stderr.write(_zh_en(f"已写入 {display_path(Path(output))}\n", f"wrote {display_path(Path(output))}\n"))
+        write_atomic(output, text, protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]))
+        tell("cli.wrote_file", file=display_path(Path(output)))
     else:
         sys.stdout.write(text)

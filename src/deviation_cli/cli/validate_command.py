@@ -8,9 +8,12 @@ from typing import Optional
 
 import typer
 
+from ..formats.register_files import REGISTER_FILES, display_path
+from ..output.issue_lines import ISSUE_FORMATS, format_issues
+from ..store.load import validate_folder
+from ..words import say
 from .app import check_format, command, settings
-
-VALIDATE_FORMATS = ("text", "json", "github")
+from .progress_bar import live_stages
 
 
 def _register_folders(paths: list[str]) -> list[Optional[str]]:
@@ -21,7 +24,7 @@ def _register_folders(paths: list[str]) -> list[Optional[str]]:
     folders: list[Optional[str]] = []
     for path in paths:
         candidate = Path(path)
-        if candidate.name in ("tasks.yaml", "units.yaml") and candidate.is_file():
+        if candidate.name in REGISTER_FILES and candidate.is_file():
             path = str(candidate.parent)
         if path not in folders:
             folders.append(path)
@@ -45,11 +48,9 @@ def validate(
 
     Example: deviation validate data/ --format github --strict
     """
-    from ..load import display_path, validate_folder
-    from ..output import format_issues
-
-    check_format(fmt, VALIDATE_FORMATS)
-    reports = [validate_folder(folder, cache=settings.cache) for folder in _register_folders(paths or [])]
+    check_format(fmt, ISSUE_FORMATS)
+    reports = [validate_folder(folder, cache=settings.cache, progress=live_stages)
+               for folder in _register_folders(paths or [])]
     issues = []
     for report in reports:
         issues += report.errors + sorted(report.warnings, key=lambda issue: (issue.path, issue.line, issue.column))
@@ -65,11 +66,7 @@ def validate(
                 continue
             tasks = len(report.register.tasks) if report.register else 0
             warnings = len(report.warnings)
-            if settings.lang == "zh":
-                extra = f",{warnings} 条警告" if warnings else ""
-                sys.stderr.write(f"{display_path(report.folder)}: 登记册有效({tasks} 项任务{extra})\n")
-            else:
-                extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-                sys.stderr.write(f"{display_path(report.folder)}: register is valid ({tasks} tasks{extra})\n")
+            key = "cli.valid" if not warnings else "cli.valid_with_warning" if warnings == 1 else "cli.valid_with_warnings"
+            sys.stderr.write(say(key, settings.lang, folder=display_path(report.folder), tasks=tasks, warnings=warnings) + "\n")
     if failed:
         raise typer.Exit(1)

@@ -1,0 +1,51 @@
+"""`deviation schema`: the JSON Schema of the files a user edits, for editors that check while you type."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..domain.issues import Issue, UsageError
+from ..formats.atomic import write_atomic
+from .app import check_format, command
+
+SCHEMA_KINDS = ("tasks", "units")
+
+
+@command("schema")
+def schema_command(
+    kind: Optional[str] = typer.Argument(None, metavar="KIND", help="tasks or units: print this file's schema to stdout."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="DIR", help="Write tasks.schema.json and units.schema.json into DIR."
+    ),
+) -> None:
+    """JSON Schema (draft 2020-12) of tasks.yaml and units.yaml, for editors.
+
+    VS Code's YAML extension checks a file while you type when its first line is
+    `# yaml-language-server: $schema=../schema/tasks.schema.json`.
+
+    Example: deviation schema --output schema/
+    """
+    from ..validation.json_schema import json_schemas, schema_text  # lazy: pydantic
+
+    if kind is not None:
+        check_format(kind, SCHEMA_KINDS, "KIND")
+    schemas = json_schemas()
+    chosen = [f"{name}.schema.json" for name in ([kind] if kind else SCHEMA_KINDS)]
+    if output is None:
+        if kind is None:
+            raise UsageError(Issue("schema_needs_target"))
+        sys.stdout.write(schema_text(schemas[chosen[0]]))
+        return
+    folder = Path(output)
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            raise UsageError(Issue("output_unwritable", output, args={"reason": error.strerror or str(error)})) from None
+    for name in chosen:
+        written = write_atomic(folder / name, schema_text(schemas[name]))
+        sys.stderr.write(f"{written}\n")

@@ -1,0 +1,82 @@
+"""Writing a register's text for print: full-width punctuation beside Chinese, 成文日期, safe Markdown.
+
+The register is kept NFKC-normalised (half-width ``,`` and ``()``); what a
+document shows is NFKC-equal to it, so only the width of punctuation changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+
+def date_zh(value: date | None) -> str:
+    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2023年6月18日)."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019"
+_FULL_WIDTH = {",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "!": "\uff01", "?": "\uff1f", "(": "\uff08", ")": "\uff09"}
+_CJK_PUNCT = re.compile(rf"(?<=[{_CJK}])[ \t]*([,;:!?])[ \t]*|[ \t]*([,;:!?])[ \t]*(?=[{_CJK}])")
+_CJK_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
+
+
+def cjk_punctuation(value: Any) -> Any:
+    """Half-width punctuation next to Chinese text written full-width, as print expects.
+
+    Why: the register is kept NFKC-normalised (制度(试行), 一季度80%,), which reads
+    wrong in a printed notice; the text shown is NFKC-equal to the register, so
+    nothing is changed but the width. Other values pass through untouched.
+    """
+    if type(value) is not str:  # Markup is already final (a macro's output, an escaped cell)
+        return value
+    if _memo is not None:
+        found = _memo.get(value)
+        if found is None:
+            found = _memo[value] = _full_width(value)
+        return found
+    return _full_width(value)
+
+
+#: While many documents are written: text -> its full-width form. A site prints a task's
+#: text on its own page, the table, its dimension and every unit page naming it; a
+#: single document prints it once, so only ``remembered`` keeps one (and drops it after).
+_memo: dict[str, str] | None = None
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Within the block, each distinct text is converted once."""
+    global _memo
+    _memo = {}
+    try:
+        yield
+    finally:
+        _memo = None
+
+
+def _full_width(value: str) -> str:
+    text = _CJK_PARENS.sub(lambda m: "\uff08" + m.group(1) + "\uff09", value)
+    return _CJK_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&])")
+
+
+def markdown_inline(value: Any) -> Any:
+    """Text made safe for one line or one table cell of GitHub Markdown.
+
+    Pipes, Markdown punctuation, ``<``, ``>`` and ``&`` are backslash-escaped (so a
+    task text holding ``<script>`` shows as text, not as HTML); line breaks become ``<br>``.
+    """
+    text = cjk_punctuation("" if value is None else str(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # Markup: final, so the environment's finalize does not process it a second time.
+    return Markup(re.sub(r"\r\n|\r|\n", "<br>", text))

@@ -1,0 +1,194 @@
+"""The data a template gets: a unit's list, the due list, links between a site's pages.
+
+Plain frozen records built from the register, so templates read fields and
+never reach into the register's machinery (and the sandbox can trust them).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..domain.query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
+from ..domain.register import LEAD, Dimension, Group, Measure, Register, Task, Unit
+from ..domain.units import join_unit_list
+
+
+@dataclass(frozen=True, slots=True)
+class UnitList:
+    """A unit's 责任清单: what it leads, what it shares, what an open tail may ask of it."""
+
+    name: str  # canonical
+    display_name: str  # the full official name where the register knows it
+    unit: Unit | None
+    group: Group | None
+    lead: tuple[UnitTask, ...]
+    shared: tuple[UnitTask, ...]
+    open: tuple[UnitTask, ...] = ()  # reached only through 等…相关部门单位, never counted as assigned
+    member_of: tuple[str, ...] = ()  # closed groups that list the unit
+
+    @property
+    def rows(self) -> tuple[UnitTask, ...]:
+        return self.lead + self.shared
+
+    @property
+    def dated(self) -> tuple[UnitTask, ...]:
+        return tuple(row for row in self.rows if row.task.due)
+
+    @property
+    def ongoing(self) -> tuple[UnitTask, ...]:
+        return tuple(row for row in self.rows if row.task.ongoing)
+
+    @property
+    def milestones(self) -> list[tuple[date, list[Task]]]:
+        return milestones_by_date(row.task for row in self.rows)
+
+
+def milestones_by_date(tasks: Iterable[Task]) -> list[tuple[date, list[Task]]]:
+    """Each milestone date with the tasks due then (by id): 2023-06-30 -> [1, 22, 23]."""
+    by_date: dict[date, dict[int, Task]] = {}
+    for task in tasks:
+        for milestone in task.due:
+            by_date.setdefault(milestone, {})[task.id] = task
+    return [(day, [found[key] for key in sorted(found)]) for day, found in sorted(by_date.items())]
+
+
+def unit_list(register: Register, name: str, include_open: bool = False) -> UnitList:
+    """The 责任清单 of a unit or group, by any name ``find_unit`` accepts."""
+    canonical = find_unit(register, name)
+    return build_unit_list(register, canonical, unit_tasks(register, canonical, include_open=include_open))
+
+
+def build_unit_list(register: Register, canonical: str, rows: Sequence[UnitTask]) -> UnitList:
+    unit = register.unit(canonical)
+    return UnitList(
+        name=canonical,
+        display_name=(unit.full_name if unit and unit.full_name else canonical),
+        unit=unit,
+        group=register.group(canonical),
+        lead=tuple(row for row in rows if row.role == LEAD),
+        shared=tuple(row for row in rows if row.role != LEAD and not row.open),
+        open=tuple(row for row in rows if row.open),
+        member_of=tuple(group.name for group in register.groups if canonical in group.members),
+    )
+
+
+def assigned_units(register: Register) -> list[str]:
+    """Units (not groups) that lead or share at least one task, in register order."""
+    return [unit.name for unit in register.units if unit_tasks(register, unit.name)]
+
+
+@dataclass(frozen=True, slots=True)
+class DueList:
+    before: date | None
+    after: date | None
+    as_of: date | None
+    unit: str | None
+    items: tuple[DueItem, ...]
+
+    def days_left(self, item: DueItem) -> int | None:
+        return None if self.as_of is None else (item.milestone - self.as_of).days
+
+
+def due_list(
+    register: Register,
+    before: date | None = None,
+    after: date | None = None,
+    as_of: date | None = None,
+    unit: str | None = None,
+) -> DueList:
+    """What ``due`` returns, as a document: every milestone in range, optionally one unit's."""
+    items = due(register, before or date.max, after)
+    canonical = None
+    if unit is not None:
+        canonical = find_unit(register, unit)
+        ids = {row.task.id for row in unit_tasks(register, canonical)}
+        items = [item for item in items if item.task.id in ids]
+    return DueList(before, after, as_of, canonical, tuple(items))
+
+
+@dataclass
+class Links:
+    """Relative links between the pages of a site, from the page being written.
+
+    Why relative: the site must work from file:// and from any intranet path.
+    """
+
+    register: Register
+    root: str = ""
+    _unit_files: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self._unit_files:
+            taken: set[str] = set()
+            for name in [unit.name for unit in self.register.units] + [group.name for group in self.register.groups]:
+                slug = file_slug(name)
+                candidate, number = slug, 2
+                while candidate.lower() in taken:
+                    candidate, number = f"{slug}-{number}", number + 1
+                taken.add(candidate.lower())
+                self._unit_files[name] = f"units/{candidate}.html"
+
+    def at(self, depth: int) -> Links:
+        return Links(self.register, "../" * depth, self._unit_files)
+
+    def unit_file(self, name: str) -> str | None:
+        return self._unit_files.get(name)
+
+    def unit(self, name: str) -> str | None:
+        """Link to a unit's or group's page; None for a name with no page (an open tail)."""
+        path = self._unit_files.get(name)
+        return None if path is None else self.root + _quote(path)
+
+    def task(self, task: Task | int) -> str:
+        task_id = task if isinstance(task, int) else task.id
+        return f"{self.root}tasks/{task_id}.html"
+
+    def dimension_file(self, dimension: Dimension | str) -> str:
+        key = dimension if isinstance(dimension, str) else dimension.key
+        return f"dimensions/{file_slug(key)}.html"
+
+    def dimension(self, dimension: Dimension | str) -> str:
+        return self.root + _quote(self.dimension_file(dimension))
+
+    def measure(self, measure: Measure) -> str:
+        return f"{self.dimension(measure.dimension)}#measure-{measure.number}"
+
+    def page(self, name: str) -> str:
+        return self.root + name
+
+
+_UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def file_slug(name: str) -> str:
+    """A file name for a unit or key: Chinese kept (readable), separators and controls replaced."""
+    slug = _UNSAFE_FILE_CHARACTERS.sub("_", name).strip("._") or "_"
+    return slug[:80]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _quote(path: str) -> str:
+    # Cached: every row of a site links its lead unit, a few hundred names in all.
+    return urllib.parse.quote(path, safe="/#")
+
+
+def base_context(register: Register) -> dict[str, Any]:
+    """What every document's template gets: the register and its parts, and two helpers."""
+    units = directory(register)
+    join_units: Callable[[Iterable[str]], str] = lambda entries: join_unit_list(entries, units)  # noqa: E731
+    return {
+        "register": register,
+        "document": register.document,
+        "dimensions": register.dimensions,
+        "measures": register.measures,
+        "tasks": register.tasks,
+        "join_units": join_units,
+        "milestones": milestones_by_date,
+        "links": None,
+    }

@@ -1,0 +1,173 @@
+"""The one Jinja environment every document is rendered in: sandboxed, strict, with the print helpers.
+
+Templates (Markdown and HTML) live in the repository's ``templates/`` folder,
+bundled into the wheel; a user folder given with ``templates=`` is searched
+first, so any one template can be replaced (a letterhead, a house style).
+
+Why a sandboxed environment: a template folder is something a user hands the
+tool, like the register itself, and must not reach Python internals through
+``{{ x.__class__ }}``. Why StrictUndefined: a typo in a template must fail
+loudly, not print a blank into a notice that gets sent.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import query, register
+from ..domain.annex import TableRow
+from ..domain.issues import Issue, UsageError, usage_error
+from ..formats.register_files import display_path
+from ..store.folders import bundled_templates_folder
+from .punctuation import cjk_punctuation, date_zh, markdown_inline
+from .template_data import DueList, Links, UnitList
+
+
+def template_folders(templates: str | os.PathLike[str] | None = None, subfolder: str | None = None) -> list[Path]:
+    """Where templates are looked up, first match wins: the user's folder, then the bundled one.
+
+    ``subfolder`` narrows the bundled folder (the 通报's templates live in ``report/``);
+    the user's folder is searched as given.
+    """
+    folders = []
+    if templates is not None:
+        folder = Path(templates)
+        if not folder.is_dir():
+            raise usage_error("templates_folder_missing", folder=str(folder))
+        folders.append(folder)
+    bundled = bundled_templates_folder()
+    folders.append(bundled / subfolder if subfolder else bundled)
+    return folders
+
+
+def environment(templates: str | os.PathLike[str] | None = None) -> Any:
+    """A sandboxed Jinja environment: autoescape for .html, StrictUndefined, the helpers as filters.
+
+    One per template folder, so rendering a file per unit compiles each template once
+    (Jinja still reloads a template whose file changed).
+    """
+    return _environment(tuple(str(folder) for folder in template_folders(templates)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[str, ...]) -> Any:
+    return build_environment(folders)
+
+
+def build_environment(folders: Sequence[str], escape_all: bool = False, finalize: bool = True) -> Any:
+    """The one place a Jinja environment is made; every template the tool renders goes through one.
+
+    Sandboxed, StrictUndefined, loading from ``folders`` in order (a user's folder
+    first overrides a bundled template of the same name), with the helpers as filters.
+    HTML-escaped: files named .html/.htm/.xml, or every template with ``escape_all``
+    (the 通报's Markdown relies on it: a Markdown viewer renders HTML in a cell).
+    ``finalize`` writes punctuation next to Chinese full-width in every value printed.
+    Render with ``render_template`` so a broken template is a located message.
+    Callers may add their own filters to the environment returned (it is new each call).
+    """
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+
+    options: dict[str, Any] = {"finalize": cjk_punctuation} if finalize else {}
+    env = _sandbox()(
+        loader=FileSystemLoader(list(folders), encoding="utf-8"),
+        undefined=StrictUndefined,
+        autoescape=True if escape_all else select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        **options,
+    )
+    env.filters["md"] = markdown_inline
+    env.filters["date_zh"] = date_zh
+    env.filters["zh"] = cjk_punctuation
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def _sandbox() -> Any:
+    """SandboxedEnvironment, with a short way through for the register's own record types.
+
+    Why: the sandbox checks every ``a.b`` in a template, which was a third of the
+    time of a large site. For an instance of the plain records below, a name not
+    starting with ``_`` is a field, a property or a method of ours, which the sandbox
+    would allow anyway (it refuses ``_`` names and the internals of functions,
+    frames, code and types; calling a method still goes through its checks).
+    Anything else, and every ``_`` name, takes the sandbox's own path.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    plain = frozenset({
+        register.Document, register.Dimension, register.Measure, register.Task, register.Unit,
+        register.Group, register.UnitRef, query.UnitTask, query.DueItem, TableRow, UnitList, DueList, Links,
+    })
+
+    class Sandbox(SandboxedEnvironment):  # type: ignore[misc]
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) in plain and not attribute.startswith("_"):
+                try:
+                    return getattr(obj, attribute)
+                except AttributeError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return Sandbox
+
+
+def render_template(name: str, context: dict[str, Any], templates: str | os.PathLike[str] | None = None, env: Any = None) -> str:
+    """Render one template; a broken user template is a located UsageError, not a traceback."""
+    from jinja2 import TemplateError
+
+    env = env or environment(templates)
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateError as error:
+        raise UsageError(_template_issue(error, name, env)) from None
+    except Exception as error:
+        # `{{ 1 / 0 }}` in a user's template is the user's to fix; the same in a
+        # bundled template is a bug and keeps its traceback.
+        path, line = _failing_template_line(error, env, user_only=True)
+        if not path:
+            raise
+        problem = f"{type(error).__name__}: {error}"
+        raise UsageError(Issue("template_error", display_path(Path(path)), line, 1, {"name": name, "problem": problem})) from None
+
+
+def _template_issue(error: Exception, name: str, env: Any) -> Issue:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(error, TemplateNotFound):
+        return Issue("template_missing", args={"name": error.name or name})
+    path, line = "", 0
+    if isinstance(error, TemplateSyntaxError):
+        path, line = error.filename or "", error.lineno or 0
+        code = "template_syntax"
+    else:
+        path, line = _failing_template_line(error, env)
+        code = "template_unsafe" if isinstance(error, SecurityError) else (
+            "template_undefined" if isinstance(error, UndefinedError) else "template_error")
+    message = getattr(error, "message", None) or str(error)
+    return Issue(code, display_path(Path(path)) if path else "", line, 0 if not line else 1, {"name": name, "problem": message})
+
+
+def _failing_template_line(error: Exception, env: Any, user_only: bool = False) -> tuple[str, int]:
+    """The template file and line where rendering failed (Jinja puts them in the traceback).
+
+    With ``user_only``, only a user's folder counts (the bundled one is searched last).
+    """
+    folders = [os.path.abspath(folder) for folder in env.loader.searchpath]
+    if user_only:
+        folders = folders[:-1]
+    found = ("", 0)
+    tb = error.__traceback__
+    while tb is not None:
+        filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if any(filename.startswith(folder + os.sep) for folder in folders):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

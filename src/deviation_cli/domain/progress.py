@@ -1,0 +1,119 @@
+"""Progress reports as the tracking rules see them: statuses, one checked report, the log of all.
+
+A report says, for one task and one unit, on one day, where the work stands
+(a status from ``STATUSES``) and optionally why and what was approved. Reading
+and checking the progress files is ``validation.progress_rules``; finding and
+appending to them is ``store.progress_log``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from .issues import usage_error
+from .register import REF_UNIT, Register, Task
+
+NOT_STARTED = "未开始"
+IN_PROGRESS = "推进中"
+DONE = "已完成"
+LATE = "滞后"
+POSTPONED = "延期"
+STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, LATE, POSTPONED)
+
+Status = Literal["未开始", "推进中", "已完成", "滞后", "延期"]
+
+#: What a user may type for a status on the command line (the file keeps the Chinese word).
+STATUS_ALIASES = {
+    "not-started": NOT_STARTED,
+    "in-progress": IN_PROGRESS,
+    "done": DONE,
+    "late": LATE,
+    "postponed": POSTPONED,
+}
+
+#: The fields of a report in the order the file writes them.
+REPORT_FIELDS = ("task", "unit", "date", "status", "note", "evidence", "reason", "new_deadline")
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    """A checked report: the unit by its canonical name, and where it was written."""
+
+    task: int
+    unit: str
+    date: date
+    status: str
+    note: str | None = None
+    evidence: str | None = None
+    reason: str | None = None
+    new_deadline: date | None = None
+    path: str = ""
+    line: int = 0
+    order: int = 0  # position across all progress files: later wins a tie on date
+
+    def as_entry(self) -> dict[str, str]:
+        """The report as the strings its file holds (what ``new_entry`` makes)."""
+        return new_entry(self.task, self.unit, self.date, self.status, self.note, self.evidence, self.reason,
+                         self.new_deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressLog:
+    """Every valid report of a register, in date order (file order on the same date)."""
+
+    reports: tuple[ProgressReport, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def until(self, as_of: date) -> list[ProgressReport]:
+        return [report for report in self.reports if report.date <= as_of]
+
+
+def involved_units(register: Register, task: Task) -> set[str]:
+    """Units that lead or share a task: named, members of a closed group, or of an open tail's kind."""
+    names = {task.lead}
+    for ref in task.refs:
+        if ref.kind == REF_UNIT:
+            names.add(ref.name)
+            continue
+        group = register.group(ref.name)
+        if group is None:
+            continue
+        names.update(group.members)
+        if group.is_open:
+            names.update(unit.name for unit in register.units if unit.kind in group.open_to)
+    return names
+
+
+def normalise_status(value: str) -> str:
+    """The file's status word for what a user typed (Chinese or an English alias)."""
+    text = value.strip()
+    if text in STATUSES:
+        return text
+    alias = STATUS_ALIASES.get(text.lower())
+    if alias is None:
+        raise usage_error("arg_bad_status", value=value, choices=" / ".join(STATUSES),
+                          aliases=", ".join(STATUS_ALIASES))
+    return alias
+
+
+def new_entry(
+    task: int, unit: str, day: date, status: str, note: str | None = None, evidence: str | None = None,
+    reason: str | None = None, new_deadline: date | None = None,
+) -> dict[str, str]:
+    """A report as the strings the file will hold, empty fields left out."""
+    values = {
+        "task": str(task), "unit": unit, "date": day.isoformat(), "status": status, "note": note,
+        "evidence": evidence, "reason": reason, "new_deadline": new_deadline.isoformat() if new_deadline else None,
+    }
+    return {key: value.strip() for key, value in values.items() if value is not None and value.strip()}
+
+
+def check_new_report(entry: dict[str, str]) -> None:
+    """Refuse a report before anything is written (UsageError with the reason)."""
+    if entry.get("new_deadline") and entry["new_deadline"] <= entry["date"]:
+        raise usage_error("arg_deadline_not_after", new=entry["new_deadline"], date=entry["date"])
+    value = entry.get("evidence")
+    if value and any(ch.isspace() for ch in value):
+        raise usage_error("arg_bad_link", value=value)

@@ -1,0 +1,169 @@
+"""The 任务分解表 as an Excel/WPS workbook (openpyxl).
+
+The sheet looks like the annex: a title row, the seven-column header, 管控 and
+改进措施 merged over their rows, wrapped text, fixed column widths, A4
+landscape fitted to the page width, the header repeated on every printed page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from typing import Any
+
+from ..domain.annex import annex_header, merged_ranges, table_cells, table_title
+from ..domain.query import directory, unit_tasks
+from ..domain.register import LEAD, Register
+
+HEADER = annex_header()
+
+MAIN_SHEET = "任务分解表"
+#: Column widths in Excel's character units (a CJK character is about two).
+WIDTHS = (6, 11, 14, 52, 12, 38, 12)
+CENTRED = {0, 1, 2, 4, 6}
+FONT = "宋体"
+FIRST_ROW = 3  # title, header, then tasks
+LINE_HEIGHT = 14.25  # points per wrapped line at 10.5 pt
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LIMIT = 31
+
+# Control characters XML cannot hold, and a "_" that starts a literal _xHHHH_.
+_OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def ooxml_text(value: Any) -> Any:
+    """Text as a cell may hold it: control characters as OOXML's ``_x001B_``, as Excel writes them.
+
+    Why: openpyxl refuses a control character (a YAML ``"\\e"`` puts one in a task
+    text) with a traceback; Excel and WPS show ``_xHHHH_`` as the character, and
+    ``formats.tables.read_xlsx_grid`` turns it back. A literal ``_x0041_`` is kept as ``_x005F_x0041_``.
+    """
+    if not isinstance(value, str):
+        return value
+    return _OOXML_UNSAFE.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A name Excel accepts: no []:*?/\\, not starting/ending with ', at most 31 characters, unique.
+
+    Uniqueness is case-insensitive, as in Excel; a clash gets ``~2``, ``~3``.
+    """
+    clean = _SHEET_FORBIDDEN.sub("_", name).strip("'").strip() or "Sheet"
+    if clean.lower() == "history":  # reserved by Excel
+        clean = f"{clean}_"
+    candidate = clean[:SHEET_NAME_LIMIT]
+    number = 2
+    while candidate.lower() in taken:
+        suffix = f"~{number}"
+        candidate = clean[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        number += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
+    """The register as an .xlsx file; ``per_unit`` adds a sheet per unit with its lead and shared tasks."""
+    from openpyxl import Workbook
+
+    units = directory(register)
+    book = Workbook()
+    sheet = book.active
+    taken: set[str] = set()
+    sheet.title = sheet_name(MAIN_SHEET, taken)
+    rows = [table_cells(register, task, units) for task in register.tasks]
+    _write_table(sheet, table_title(register), list(HEADER), rows, WIDTHS, CENTRED)
+    first = FIRST_ROW
+    for column, key in ((2, lambda task: task.dimension), (3, lambda task: task.measure)):
+        for start, end in merged_ranges([key(task) for task in register.tasks]):
+            sheet.merge_cells(start_row=first + start, end_row=first + end, start_column=column, end_column=column)
+
+    if per_unit:
+        for unit in register.units:
+            listing = unit_tasks(register, unit.name)
+            if not listing:
+                continue
+            unit_rows = []
+            for row in listing:
+                role = "牵头" if row.role == LEAD else ("责任" + (f"(经由{row.via})" if row.via else ""))
+                cells = table_cells(register, row.task, units)
+                unit_rows.append((cells[0], role, *cells[1:]))
+            unit_sheet = book.create_sheet(sheet_name(unit.name, taken))
+            _write_table(
+                unit_sheet,
+                f"{unit.name} 责任清单({table_title(register)})",
+                [HEADER[0], "职责", *HEADER[1:]],
+                unit_rows,
+                (WIDTHS[0], 10, *WIDTHS[1:]),
+                {0, 1, 2, 3, 5, 7},
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_table(sheet: Any, title: str, header: list[str], rows: list[tuple[Any, ...]],
+                 widths: tuple[int, ...], centred: set[int]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    columns = len(header)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT, size=10.5)
+
+    sheet.cell(row=1, column=1, value=ooxml_text(title)).font = Font(name=FONT, size=16, bold=True)
+    if sheet.cell(row=1, column=1).data_type == "f":
+        sheet.cell(row=1, column=1).data_type = "s"
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=columns)
+    sheet.row_dimensions[1].height = 30
+
+    for column, text in enumerate(header, 1):
+        cell = sheet.cell(row=2, column=column, value=text)
+        cell.font = Font(name=FONT, size=10.5, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    for index, values in enumerate(rows):
+        row_number = FIRST_ROW + index
+        for column, value in enumerate(values):
+            cell = sheet.cell(row=row_number, column=column + 1, value=ooxml_text(value))
+            if cell.data_type == "f":
+                # Why: openpyxl makes any text starting with "=" a formula; a task text is text
+                # (and a formula cell reads back empty, losing the task on import).
+                cell.data_type = "s"
+            cell.font = body
+            cell.border = border
+            cell.alignment = Alignment(
+                horizontal="center" if column in centred else "left", vertical="center", wrap_text=True
+            )
+        # Excel does not grow a row to fit wrapped text written by a program, so size it here.
+        lines = max(_lines(str(value), widths[column]) for column, value in enumerate(values))
+        sheet.row_dimensions[row_number].height = max(1, lines) * LINE_HEIGHT + 6
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1)
+    sheet.print_title_rows = "2:2"
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "第 &P 页,共 &N 页"
+
+
+def _lines(text: str, width: int) -> int:
+    usable = max(1, width - 1)
+    total = 0
+    for line in text.split("\n"):
+        columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, math.ceil(columns / usable))
+    return total

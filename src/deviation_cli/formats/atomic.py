@@ -1,0 +1,61 @@
+"""Writing files so that nothing a user wrote is ever half-written.
+
+Every file the tool writes goes through ``write_atomic``: the content goes to a
+temporary file in the same folder, is flushed to disk, and replaces the target
+in one rename. A crash mid-write leaves the old file whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..domain.issues import Issue, UsageError
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect: tuple[Path, ...] = ()) -> Path:
+    """Replace ``path`` with ``content`` (str is written as UTF-8) in one step.
+
+    ``protect`` names files that must never be overwritten by this write (the
+    register itself, when the user points ``-o`` at it by mistake).
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    # Why the try: resolve(), exists() and is_dir() raise, not answer, for a
+    # name too long for the file system or a folder the user may not enter.
+    try:
+        resolved = target.resolve()
+        for guarded in protect:
+            if guarded.exists() and guarded.resolve() == resolved:
+                raise UsageError(Issue("output_is_register", str(target)))
+        if not folder.is_dir():
+            raise UsageError(Issue("output_folder_missing", str(target), args={"folder": str(folder)}))
+        if target.is_dir():
+            raise UsageError(Issue("output_is_folder", str(target)))
+    except OSError as error:
+        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException as error:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        if isinstance(error, OSError):
+            raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+        raise
+    return target

@@ -1,0 +1,257 @@
+"""The fast reader: the plain block-style subset a register is written in, line by line.
+
+Why: libyaml hands Python one event object (with two Mark objects) per scalar,
+which costs seconds on a 100,000-task register before any check runs. Registers
+are written in a small, regular part of YAML: block mappings and sequences,
+one-line plain or quoted scalars, ``[a, b]`` lists of plain words, ``|``/``|-``
+blocks and comments. ``parse_plain_subset`` reads exactly that part line by
+line and gives the same YamlMap/YamlList tree, values and positions as the
+event path (tests/test_fast_yaml.py compares both); at the first line outside
+it, it gives up and the event path reads the file, so every unusual file
+(and every file with a problem) is still read, and reported, by libyaml.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
+
+UNSUPPORTED = object()
+
+#: Characters libyaml treats as line breaks or refuses; their presence sends a file to libyaml.
+_UNUSUAL_CHARACTERS = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\u2028\\u2029]")
+#: One line: indent, a dash, a key, the rest (the rest alone for a scalar item or a comment).
+_LINE = re.compile(r"( *)(?:(-)(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)")
+#: First characters a plain scalar may not start with (YAML indicators, quotes handled apart).
+_PLAIN_START_REFUSED = frozenset("-?:,[]{}#&*!|>%@`'\"")
+#: Values up to this many characters are shared (see ``shared`` in parse_plain_subset).
+_SHARED_LENGTH = 40
+#: What the event path gives for a plain empty value (``key:``).
+_EMPTY_PLAIN = None
+
+
+def _plain(text: str) -> str | None:
+    """The value of a one-line plain scalar in block context, or None when unsure."""
+    comment = text.find(" #")
+    if comment != -1:
+        text = text[:comment]
+    text = text.rstrip(" ")
+    if not text or text[0] in _PLAIN_START_REFUSED or ": " in text or text.endswith(":") or text in ("---", "..."):
+        return None
+    return text
+
+
+def _after_quote(rest: str) -> bool:
+    rest = rest.lstrip(" ")
+    return not rest or rest.startswith("#")
+
+
+def _scalar(text: str) -> str | None:
+    """A one-line value: plain, or quoted without escapes."""
+    first = text[0]
+    if first == '"':
+        end = text.find('"', 1)
+        if end == -1 or "\\" in text[:end] or not _after_quote(text[end + 1:]):
+            return None
+        return text[1:end]
+    if first == "'":
+        value, position = [], 1
+        while True:
+            end = text.find("'", position)
+            if end == -1:
+                return None
+            value.append(text[position:end])
+            if text.startswith("'", end + 1):
+                value.append("'")
+                position = end + 2
+                continue
+            break
+        return "".join(value) if _after_quote(text[end + 1:]) else None
+    return _plain(text)
+
+
+def _flow_list(text: str, line: int, column: int) -> YamlList | None:
+    """``[a, b]`` of plain words on one line; ``column`` is that of ``[``."""
+    end = text.find("]")
+    if end == -1 or not _after_quote(text[end + 1:]):
+        return None
+    inner = text[1:end]
+    if any(char in inner for char in "[]{}#:'\"!&*|>%@`"):
+        return None
+    items = YamlList(line, column)
+    if not inner.strip(" "):
+        return items
+    offset = column + 1
+    for part in inner.split(","):
+        word = part.strip(" ")
+        if not word or word[0] in _PLAIN_START_REFUSED:
+            return None
+        items.append(word)
+        items.positions.append((line, offset + len(part) - len(part.lstrip(" "))))
+        offset += len(part) + 1
+    return items
+
+
+def parse_plain_subset(text: str, progress: Any = None) -> Any:
+    """The register tree of a file in the plain block subset, or ``UNSUPPORTED``.
+
+    Written as one flat loop because it runs once per line of the register:
+    on 100,000 tasks that is 1.7 million lines, and every call counts.
+    """
+    line_match = _LINE.match
+    # One string object per distinct short value (unit names, deadlines, ids):
+    # 100,000 tasks name a few hundred units some 700,000 times, and later
+    # lookups by name compare by identity instead of by content.
+    shared = {}.setdefault
+    refused = _PLAIN_START_REFUSED
+    root: Any = None
+    # Open containers, innermost last, and the indent of their keys or dashes.
+    containers: list[Any] = []
+    indents: list[int] = []
+    container: Any = None
+    top = -1
+    # A key whose value is on the next lines: (map, key, key line, key column, empty-value column)
+    pending: tuple[YamlMap, str, int, int, int] | None = None
+    lines = text.split("\n")
+    count = len(lines)
+    numbered = enumerate(lines, 1)
+    # Reported every 2**16 lines when asked; never otherwise.
+    report_at = 1 << 16 if progress is not None else count + 1
+    for number, raw in numbered:
+        if number >= report_at:
+            progress(number / count)
+            report_at += 1 << 16
+        if not raw.isprintable() and _UNUSUAL_CHARACTERS.search(raw):
+            return UNSUPPORTED
+        match = line_match(raw)
+        spaces, dash, key, rest = match.groups()
+        if dash is None and key is None and (not rest or rest[0] == "#"):
+            continue
+        indent = len(spaces)
+        if pending is not None:
+            owner, pending_key, key_line, key_column, empty_column = pending
+            pending = None
+            if indent >= key_column:
+                block = YamlList(number, indent + 1) if dash is not None else YamlMap(number, indent + 1)
+                owner[pending_key] = block
+                owner.positions[pending_key] = (key_line, key_column, number, indent + 1)
+                containers.append(block)
+                indents.append(indent)
+                container, top = block, indent
+                if len(containers) >= MAX_DEPTH:
+                    return UNSUPPORTED  # the full parser reports the depth where it is
+            else:
+                owner[pending_key] = _EMPTY_PLAIN
+                owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
+        elif root is None:
+            if indent or dash is not None or key is None:
+                return UNSUPPORTED
+            root = container = YamlMap(number, 1)
+            containers.append(root)
+            indents.append(0)
+            top = 0
+        if indent != top:
+            while indents and indent < indents[-1]:
+                containers.pop()
+                indents.pop()
+            if not indents or indent != indents[-1]:
+                return UNSUPPORTED
+            container, top = containers[-1], indent
+        column = indent + 1
+        if dash is not None:
+            if container.__class__ is not YamlList:
+                return UNSUPPORTED
+            # "- - x" leaves "- x" as the rest, which no scalar below accepts.
+            column = match.start(4 if key is None else 3) + 1
+            if key is not None:
+                item = YamlMap(number, column)
+                container.append(item)
+                container.positions.append((number, column))
+                containers.append(item)
+                indents.append(column - 1)
+                container, top = item, column - 1
+                if len(containers) >= MAX_DEPTH:
+                    return UNSUPPORTED
+            else:
+                if not rest or rest[0] == "#":
+                    return UNSUPPORTED
+                if rest[0] in refused or ": " in rest or " #" in rest or rest[-1] == ":":
+                    value = _scalar(rest)
+                    if value is None:
+                        return UNSUPPORTED
+                else:
+                    value = rest.rstrip(" ") if rest[-1] == " " else rest
+                value = shared(value, value)
+                container.append(value)
+                container.positions.append((number, column))
+                continue
+        elif key is None or container.__class__ is not YamlMap:
+            return UNSUPPORTED
+        if key in container:
+            return UNSUPPORTED  # the event path reports the duplicate
+        if not rest or rest[0] == "#":
+            pending = (container, key, number, column, column + len(key) + 1)
+            continue
+        value_column = match.start(4) + 1
+        first = rest[0]
+        if first in refused or ": " in rest or " #" in rest or rest[-1] == ":":
+            line = number
+            if first == "[":
+                value = _flow_list(rest, line, value_column)
+            elif first == "|":
+                value, last = _literal_block(rest, lines, number, indent)
+                for _ in range(last - number):
+                    next(numbered)
+            else:
+                value = _scalar(rest)
+            if value is None:
+                return UNSUPPORTED
+            container[key] = value
+            container.positions[key] = (line, column, line, value_column)
+            continue
+        value = rest.rstrip(" ") if rest[-1] == " " else rest
+        container[key] = shared(value, value) if len(value) <= _SHARED_LENGTH else value
+        container.positions[key] = (number, column, number, value_column)
+    if pending is not None:
+        owner, pending_key, key_line, key_column, empty_column = pending
+        owner[pending_key] = _EMPTY_PLAIN
+        owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
+    return UNSUPPORTED if root is None else root
+
+
+def _literal_block(header: str, lines: list[str], number: int, parent_indent: int) -> tuple[str | None, int]:
+    """A ``|`` or ``|-`` block after a key at ``parent_indent``; returns its value and the last line used."""
+    chomp = header[1:].rstrip(" ")
+    if chomp not in ("", "-"):
+        return None, number
+    body: list[str] = []
+    indent = -1
+    last = number
+    while last < len(lines):
+        raw = lines[last]
+        content = raw.lstrip(" ")
+        if not content:
+            if indent != -1 and len(raw) > indent:
+                return None, number  # spaces beyond the indent on a blank line: leave it to libyaml
+            if indent == -1 and raw:
+                return None, number
+            body.append("")
+            last += 1
+            continue
+        here = len(raw) - len(content)
+        if indent == -1:
+            if here <= parent_indent or body:
+                return None, number  # empty block, or leading blank lines
+            indent = here
+        elif here < indent:
+            break
+        body.append(raw[indent:])
+        last += 1
+    if indent == -1:
+        return None, number
+    while body and body[-1] == "":
+        body.pop()
+    value = "\n".join(body)
+    return (value if chomp == "-" else value + "\n"), last

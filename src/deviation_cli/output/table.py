@@ -1,0 +1,117 @@
+"""Records as a table on a terminal: CJK text wrapped by character, short values kept whole.
+
+Why rich, imported only here: it measures East Asian wide characters as two
+cells, so columns of Chinese line up; it is imported when a table is printed,
+never for JSON or CSV output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+from ..words import Lang, label
+from .cells import shown_cell
+from .escaping import terminal_safe
+
+#: Columns holding running text: they take the width the short columns leave.
+WIDE_COLUMNS = frozenset({"task", "problem", "value", "measure_text"})
+
+
+def use_colour(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def print_table(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    lang: Lang,
+    stream: IO[str],
+    title: str | None = None,
+    highlight: str | None = None,
+) -> None:
+    """A rich table; CJK text wraps by character (never cut with …), fits the terminal or $COLUMNS."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    colour = use_colour(stream)
+    # Without colour the table is rendered to text first so that lines carry no
+    # trailing padding (clean to diff, paste or pipe).
+    target = stream if colour else io.StringIO()
+    console = Console(
+        file=target,
+        no_color=not colour,
+        force_terminal=colour,
+        color_system="auto" if colour else None,
+        width=None if colour else plain_width(),
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    table = Table(title=terminal_safe(title) if title else title, box=box.SIMPLE_HEAD, show_lines=False,
+                  expand=False, pad_edge=False)
+    rows = [[terminal_safe(shown_cell(record.get(column), lang, column)) for column in columns] for record in records]
+    naturals = [
+        max([cell_len(label(column, lang))] + [cell_len(row[index]) for row in rows])
+        for index, column in enumerate(columns)
+    ]
+    for column, width in zip(columns, column_widths(columns, naturals, console.width)):
+        table.add_column(label(column, lang), overflow="fold", width=width)
+    for record, row in zip(records, rows):
+        cells = []
+        for column, value in zip(columns, row):
+            text = Text(value)
+            if highlight and column == "task":
+                text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
+            if column == "days_left" and _is_negative(record.get(column)):
+                text.stylize("red")
+            cells.append(text)
+        table.add_row(*cells)
+    console.print(table)
+    if not colour:
+        stream.write("\n".join(line.rstrip() for line in target.getvalue().splitlines()) + "\n")
+
+
+def _is_negative(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value < 0
+
+
+def column_widths(columns: Sequence[str], naturals: Sequence[int], total: int) -> list[int]:
+    """Widths that keep short values (dates, ids, names) whole and give long text the rest.
+
+    Why by hand: rich measures a CJK string as one unbreakable word, so it
+    cannot shrink a column of unit names and squeezes the task text instead.
+    """
+    # the box's two edges, and a divider plus two padding cells between columns
+    available = total - 2 - 3 * (len(columns) - 1)
+    wide = [i for i, c in enumerate(columns) if c in WIDE_COLUMNS]
+    widths = [n if (i in wide or n <= 10) else min(n, 16) for i, n in enumerate(naturals)]
+    if not wide:
+        wide = [max(range(len(columns)), key=lambda i: naturals[i])] if columns else []
+    fixed = sum(w for i, w in enumerate(widths) if i not in wide)
+    share = (available - fixed) // max(1, len(wide))
+    if share < 16:
+        # Too narrow: let names and wordings wrap before the main text does.
+        for i, n in enumerate(naturals):
+            if i not in wide and n > 10:
+                widths[i] = 10
+        fixed = sum(w for i, w in enumerate(widths) if i not in wide)
+        share = (available - fixed) // max(1, len(wide))
+    for i in wide:
+        widths[i] = max(12, min(naturals[i], share))
+    return widths
+
+
+def plain_width() -> int:
+    """The width of a table that is not on a terminal: $COLUMNS, else 100."""
+    try:
+        return max(60, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 100

@@ -1,0 +1,232 @@
+"""Every file a user edits, as strict pydantic models: the file formats (no I/O, no cross-record rules).
+
+One word for each side: an *entry* is what a file writes (``TaskEntry``), a
+record of ``domain.register`` is what it means once checked (``Task``), and a
+task *object* is the JSON shape a listing prints (``output.json_objects``).
+
+Every scalar arrives as a string (see ``yamlsource``); the few typed fields
+(numbers, dates, kinds) parse that string here, so a file that says
+``id: 010`` or ``written: 2023-02-30`` fails with a located message instead
+of being coerced. Unknown keys are refused: a misspelt ``leed:`` would
+otherwise vanish without a word.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+MAX_NUMBER_DIGITS = 15
+
+
+def _positive_number(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return value  # let the int validator report the type
+    # Why a length bound: int() of a 5,000-digit string fails with Python's own
+    # words (int_max_str_digits), and no 序号 or measure number needs 16 digits.
+    if not text.isascii() or not text.isdigit() or text.startswith("0") or len(text) > MAX_NUMBER_DIGITS:
+        raise PydanticCustomError("bad_number", "not a positive whole number", {"value": str(value)})
+    return int(text)
+
+
+def _iso_date(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        if len(value.strip()) != 10:
+            raise ValueError
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("bad_date", "not a real date", {"value": value}) from None
+
+
+def _iso_datetime(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("bad_date", "not a real date", {"value": value}) from None
+
+
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _decimal(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = value.strip().rstrip("%").strip()
+    if not _DECIMAL.match(text):
+        raise PydanticCustomError("bad_decimal", "not a number", {"value": value})
+    return float(text)
+
+
+Number = Annotated[int, BeforeValidator(_positive_number), Field(ge=1)]
+Decimal = Annotated[float, BeforeValidator(_decimal)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+Text = Annotated[str, Field(min_length=1)]
+UnitKind = Literal["county", "zone", "institution", "department", "company", "other"]
+
+
+class Entry(BaseModel):
+    """Strict: unknown keys refused, no coercion (every scalar arrives as text), frozen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SectionEntry(Entry):
+    """A part of the plan's body kept for documents (指导思想, 工作目标, 工作要求)."""
+
+    heading: Text
+    text: Text
+
+
+class DocumentEntry(Entry):
+    """The plan itself: what it is called, who issued it, when."""
+
+    title: Text
+    index_no: Text | None = None  # 索引号
+    source: Text | None = None  # 来源: the office that issued it
+    publisher: Text | None = None  # 发布机构
+    written: IsoDate  # 成文日期
+    published: IsoDateTime | None = None  # 发布时间
+    recipients: Text | None = None  # 主送机关 as the plan writes them
+    cover_letter: Text | None = None  # the 印发通知 body
+    annex_title: Text | None = None
+    sections: list[SectionEntry] = []
+
+
+class DimensionEntry(Entry):
+    """One 方面 of 偏离度, with the problem the plan states for it (存在问题)."""
+
+    key: Text
+    name: Text
+    table_name: Text | None = None  # the 管控 cell's wording when it differs from name
+    problem: Text | None = None
+
+
+class MeasureEntry(Entry):
+    """One numbered 改进措施: ``title`` as the annex names it, ``text`` as the body states it."""
+
+    number: Number
+    dimension: Text
+    title: Text
+    body_title: Text | None = None  # the body's own heading, where it differs from the annex
+    text: Text | None = None
+
+
+class TaskEntry(Entry):
+    """One row of the 任务分解表."""
+
+    id: Number
+    measure: Number
+    text: Text
+    lead: Text
+    responsible: list[Text] = []
+    deadline: Text
+
+
+class TasksFile(Entry):
+    document: DocumentEntry
+    dimensions: list[DimensionEntry]
+    measures: list[MeasureEntry]
+    tasks: list[TaskEntry]
+
+
+class UnitEntry(Entry):
+    """A unit the plan names: short name as the table writes it, the rest where known."""
+
+    name: Text
+    kind: UnitKind
+    full_name: Text | None = None
+    aliases: list[Text] = []
+
+
+class GroupEntry(Entry):
+    """A name standing for several units.
+
+    Closed groups list ``members`` (各县区政府 = the 11 county-level divisions).
+    Open groups (``open_to``: kinds) stand for "and other such units"
+    (…等市级相关部门单位): only the units a task names are responsible.
+    """
+
+    name: Text
+    members: list[Text] = []
+    open_to: list[UnitKind] = []
+    aliases: list[Text] = []
+
+
+class UnitsFile(Entry):
+    shared_suffixes: list[Text] = []  # 管委会 in 汉中经开区、兴汉新区、航空经开区管委会
+    units: list[UnitEntry]
+    groups: list[GroupEntry] = []
+
+
+# --- progress.yaml ---------------------------------------------------------------------------
+
+
+class ReportEntry(Entry):
+    """One dated report, as the file writes it."""
+
+    task: Number
+    unit: Text
+    date: IsoDate
+    status: Literal["未开始", "推进中", "已完成", "滞后", "延期"]
+    note: Text | None = None
+    evidence: Text | None = None  # a link to the document that proves it
+    reason: Text | None = None  # why it is late or postponed
+    new_deadline: IsoDate | None = None  # approved; replaces the task's open milestones before it
+
+
+class ProgressFile(Entry):
+    reports: list[ReportEntry] = []
+
+
+# --- indicators.yaml and observations.yaml ----------------------------------------------------
+
+
+class IndicatorEntry(Entry):
+    """One target the plan states, with the sentence that states it."""
+
+    key: Text
+    name: Text
+    dimension: Text  # a dimension key of the register
+    measure: Number | None = None
+    period: Text  # when the target applies: 2023-Q1, 2023, ...
+    target: Decimal
+    comparison: Literal["at_least", "at_most"] = "at_least"
+    unit: Text | None = None  # "%", "亿元", ...
+    wording: Text | None = None  # the target as the plan words it: ≥60%, 超额完成
+    quote: Text  # the policy sentence
+    baseline: Decimal | None = None
+    baseline_quote: Text | None = None
+    tolerance: Decimal | None = None  # amber band, percent of the target
+
+
+class IndicatorsFile(Entry):
+    indicators: list[IndicatorEntry]
+
+
+class ObservationEntry(Entry):
+    """One figure someone measured for an indicator."""
+
+    indicator: Text
+    period: Text
+    value: Decimal
+    date: IsoDate  # when the figure was reported: --as-of ignores later ones
+    source: Text | None = None
+    note: Text | None = None
+
+
+class ObservationsFile(Entry):
+    note: Text | None = None  # e.g. that the figures are a sample
+    observations: list[ObservationEntry] = []

@@ -1,0 +1,128 @@
+"""Warnings: what a reviewer would question in a register that is valid.
+
+Why warnings and not errors: each of these can be what the plan really says
+(the register stays faithful to the source), so they never stop
+``load_register``; ``validate --strict`` makes them fail a CI run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import register as reg
+from ..domain.issues import WARNING, Issue
+from .register_rules import Located
+
+
+#: A milestone this many years after the plan was written is more likely a typo (2203年) than a plan.
+FAR_FUTURE_YEARS = 10
+
+
+def review_register(
+    register: reg.Register,
+    units_file: tuple[str, Any],
+    tasks_file: tuple[str, Any],
+    issues: list[Issue],
+) -> None:
+    """Add warnings (severity ``warning``) about a register that is valid but looks wrong.
+
+    Why warnings and not errors: each of these can be what the plan really says
+    (the register stays faithful to the source), so they never stop
+    ``load_register``; ``validate --strict`` makes them fail a CI run.
+    Usage and structure warnings need every reference resolved, so they wait until
+    there are no errors: a misspelt lead would otherwise also make its unit look
+    unused, a misspelt dimension key its dimension look empty.
+    """
+    units_at = Located(*units_file, issues)
+    tasks_at = Located(*tasks_file, issues)
+    resolved = not any(issue.severity != WARNING for issue in issues)
+    _review_tasks(register, tasks_at)
+    if resolved:
+        _review_structure(register, tasks_at)
+        _review_usage(register, units_at)
+
+
+def _review_tasks(register: reg.Register, at: Located) -> None:
+    written = register.document.written
+    groups = {group.name: group for group in register.groups}
+    texts: dict[str, int] = {}
+    previous_id = 0
+    # One pass over the file's records instead of one per task (quadratic on 100,000 tasks).
+    file_index = _first_yaml_indexes(at.root, "tasks", "id")
+    for index, task in enumerate(register.tasks):
+        where = ("tasks", file_index.get(str(task.id), index))
+        if task.id < previous_id:
+            at.warning("task_out_of_order", (*where, "id"), id=task.id, previous=previous_id)
+        previous_id = max(previous_id, task.id)
+        for milestone in task.due:
+            if milestone < written:
+                at.warning("deadline_before_written", (*where, "deadline"), wording=task.deadline,
+                           date=milestone.isoformat(), written=written.isoformat())
+            elif milestone.year > written.year + FAR_FUTURE_YEARS:
+                at.warning("deadline_far_future", (*where, "deadline"), wording=task.deadline,
+                           date=milestone.isoformat(), years=FAR_FUTURE_YEARS)
+        covered = {member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP
+                   for member in groups[ref.name].members}
+        for ref in task.refs:
+            if ref.kind != reg.REF_UNIT:
+                continue
+            entry = (*where, "responsible", task.responsible.index(ref.written))
+            if ref.name == task.lead:
+                at.warning("lead_also_responsible", entry, name=ref.written)
+            elif ref.name in covered:
+                at.warning("responsible_in_group", entry, name=ref.written, group=covered[ref.name])
+        key = reg.normalise_name(task.text)
+        if key in texts:
+            at.warning("duplicate_task_text", (*where, "text"), id=task.id, first=texts[key])
+        else:
+            texts[key] = task.id
+
+
+def _review_structure(register: reg.Register, at: Located) -> None:
+    used_measures = {task.measure for task in register.tasks}
+    used_dimensions = {measure.dimension for measure in register.measures}
+    for index, measure in enumerate(register.measures):
+        if measure.number not in used_measures:
+            where = ("measures", _yaml_index(at.root, "measures", "number", str(measure.number), index), "number")
+            at.warning("measure_without_tasks", where, number=measure.number, title=measure.title)
+    for index, dimension in enumerate(register.dimensions):
+        if dimension.key not in used_dimensions:
+            where = ("dimensions", _yaml_index(at.root, "dimensions", "key", dimension.key, index), "key")
+            at.warning("dimension_without_measures", where, key=dimension.key, name=dimension.name)
+
+
+def _review_usage(register: reg.Register, at: Located) -> None:
+    used: set[str] = set()
+    for task in register.tasks:
+        used.add(task.lead)
+        used.update(ref.name for ref in task.refs)
+    members = {member for group in register.groups for member in group.members}
+    for index, unit in enumerate(register.units):
+        if unit.name not in used and unit.name not in members:
+            where = ("units", _yaml_index(at.root, "units", "name", unit.name, index), "name")
+            at.warning("unit_unused", where, name=unit.name)
+    for index, group in enumerate(register.groups):
+        if group.name not in used:
+            where = ("groups", _yaml_index(at.root, "groups", "name", group.name, index), "name")
+            at.warning("group_unused", where, name=group.name)
+
+
+def _first_yaml_indexes(root: Any, section: str, field: str) -> dict[str, int]:
+    """For every value of ``field`` in ``section``, where its first record stands: ``_yaml_index`` for all at once."""
+    first: dict[str, int] = {}
+    items = root.get(section) if isinstance(root, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                first.setdefault(str(item.get(field, "")).strip(), index)
+    return first
+
+
+def _yaml_index(root: Any, section: str, field: str, value: str, fallback: int) -> int:
+    """Where a record stands in the file; records dropped as invalid shift the register's order."""
+    items = root.get(section) if isinstance(root, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and str(item.get(field, "")).strip() == value:
+                return index
+    return fallback
