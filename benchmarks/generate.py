@@ -22,15 +22,67 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
-CITIES = ["西安", "宝鸡", "咸阳", "铜川", "渭南", "延安", "榆林", "安康", "商洛", "杨凌", "韩城", "兴平",
-          "彬州", "华阴", "神木", "子长", "旬阳", "府谷", "靖边", "定边"]
-DEPARTMENTS = ["发改委", "财政局", "自然资源局", "生态环境局", "住建局", "交通运输局", "水利局", "农业农村局",
-               "商务局", "文化和旅游局", "统计局", "审计局", "市场监管局", "行政审批服务局", "工信局", "科技局",
-               "人社局", "应急管理局", "林业局", "税务局", "经济合作局", "国资委", "金融办", "能源局"]
+CITIES = [
+    "西安",
+    "宝鸡",
+    "咸阳",
+    "铜川",
+    "渭南",
+    "延安",
+    "榆林",
+    "安康",
+    "商洛",
+    "杨凌",
+    "韩城",
+    "兴平",
+    "彬州",
+    "华阴",
+    "神木",
+    "子长",
+    "旬阳",
+    "府谷",
+    "靖边",
+    "定边",
+]
+DEPARTMENTS = [
+    "发改委",
+    "财政局",
+    "自然资源局",
+    "生态环境局",
+    "住建局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "统计局",
+    "审计局",
+    "市场监管局",
+    "行政审批服务局",
+    "工信局",
+    "科技局",
+    "人社局",
+    "应急管理局",
+    "林业局",
+    "税务局",
+    "经济合作局",
+    "国资委",
+    "金融办",
+    "能源局",
+]
 DEADLINES = [
-    ("持续推进", 30), ("长期坚持", 4), ("常态化推进", 3),
-    ("{y}年{m}月底", 25), ("{y}年{m}月{d}日前", 6), ("{y}年底", 8), ("{y}年上半年", 4), ("{y}年下半年", 3),
-    ("{y}年第{q}季度末", 5), ("{y}年{m}月、{m2}月底", 4), ("{y}年{m}月底、{y2}年{m}月底", 2), ("{y}-{mm}-{dd}", 2),
+    ("持续推进", 30),
+    ("长期坚持", 4),
+    ("常态化推进", 3),
+    ("{y}年{m}月底", 25),
+    ("{y}年{m}月{d}日前", 6),
+    ("{y}年底", 8),
+    ("{y}年上半年", 4),
+    ("{y}年下半年", 3),
+    ("{y}年第{q}季度末", 5),
+    ("{y}年{m}月、{m2}月底", 4),
+    ("{y}年{m}月底、{y2}年{m}月底", 2),
+    ("{y}-{mm}-{dd}", 2),
     ("{y}年3月、6月、9月、12月底", 2),
 ]
 QUARTERS = "一二三四"
@@ -67,8 +119,10 @@ def units_yaml(n: int, rng: random.Random) -> tuple[str, list[str]]:
     for city in extra_cities:
         for department in DEPARTMENTS:
             name = f"{city}市{department}"
-            extra.append(f"  - name: {name}\n    kind: department\n    full_name: {city}市人民政府{department}\n"
-                         f"    aliases: [{city}{department}]\n")
+            extra.append(
+                f"  - name: {name}\n    kind: department\n    full_name: {city}市人民政府{department}\n"
+                f"    aliases: [{city}{department}]\n"
+            )
             names.append(name)
     head, groups = shipped.split("\ngroups:", 1)
     return head.rstrip("\n") + "\n" + "".join(extra) + "\ngroups:" + groups, names
@@ -78,8 +132,16 @@ def deadline(rng: random.Random) -> str:
     pattern = rng.choices([p for p, _ in DEADLINES], [w for _, w in DEADLINES])[0]
     y = rng.choice([2024, 2025, 2026])  # after the plan was written (2023-06-18): no review warnings
     m = rng.randint(1, 11)
-    return pattern.format(y=y, y2=y + 1, m=m, m2=rng.randint(m + 1, 12), d=rng.randint(1, 28), q=rng.choice(QUARTERS),
-                          mm=f"{m:02d}", dd=f"{rng.randint(1, 28):02d}")
+    return pattern.format(
+        y=y,
+        y2=y + 1,
+        m=m,
+        m2=rng.randint(m + 1, 12),
+        d=rng.randint(1, 28),
+        q=rng.choice(QUARTERS),
+        mm=f"{m:02d}",
+        dd=f"{rng.randint(1, 28):02d}",
+    )
 
 
 def tasks_yaml(n: int, unit_names: list[str], rng: random.Random) -> str:
@@ -88,7 +150,7 @@ def tasks_yaml(n: int, unit_names: list[str], rng: random.Random) -> str:
     dimension_keys = ["progress", "investment", "industry", "chain", "benefit", "service"]
     out = ["# 合成登记册(基准测试用):" + f"{n} 项任务\n", *[line + "\n" for line in header_lines()], "measures:\n"]
     for number in range(1, measures + 1):
-        title = rng.choice(pool)[:rng.randint(8, 16)].rstrip(",、。;")
+        title = rng.choice(pool)[: rng.randint(8, 16)].rstrip(",、。;")
         out.append(f"  - number: {number}\n    dimension: {dimension_keys[number % 6]}\n    title: {scalar(title)}\n")
     out.append("\ntasks:\n")
     counties = ["各县区政府", "汉中经开区管委会", "兴汉新区管委会", "航空经开区管委会"]
@@ -103,8 +165,10 @@ def tasks_yaml(n: int, unit_names: list[str], rng: random.Random) -> str:
         shared = [name for name in dict.fromkeys(shared) if name != lead]
         if rng.random() < 0.3:
             shared.append(rng.choice(["等市级相关部门单位", "等市级相关部门单位", "等市级平台公司"]))
-        out.append(f"  - id: {task_id}\n    measure: {1 + (task_id - 1) * measures // n}\n    text: {scalar(text)}\n"
-                   f"    lead: {lead}\n")
+        out.append(
+            f"  - id: {task_id}\n    measure: {1 + (task_id - 1) * measures // n}\n    text: {scalar(text)}\n"
+            f"    lead: {lead}\n"
+        )
         if shared:
             out.append("    responsible:\n" + "".join(f"      - {name}\n" for name in shared))
         out.append(f"    deadline: {deadline(rng)}\n")

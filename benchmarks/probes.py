@@ -70,7 +70,8 @@ def main() -> int:
         "print(round(time.process_time() - t, 3))"
     )
     _, lines, lines_rss = child(
-        "import gc, time\nfrom deviation_cli.yamlsource import parse_plain_subset\n" + read
+        "import gc, time\nfrom deviation_cli.yamlsource import parse_plain_subset\n"
+        + read
         + "gc.disable(); t = time.process_time(); root = parse_plain_subset(text)\n"
         "print(round(time.process_time() - t, 3))"
     )
@@ -81,10 +82,13 @@ def main() -> int:
     )
     print(f"tasks.yaml of {n:,} tasks, {size:.1f} MB (cpu seconds, peak RSS of the process):")
     print(f"  libyaml events, loop doing nothing:  {events:6.2f} s  {events_rss:5d} MB")
-    print(f"  libyaml node tree (yaml.compose):    {compose:6.2f} s  {compose_rss:5d} MB "
-          f"({compose_rss / size:.0f}x the file)")
-    print(f"  line reader, full tree + positions:  {lines:6.2f} s  {lines_rss:5d} MB "
-          f"({lines_rss / size:.0f}x the file)")
+    print(
+        f"  libyaml node tree (yaml.compose):    {compose:6.2f} s  {compose_rss:5d} MB "
+        f"({compose_rss / size:.0f}x the file)"
+    )
+    print(
+        f"  line reader, full tree + positions:  {lines:6.2f} s  {lines_rss:5d} MB ({lines_rss / size:.0f}x the file)"
+    )
     return 0
 
 

@@ -62,8 +62,15 @@ class Row:
         self.count = len(runs)
 
 
-def bench(name: str, size: int | str, command: list[str], env: dict[str, str], runs: int, rows: list[Row],
-          prepare: list[str] | None = None) -> Row:
+def bench(
+    name: str,
+    size: int | str,
+    command: list[str],
+    env: dict[str, str],
+    runs: int,
+    rows: list[Row],
+    prepare: list[str] | None = None,
+) -> Row:
     results = []
     for _ in range(runs):
         if prepare:
@@ -71,8 +78,10 @@ def bench(name: str, size: int | str, command: list[str], env: dict[str, str], r
         results.append(measure(command, env))
     row = Row(name, size, results)
     rows.append(row)
-    print(f"{name:<34} {str(size):>7}  {row.wall:7.3f} s  cpu {row.cpu:7.3f} s  {row.rss:6d} MB  exit {row.codes}",
-          flush=True)
+    print(
+        f"{name:<34} {str(size):>7}  {row.wall:7.3f} s  cpu {row.cpu:7.3f} s  {row.rss:6d} MB  exit {row.codes}",
+        flush=True,
+    )
     return row
 
 
@@ -85,8 +94,14 @@ def chart(rows: list[Row], sizes: list[int], path: Path) -> None:
     """A hand-written log-log SVG of median wall time against N (no plotting library needed)."""
     import math
 
-    series = [("validate --no-cache", "#c0392b"), ("due (no cache)", "#e67e22"), ("due (cached)", "#2980b9"),
-              ("unit (cached)", "#27ae60"), ("render table --format html (cached)", "#8e44ad"), ("site (cached)", "#7f8c8d")]
+    series = [
+        ("validate --no-cache", "#c0392b"),
+        ("due (no cache)", "#e67e22"),
+        ("due (cached)", "#2980b9"),
+        ("unit (cached)", "#27ae60"),
+        ("render table --format html (cached)", "#8e44ad"),
+        ("site (cached)", "#7f8c8d"),
+    ]
     width, height, left, bottom, top, right = 760, 380, 70, 50, 20, 290
     xs = [math.log10(n) for n in sizes]
     times = [row.wall for row in rows if isinstance(row.size, int) and row.name in dict(series)]
@@ -101,17 +116,21 @@ def chart(rows: list[Row], sizes: list[int], path: Path) -> None:
     def py(t: float) -> float:
         return height - bottom - (math.log10(t) - ymin) / (ymax - ymin) * (height - bottom - top)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
     for exponent in range(ymin, ymax + 1):
-        y = py(10 ** exponent)
+        y = py(10**exponent)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{10 ** exponent:g} s</text>')
+        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{10**exponent:g} s</text>')
     for n in sizes:
         x = px(n)
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - bottom}" stroke="#eee"/>')
         out.append(f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle">{n:,}</text>')
-    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">tasks in the register (N)</text>')
+    out.append(
+        f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle">tasks in the register (N)</text>'
+    )
     for index, (name, colour) in enumerate(series):
         points = [(px(row.size), py(row.wall)) for row in rows if row.name == name and isinstance(row.size, int)]
         if not points:
@@ -120,7 +139,9 @@ def chart(rows: list[Row], sizes: list[int], path: Path) -> None:
         out.append(f'<polyline points="{path_data}" fill="none" stroke="{colour}" stroke-width="2"/>')
         out.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points)
         ly = top + 16 + index * 18
-        out.append(f'<line x1="{width - right + 10}" y1="{ly - 4}" x2="{width - right + 30}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>')
+        out.append(
+            f'<line x1="{width - right + 10}" y1="{ly - 4}" x2="{width - right + 30}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>'
+        )
         out.append(f'<text x="{width - right + 35}" y="{ly}">{name}</text>')
     out.append("</svg>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -142,6 +163,7 @@ def main() -> int:
     for name in ("DEVIATION_NO_CACHE", "DEVIATION_DATA", "DEVIATION_LANG", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     import compileall
+
     import deviation_cli
 
     compileall.compile_dir(str(Path(deviation_cli.__file__).parent), quiet=1)
@@ -165,20 +187,29 @@ def main() -> int:
         for row in (floor, warm):
             rows.append(row)
             print(f"{row.name:<34} {row.size:>7}  {row.wall:7.3f} s  cpu {row.cpu:7.3f} s  {row.rss:6d} MB", flush=True)
-        cold = bench("due --format json --no-cache", "shipped", deviation(*shipped, "--no-cache", *due), env, runs * 2, rows)
+        cold = bench(
+            "due --format json --no-cache", "shipped", deviation(*shipped, "--no-cache", *due), env, runs * 2, rows
+        )
         bench("deviation --version", "-", deviation("--version"), env, runs, rows)
 
         # (name, command, largest N to run it on): the site writes a page per task
         # (about 28 MB per 1,000 tasks), so it stops at 10,000 tasks.
         extra_commands = []
         if has_command("render", env):
-            extra_commands.append(("render table --format html (cached)",
-                                   ["render", "table", "--format", "html", "-o", str(cache / "table.html")], 10**9))
+            extra_commands.append(
+                (
+                    "render table --format html (cached)",
+                    ["render", "table", "--format", "html", "-o", str(cache / "table.html")],
+                    10**9,
+                )
+            )
         else:
             notes.append("`render table --format html`: not in this build of deviation, skipped.")
         if has_command("site", env):
             extra_commands.append(("site (cached)", ["site", str(cache / "site")], 10_000))
-            notes.append("`site` writes one page per task (about 28 MB per 1,000 tasks): timed up to 10,000 tasks only.")
+            notes.append(
+                "`site` writes one page per task (about 28 MB per 1,000 tasks): timed up to 10,000 tasks only."
+            )
         else:
             notes.append("`site`: not in this build of deviation, skipped.")
 
@@ -210,19 +241,35 @@ def main() -> int:
 
     targets = []
     ratio = warm.wall / floor.wall
-    targets.append(("cold `due --format json` (shipped, cache warm) / `import yaml, pydantic`", f"{ratio:.2f}× (cpu {warm.cpu / floor.cpu:.2f}×)", "≤ 1.5×", ratio <= 1.5))
+    targets.append(
+        (
+            "cold `due --format json` (shipped, cache warm) / `import yaml, pydantic`",
+            f"{ratio:.2f}× (cpu {warm.cpu / floor.cpu:.2f}×)",
+            "≤ 1.5×",
+            ratio <= 1.5,
+        )
+    )
     ratio_cold = cold.wall / floor.wall
     targets.append(("same with `--no-cache` (full validation)", f"{ratio_cold:.2f}×", "(info)", None))
     big, mid = find("validate --no-cache", 100_000), find("validate --no-cache", 10_000)
     if big:
-        targets.append(("`validate` on 100,000 tasks, wall", f"{big.wall:.2f} s (cpu {big.cpu:.2f} s)", "≤ 10 s", big.wall <= 10))
+        targets.append(
+            ("`validate` on 100,000 tasks, wall", f"{big.wall:.2f} s (cpu {big.cpu:.2f} s)", "≤ 10 s", big.wall <= 10)
+        )
         targets.append(("`validate` on 100,000 tasks, peak memory", f"{big.rss} MB", "≤ 1024 MB", big.rss <= 1024))
         if mid:
             growth = big.wall / mid.wall
             targets.append(("`validate` time 10k → 100k", f"{growth:.1f}×", "≤ 11×", growth <= 11))
     hit = find("due (cached)", 100_000)
     if hit:
-        targets.append(("repeated `due` on 100,000 tasks (cache hit)", f"{hit.wall:.2f} s (cpu {hit.cpu:.2f} s)", "≤ 2 s", hit.wall <= 2))
+        targets.append(
+            (
+                "repeated `due` on 100,000 tasks (cache hit)",
+                f"{hit.wall:.2f} s (cpu {hit.cpu:.2f} s)",
+                "≤ 2 s",
+                hit.wall <= 2,
+            )
+        )
         mid_hit = find("due (cached)", 10_000)
         if mid_hit:
             growth = hit.wall / mid_hit.wall
@@ -244,14 +291,20 @@ def main() -> int:
         "",
         "| target | measured | limit | met |",
         "| --- | --- | --- | --- |",
-        *[f"| {name} | {value} | {limit} | {'—' if ok is None else ('yes' if ok else 'NO')} |" for name, value, limit, ok in targets],
+        *[
+            f"| {name} | {value} | {limit} | {'—' if ok is None else ('yes' if ok else 'NO')} |"
+            for name, value, limit, ok in targets
+        ],
         "",
         "## All figures",
         "",
         "| command | N | wall (s) | cpu (s) | peak RSS (MB) | runs | exit |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-        *[f"| {row.name} | {row.size if isinstance(row.size, str) else f'{row.size:,}'} | {row.wall:.3f} | {row.cpu:.3f} | "
-          f"{row.rss} | {row.count} | {', '.join(map(str, row.codes))} |" for row in rows],
+        *[
+            f"| {row.name} | {row.size if isinstance(row.size, str) else f'{row.size:,}'} | {row.wall:.3f} | {row.cpu:.3f} | "
+            f"{row.rss} | {row.count} | {', '.join(map(str, row.codes))} |"
+            for row in rows
+        ],
         "",
         "![time against N](time-vs-n.svg)",
         "",
@@ -261,7 +314,7 @@ def main() -> int:
     chart(rows, sizes, HERE / "time-vs-n.svg")
     Path(options.output).write_text("\n".join(lines), encoding="utf-8")
     print()
-    print("\n".join(lines[lines.index("## Targets"):]))
+    print("\n".join(lines[lines.index("## Targets") :]))
     return 0 if all(ok is not False for *_, ok in targets) else 1
 
 

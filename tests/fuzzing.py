@@ -18,9 +18,9 @@ import signal
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from typer.testing import CliRunner
 
@@ -51,12 +51,56 @@ def copy_register(folder: Path, source: Path = HANZHONG, **replace: bytes | str)
 # --- byte mutations --------------------------------------------------------------------------
 
 SPECIAL_BYTES = [
-    b"\x00", b"\xef\xbb\xbf", b"\t", b"\r", b"\r\n", b"\xff", b"\xfe", b"\xc3", b"\xe4\xb8",
-    b"&a ", b"*a", b"!!python/object/apply:os.system ", b"!!binary ", b"! ", b"%YAML 1.1\n",
-    b"---\n", b"...\n", b"{", b"}", b"[", b"]", b": ", b"- ", b"? ", b"|", b">", b"'", b'"',
-    b"#", b"@", b"`", b"\\", b"\xe2\x80\x8b", b"\xe3\x80\x80", b"\xef\xbc\x9a", b"\x1b[31m",
-    b"<script>alert(1)</script>", b"{{ 7*7 }}", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80",
-    b"\xc0\x80", b"9" * 40, b"-1", b"0x10", b"1e9999", b".nan", b"~", b"null", b"yes", b"no",
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\xff",
+    b"\xfe",
+    b"\xc3",
+    b"\xe4\xb8",
+    b"&a ",
+    b"*a",
+    b"!!python/object/apply:os.system ",
+    b"!!binary ",
+    b"! ",
+    b"%YAML 1.1\n",
+    b"---\n",
+    b"...\n",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b": ",
+    b"- ",
+    b"? ",
+    b"|",
+    b">",
+    b"'",
+    b'"',
+    b"#",
+    b"@",
+    b"`",
+    b"\\",
+    b"\xe2\x80\x8b",
+    b"\xe3\x80\x80",
+    b"\xef\xbc\x9a",
+    b"\x1b[31m",
+    b"<script>alert(1)</script>",
+    b"{{ 7*7 }}",
+    b"\xf0\x9f\x98\x80",
+    b"\xed\xa0\x80",
+    b"\xc0\x80",
+    b"9" * 40,
+    b"-1",
+    b"0x10",
+    b"1e9999",
+    b".nan",
+    b"~",
+    b"null",
+    b"yes",
+    b"no",
 ]
 
 
@@ -90,30 +134,75 @@ def insert_random_unicode(data: bytes, rng: random.Random) -> bytes:
     at = _offset(data, rng)
     chars = []
     for _ in range(rng.randint(1, 8)):
-        code = rng.choice([rng.randrange(0x20, 0x7F), rng.randrange(0x80, 0x800), rng.randrange(0x3000, 0xA000),
-                           rng.randrange(0xE000, 0x110000), rng.choice([0x200B, 0x200E, 0x2028, 0x2029, 0xFEFF, 0x85])])
+        code = rng.choice(
+            [
+                rng.randrange(0x20, 0x7F),
+                rng.randrange(0x80, 0x800),
+                rng.randrange(0x3000, 0xA000),
+                rng.randrange(0xE000, 0x110000),
+                rng.choice([0x200B, 0x200E, 0x2028, 0x2029, 0xFEFF, 0x85]),
+            ]
+        )
         chars.append(chr(code))
     return data[:at] + "".join(chars).encode("utf-8", "surrogatepass") + data[at:]
 
 
 def delete_bytes(data: bytes, rng: random.Random) -> bytes:
     at = _offset(data, rng)
-    return data[:at] + data[at + rng.randint(1, 64):]
+    return data[:at] + data[at + rng.randint(1, 64) :]
 
 
 BYTE_MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
-    flip_bits, truncate, insert_special, insert_random_bytes, insert_random_unicode, delete_bytes,
+    flip_bits,
+    truncate,
+    insert_special,
+    insert_random_bytes,
+    insert_random_unicode,
+    delete_bytes,
 ]
 
 
 # --- structural mutations (line-based, on the text) ------------------------------------------
 
 SCALAR_REPLACEMENTS = [
-    "[]", "{}", "[a, b]", "{a: b}", "- x", "~", "null", "''", '""', "&anchor x", "*anchor",
-    "!!python/object/apply:os.system ['echo pwned']", "!!int 3", "!!float 1.5", "!!bool yes",
-    "!!timestamp 2023-06-30", "!!set {a}", "!!omap [a: 1]", "!local x", "|\n  block", ">\n  folded",
-    "2023-02-30", "010", "0", "-5", "1e3", "yes", "no", "on", "<b>x</b>", "x" * 2000, "等",
-    "等不存在的组", "２０２３年６月底", "2023年13月底", "2023年6月", "持续推进", "? complex key",
+    "[]",
+    "{}",
+    "[a, b]",
+    "{a: b}",
+    "- x",
+    "~",
+    "null",
+    "''",
+    '""',
+    "&anchor x",
+    "*anchor",
+    "!!python/object/apply:os.system ['echo pwned']",
+    "!!int 3",
+    "!!float 1.5",
+    "!!bool yes",
+    "!!timestamp 2023-06-30",
+    "!!set {a}",
+    "!!omap [a: 1]",
+    "!local x",
+    "|\n  block",
+    ">\n  folded",
+    "2023-02-30",
+    "010",
+    "0",
+    "-5",
+    "1e3",
+    "yes",
+    "no",
+    "on",
+    "<b>x</b>",
+    "x" * 2000,
+    "等",
+    "等不存在的组",
+    "２０２３年６月底",
+    "2023年13月底",
+    "2023年6月",
+    "持续推进",
+    "? complex key",
 ]
 
 
@@ -144,8 +233,8 @@ def swap_lines(text: str, rng: random.Random) -> str:
 def move_block(text: str, rng: random.Random) -> str:
     lines = _lines(text)
     start = rng.randrange(len(lines))
-    block = lines[start:start + rng.randint(1, 12)]
-    del lines[start:start + len(block)]
+    block = lines[start : start + rng.randint(1, 12)]
+    del lines[start : start + len(block)]
     at = rng.randrange(len(lines) + 1)
     lines[at:at] = block
     return "\n".join(lines)
@@ -178,7 +267,7 @@ def anchor_and_alias(text: str, rng: random.Random) -> str:
         return text
     a, b = sorted(rng.sample(keyed, 2))
     head_a = lines[a][: lines[a].index(": ") + 2]
-    lines[a] = head_a + "&x " + lines[a][len(head_a):]
+    lines[a] = head_a + "&x " + lines[a][len(head_a) :]
     head_b = lines[b][: lines[b].index(": ") + 2]
     lines[b] = head_b + "*x"
     return "\n".join(lines)
@@ -191,8 +280,10 @@ def insert_tag(text: str, rng: random.Random) -> str:
         return text
     at = rng.choice(keyed)
     head = lines[at][: lines[at].index(": ") + 2]
-    tag = rng.choice(["!!python/object:os.system ", "!!python/name:os.system ", "!!str ", "!!map ", "!foo ", "!!binary "])
-    lines[at] = head + tag + lines[at][len(head):]
+    tag = rng.choice(
+        ["!!python/object:os.system ", "!!python/name:os.system ", "!!str ", "!!map ", "!foo ", "!!binary "]
+    )
+    lines[at] = head + tag + lines[at][len(head) :]
     return "\n".join(lines)
 
 
@@ -208,8 +299,16 @@ def tabs_for_spaces(text: str, rng: random.Random) -> str:
 
 
 STRUCTURE_MUTATIONS: list[Callable[[str, random.Random], str]] = [
-    delete_line, duplicate_line, swap_lines, move_block, reindent_line, replace_scalar,
-    anchor_and_alias, insert_tag, crlf, tabs_for_spaces,
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    move_block,
+    reindent_line,
+    replace_scalar,
+    anchor_and_alias,
+    insert_tag,
+    crlf,
+    tabs_for_spaces,
 ]
 
 

@@ -119,12 +119,31 @@ unit_names = st.one_of(
     _name(CJK),
     st.builds(lambda a, b: a + b, _name(LATIN, 1, 3), _name(CJK, 1, 4)),
     # markup in a name (A&B公司, <x-evil>): documents must show it as text
-    st.builds(lambda a, m, b: a + m + b, _name(CJK, 1, 3), st.sampled_from(["<x-evil>", "&", '"', "|", "<", ">"]), _name(CJK, 1, 3)),
+    st.builds(
+        lambda a, m, b: a + m + b,
+        _name(CJK, 1, 3),
+        st.sampled_from(["<x-evil>", "&", '"', "|", "<", ">"]),
+        _name(CJK, 1, 3),
+    ),
 )
 
 #: Markup a document must show as text: a tag, an attribute break-out, an entity, a
 #: Markdown pipe, a script end, a comment. ``x-evil`` marks what would become HTML.
-HOSTILE = ('<x-evil a="1">', '" x-evil="1', "' x-evil='1", "</script><x-evil>", "&amp;", "&lt;", "a & b", "|", "\\|", "<!--", "]]>", "`", "*_[x](y)_*")
+HOSTILE = (
+    '<x-evil a="1">',
+    '" x-evil="1',
+    "' x-evil='1",
+    "</script><x-evil>",
+    "&amp;",
+    "&lt;",
+    "a & b",
+    "|",
+    "\\|",
+    "<!--",
+    "]]>",
+    "`",
+    "*_[x](y)_*",
+)
 
 _any_text = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufeff\ufffe\uffff"),
@@ -267,7 +286,13 @@ def yaml_str(value: str) -> str:
     out = []
     for char in json.dumps(value, ensure_ascii=False)[1:-1]:
         code = ord(char)
-        printable = char in "\t\n\r" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+        printable = (
+            char in "\t\n\r"
+            or 0x20 <= code <= 0x7E
+            or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or code >= 0x10000
+        )
         if printable and char not in _YAML_UNSAFE:
             out.append(char)
         elif code <= 0xFFFF:
@@ -322,7 +347,11 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
     # Names distinct, as in any real plan: import maps table cells back to them by wording.
     dimensions = [(f"d{i}", draw(free_text) + f"(方面{i})") for i in range(dimension_count)]
     measures = [
-        (n, f"d{i}" if i < dimension_count else f"d{draw(st.integers(0, dimension_count - 1))}", draw(free_text) + f"(措施{n})")
+        (
+            n,
+            f"d{i}" if i < dimension_count else f"d{draw(st.integers(0, dimension_count - 1))}",
+            draw(free_text) + f"(措施{n})",
+        )
         for i, n in enumerate(measure_numbers)
     ]
     base_year = draw(st.integers(2000, 2089))
@@ -334,7 +363,9 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
     for position, task_id in enumerate(task_ids):
         lead = draw(st.sampled_from(names))
         lead_unit = by_name[lead]
-        lead_written = draw(st.sampled_from([lead, *lead_unit.aliases, *([lead_unit.full_name] if lead_unit.full_name else [])]))
+        lead_written = draw(
+            st.sampled_from([lead, *lead_unit.aliases, *([lead_unit.full_name] if lead_unit.full_name else [])])
+        )
         via_groups = draw(st.lists(st.sampled_from(closed), max_size=2, unique_by=lambda g: g.name)) if closed else []
         covered = {member for group in via_groups for member in group.members}
         others = [name for name in names if name != lead and name not in covered]
@@ -355,7 +386,9 @@ def registers(draw, max_units: int = 12, max_tasks: int = 12) -> Plan:
             for member in members_of.get(entry, ()):
                 reached.setdefault(member, entry)
         wording, due, ongoing = draw(deadlines(base_year, base_year + 10))
-        measure = measure_numbers[position] if position < len(measure_numbers) else draw(st.sampled_from(measure_numbers))
+        measure = (
+            measure_numbers[position] if position < len(measure_numbers) else draw(st.sampled_from(measure_numbers))
+        )
         tasks.append(
             PlannedTask(
                 id=task_id,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
 
 from conftest import QINGHE
-from deviation_cli.exchange.calendar import calendar_bytes, event_uid, parse_alarms, register_identity
 from deviation_cli.domain.issues import UsageError
+from deviation_cli.exchange.calendar import calendar_bytes, event_uid, parse_alarms, register_identity
 
 
 def events(data: bytes):
@@ -30,9 +30,14 @@ def test_every_dated_milestone_is_one_all_day_event(cli, tmp_path, hanzhong):
     found = events(raw)
     # Tasks 1, 3, 4, 5 once each; 22 and 23 twice (2023年 6月12月底); the 17 ongoing tasks never.
     assert [(int(str(e["uid"]).split("-")[1]), e["dtstart"].dt) for e in found] == [
-        (1, date(2023, 6, 30)), (22, date(2023, 6, 30)), (23, date(2023, 6, 30)),
-        (4, date(2023, 7, 31)), (5, date(2023, 7, 31)),
-        (3, date(2023, 12, 31)), (22, date(2023, 12, 31)), (23, date(2023, 12, 31)),
+        (1, date(2023, 6, 30)),
+        (22, date(2023, 6, 30)),
+        (23, date(2023, 6, 30)),
+        (4, date(2023, 7, 31)),
+        (5, date(2023, 7, 31)),
+        (3, date(2023, 12, 31)),
+        (22, date(2023, 12, 31)),
+        (23, date(2023, 12, 31)),
     ]
     for event in found:
         start, end = event["dtstart"].dt, event["dtend"].dt
@@ -49,15 +54,22 @@ def test_summary_and_description_say_who_leads_and_by_when(cli, tmp_path, hanzho
     event = events(raw)[1]
     assert str(event["summary"]) == "第22项任务到期:坚持月调度季观摩(市发改委牵头)"
     description = str(event["description"]).split("\n")
-    assert description[:3] == ["序号:22", "完成时限:2023年 6月12月底(2023-06-30,第 1 个节点,共 2 个)", "牵头部门:市发改委"]
-    assert description[3] == "责任单位:各县区政府,汉中经开区、兴汉新区、航空经开区管委会,滨江新区发展服务中心,市级相关部门单位"
+    assert description[:3] == [
+        "序号:22",
+        "完成时限:2023年 6月12月底(2023-06-30,第 1 个节点,共 2 个)",
+        "牵头部门:市发改委",
+    ]
+    assert (
+        description[3]
+        == "责任单位:各县区政府,汉中经开区、兴汉新区、航空经开区管委会,滨江新区发展服务中心,市级相关部门单位"
+    )
     assert description[-1] == "出处:《加强管控重点产业项目偏离度实施方案》"
     assert event["categories"].cats == ["管理服务偏离度"]
 
 
 def test_uids_are_stable_across_exports(hanzhong):
-    first = calendar_bytes(hanzhong, stamp=datetime(2023, 1, 1, tzinfo=timezone.utc))
-    second = calendar_bytes(hanzhong, stamp=datetime(2024, 5, 6, tzinfo=timezone.utc))
+    first = calendar_bytes(hanzhong, stamp=datetime(2023, 1, 1, tzinfo=UTC))
+    second = calendar_bytes(hanzhong, stamp=datetime(2024, 5, 6, tzinfo=UTC))
     assert first != second
     uids = [str(e["uid"]) for e in events(first)]
     assert uids == [str(e["uid"]) for e in events(second)]
@@ -115,7 +127,12 @@ def test_unknown_unit_is_a_usage_error(cli, tmp_path):
 def test_qinghe_calendar(cli, tmp_path):
     raw, _ = export(cli, tmp_path, data=QINGHE)
     assert [(int(str(e["uid"]).split("-")[1]), e["dtstart"].dt.isoformat()) for e in events(raw)] == [
-        (2, "2024-03-31"), (1, "2024-06-30"), (2, "2024-06-30"), (2, "2024-09-30"), (4, "2024-09-30"), (2, "2024-12-31"),
+        (2, "2024-03-31"),
+        (1, "2024-06-30"),
+        (2, "2024-06-30"),
+        (2, "2024-09-30"),
+        (4, "2024-09-30"),
+        (2, "2024-12-31"),
     ]
     raw, _ = export(cli, tmp_path, "--unit", "东关镇", data=QINGHE)
     assert len(events(raw)) == 5

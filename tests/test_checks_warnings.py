@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register, validate_folder
 from editing_helpers import edited_register
 
-from conftest import HANZHONG, QINGHE
-
 
 def located(report):
-    return [(issue.severity, issue.code, issue.path.rsplit("/", 1)[-1], issue.line, issue.column) for issue in report.issues]
+    return [
+        (issue.severity, issue.code, issue.path.rsplit("/", 1)[-1], issue.line, issue.column) for issue in report.issues
+    ]
 
 
 def test_the_shipped_registers_have_no_warnings():
@@ -18,22 +19,40 @@ def test_the_shipped_registers_have_no_warnings():
 
 
 def test_each_warning_is_located_and_the_register_still_loads(tmp_path):
-    folder = edited_register(tmp_path / "reg", {
-        "units.yaml": [("  - name: 南山乡\n    kind: county\n",
-                        "  - name: 南山乡\n    kind: county\n  - name: 县财政局\n    kind: department\n"),
-                       ("  - name: 县级有关部门\n    open_to: [department]\n",
-                        "  - name: 县级有关部门\n    open_to: [department]\n  - name: 县直单位\n    open_to: [institution]\n")],
-        "tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2023年12月底、2036年12月底"),
-                       ("      - 西河镇\n", "      - 西河镇\n      - 县城投公司\n"),
-                       ("      - 各镇人民政府\n      - 县农业农村局\n", "      - 各镇人民政府\n      - 县农业农村局\n      - 东关镇\n"),
-                       ("    text: 完成河道采砂专项整治。", "    text: 完成县级饮用水水源地规范化建设。"),
-                       ("  - id: 3\n", "  - id: 5\n"),
-                       ("  - number: 2\n    dimension: shoreline\n    title: 清理整治河湖“四乱”\n",
-                        "  - number: 2\n    dimension: shoreline\n    title: 清理整治河湖“四乱”\n"
-                        "  - number: 3\n    dimension: water\n    title: 开展河湖健康评价\n"),
-                       ("  - key: shoreline\n    name: 河湖岸线管控\n",
-                        "  - key: shoreline\n    name: 河湖岸线管控\n  - key: fishing\n    name: 禁捕退捕\n")],
-    })
+    folder = edited_register(
+        tmp_path / "reg",
+        {
+            "units.yaml": [
+                (
+                    "  - name: 南山乡\n    kind: county\n",
+                    "  - name: 南山乡\n    kind: county\n  - name: 县财政局\n    kind: department\n",
+                ),
+                (
+                    "  - name: 县级有关部门\n    open_to: [department]\n",
+                    "  - name: 县级有关部门\n    open_to: [department]\n  - name: 县直单位\n    open_to: [institution]\n",
+                ),
+            ],
+            "tasks.yaml": [
+                ("    deadline: 2024-09-30", "    deadline: 2023年12月底、2036年12月底"),
+                ("      - 西河镇\n", "      - 西河镇\n      - 县城投公司\n"),
+                (
+                    "      - 各镇人民政府\n      - 县农业农村局\n",
+                    "      - 各镇人民政府\n      - 县农业农村局\n      - 东关镇\n",
+                ),
+                ("    text: 完成河道采砂专项整治。", "    text: 完成县级饮用水水源地规范化建设。"),
+                ("  - id: 3\n", "  - id: 5\n"),
+                (
+                    "  - number: 2\n    dimension: shoreline\n    title: 清理整治河湖“四乱”\n",
+                    "  - number: 2\n    dimension: shoreline\n    title: 清理整治河湖“四乱”\n"
+                    "  - number: 3\n    dimension: water\n    title: 开展河湖健康评价\n",
+                ),
+                (
+                    "  - key: shoreline\n    name: 河湖岸线管控\n",
+                    "  - key: shoreline\n    name: 河湖岸线管控\n  - key: fishing\n    name: 禁捕退捕\n",
+                ),
+            ],
+        },
+    )
     report = validate_folder(folder)
     assert report.errors == []
     assert sorted(located(report), key=lambda item: (item[2], item[3])) == [
@@ -73,5 +92,7 @@ def test_usage_warnings_wait_for_errors_to_be_fixed(tmp_path):
 
 
 def test_a_milestone_on_the_written_date_is_no_warning(tmp_path):
-    folder = edited_register(tmp_path / "reg", {"tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2024-02-20")]})
+    folder = edited_register(
+        tmp_path / "reg", {"tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2024-02-20")]}
+    )
     assert validate_folder(folder).issues == []

@@ -8,9 +8,8 @@ import shlex
 import pytest
 import yaml
 
-from deviation_cli.domain.changes import CHANGE_KINDS
-
 from conftest import ROOT
+from deviation_cli.domain.changes import CHANGE_KINDS
 
 EXAMPLES = ["examples/github-actions.yml", "examples/gitlab-ci.yml", ".pre-commit-hooks.yaml"]
 
@@ -31,8 +30,11 @@ def test_examples_are_yaml_and_use_real_options(path):
     commands = deviation_commands(text)
     assert commands, path
     for command in commands:
-        subcommand = next(word for word in command[1:] if not word.startswith("-") and not word.startswith("$")
-                          and word not in ("data",))
+        subcommand = next(
+            word
+            for word in command[1:]
+            if not word.startswith("-") and not word.startswith("$") and word not in ("data",)
+        )
         assert subcommand in ("validate", "diff"), command
         if "--format" in command:
             assert command[command.index("--format") + 1] in ("github", "md", "text", "json"), command
@@ -43,16 +45,33 @@ def test_examples_are_yaml_and_use_real_options(path):
 def test_pre_commit_hook_runs_validate_on_register_files():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
-        "deviation-validate", "deviation validate", "python", True)
+        "deviation-validate",
+        "deviation validate",
+        "python",
+        True,
+    )
     files = re.compile(hook["files"])
-    assert [path for path in ["data/tasks.yaml", "units.yaml", "a/b/tasks.yaml", "tasks.yml", "mytasks.yaml",
-                              "data/source/policy.txt"] if files.search(path)] == [
-        "data/tasks.yaml", "units.yaml", "a/b/tasks.yaml"]
+    assert [
+        path
+        for path in [
+            "data/tasks.yaml",
+            "units.yaml",
+            "a/b/tasks.yaml",
+            "tasks.yml",
+            "mytasks.yaml",
+            "data/source/policy.txt",
+        ]
+        if files.search(path)
+    ] == ["data/tasks.yaml", "units.yaml", "a/b/tasks.yaml"]
 
 
 def test_github_example_annotates_then_comments_then_gates():
     steps = yaml.safe_load((ROOT / "examples/github-actions.yml").read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
     names = [step.get("name") for step in steps if step.get("name")]
-    assert names == ["Validate (annotated on the lines)", "Diff against the base branch",
-                     "Post the diff as a PR comment", "Gate on changes that need a second look"]
+    assert names == [
+        "Validate (annotated on the lines)",
+        "Diff against the base branch",
+        "Post the diff as a PR comment",
+        "Gate on changes that need a second look",
+    ]
     assert steps[0]["with"]["fetch-depth"] == 0

@@ -30,7 +30,11 @@ def test_due_json_contract(cli):
     assert run.exit_code == 0
     records = run.json()
     assert [(r["id"], r["milestone"]) for r in records] == [
-        (1, "2023-06-30"), (22, "2023-06-30"), (23, "2023-06-30"), (4, "2023-07-31"), (5, "2023-07-31"),
+        (1, "2023-06-30"),
+        (22, "2023-06-30"),
+        (23, "2023-06-30"),
+        (4, "2023-07-31"),
+        (5, "2023-07-31"),
     ]
     first = records[0]
     assert first == {
@@ -40,8 +44,15 @@ def test_due_json_contract(cli):
         "task": first["task"],
         "lead": "市行政审批服务局",
         "responsible": [
-            "各县区政府", "汉中经开区管委会", "兴汉新区管委会", "航空经开区管委会", "滨江新区发展服务中心",
-            "市发改委", "市自然资源局", "市生态环境局", "等市级相关部门单位",
+            "各县区政府",
+            "汉中经开区管委会",
+            "兴汉新区管委会",
+            "航空经开区管委会",
+            "滨江新区发展服务中心",
+            "市发改委",
+            "市自然资源局",
+            "市生态环境局",
+            "等市级相关部门单位",
         ],
         "deadline": "2023年6月底",
         "due": ["2023-06-30"],
@@ -75,7 +86,11 @@ def test_due_table_wraps_and_never_cuts(cli):
 def test_due_takes_what_staff_say(cli):
     run = cli("due", "--before", "月底", "--as-of", "2023-07-15", "--format", "json")
     assert [(r["id"], r["milestone"]) for r in run.json()] == [
-        (1, "2023-06-30"), (22, "2023-06-30"), (23, "2023-06-30"), (4, "2023-07-31"), (5, "2023-07-31"),
+        (1, "2023-06-30"),
+        (22, "2023-06-30"),
+        (23, "2023-06-30"),
+        (4, "2023-07-31"),
+        (5, "2023-07-31"),
     ]
     run = cli("due", "--after", "2023-07-01", "--before", "eoy", "--as-of", "2023-07-15", "--format", "json")
     assert [r["id"] for r in run.json()] == [4, 5, 3, 22, 23]
@@ -88,7 +103,23 @@ def test_due_include_ongoing_keeps_them_apart(cli):
     records = run.json()
     assert [r["id"] for r in records if r["milestone"]] == [1, 22, 23, 4, 5]
     assert [r["id"] for r in records if r["milestone"] is None] == [
-        2, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+        2,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+        20,
+        21,
     ]
     table = cli("due", "--before", "2023-07-31", "--include-ongoing")
     assert "持续推进" in table.stdout.split("前到期")[1]
@@ -142,9 +173,22 @@ def test_unit_in_every_format(cli, fmt):
 def test_unit_lead_first_then_shared_and_open_tails(cli):
     run = cli("unit", "市发改委", "--format", "json")
     assert [(r["id"], r["role"]) for r in run.json()] == [
-        (3, "lead"), (4, "lead"), (7, "lead"), (11, "lead"), (14, "lead"), (17, "lead"), (20, "lead"), (22, "lead"),
-        (23, "lead"), (1, "responsible"), (2, "responsible"), (6, "responsible"), (12, "responsible"),
-        (13, "responsible"), (15, "responsible"), (21, "responsible"),
+        (3, "lead"),
+        (4, "lead"),
+        (7, "lead"),
+        (11, "lead"),
+        (14, "lead"),
+        (17, "lead"),
+        (20, "lead"),
+        (22, "lead"),
+        (23, "lead"),
+        (1, "responsible"),
+        (2, "responsible"),
+        (6, "responsible"),
+        (12, "responsible"),
+        (13, "responsible"),
+        (15, "responsible"),
+        (21, "responsible"),
     ]
     opened = cli("unit", "市教育局", "--include-open", "--role", "responsible", "--format", "json").json()
     assert [r["id"] for r in opened if not r["open"]] == [13]
@@ -164,7 +208,11 @@ def test_show_prints_measure_text_and_problem(cli):
     run = cli("show", "22")
     assert run.exit_code == 0
     flat = re.sub(r"\s+", "", run.stdout)  # the table wraps long text
-    for text in ("坚持月调度季观摩机制。建立重点项目", "在加强协同配合,消除合成谬误方面还需用力。", "2023-06-30、2023-12-31"):
+    for text in (
+        "坚持月调度季观摩机制。建立重点项目",
+        "在加强协同配合,消除合成谬误方面还需用力。",
+        "2023-06-30、2023-12-31",
+    ):
         assert text in flat
     record = cli("show", "22", "--format", "json").json()[0]
     assert record["measure_number"] == 17
@@ -179,8 +227,12 @@ def test_units_and_dimensions(cli):
     assert len([u for u in units if u["kind"] == "county"]) == 11
     dims = cli("dimensions", "--format", "json").json()
     assert [(d["key"], d["measures"], d["tasks"]) for d in dims] == [
-        ("progress", 3, 3), ("investment", 3, 6), ("industry", 3, 4),
-        ("chain", 2, 2), ("benefit", 3, 4), ("service", 4, 4),
+        ("progress", 3, 3),
+        ("investment", 3, 6),
+        ("industry", 3, 4),
+        ("chain", 2, 2),
+        ("benefit", 3, 4),
+        ("service", 4, 4),
     ]
 
 
@@ -214,7 +266,11 @@ def test_english_labels(cli):
 def test_the_second_register(cli):
     run = cli("due", "--before", "2024-09-30", "--format", "json", data=QINGHE)
     assert [(r["id"], r["milestone"]) for r in run.json()] == [
-        (2, "2024-03-31"), (1, "2024-06-30"), (2, "2024-06-30"), (2, "2024-09-30"), (4, "2024-09-30"),
+        (2, "2024-03-31"),
+        (1, "2024-06-30"),
+        (2, "2024-06-30"),
+        (2, "2024-09-30"),
+        (4, "2024-09-30"),
     ]
     run = cli("unit", "东关", "--format", "json", data=QINGHE)
     assert [(r["id"], r["via"]) for r in run.json()] == [(1, None), (2, "各镇人民政府"), (3, "各镇人民政府")]

@@ -87,7 +87,9 @@ def test_typed_dates(typed, expected):
     assert parse_date_argument(typed, AS_OF).isoformat() == expected
 
 
-@pytest.mark.parametrize("typed, code", [("2023-02-30", "date_not_real"), ("31/07/2023", "date_format"), ("下周", "date_format")])
+@pytest.mark.parametrize(
+    "typed, code", [("2023-02-30", "date_not_real"), ("31/07/2023", "date_format"), ("下周", "date_format")]
+)
 def test_typed_dates_refused(typed, code):
     with pytest.raises(DeadlineError) as caught:
         parse_date_argument(typed, AS_OF)

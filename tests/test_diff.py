@@ -8,33 +8,47 @@ from pathlib import Path
 
 import pytest
 
-from deviation_cli.domain.changes import deadline_change, diff_registers, text_diff
-
-from deviation_cli.store.versions import read_version
-from deviation_cli.domain.register import Task
-from editing_helpers import edit, edited_register
-
 from conftest import QINGHE
+from deviation_cli.domain.changes import deadline_change, diff_registers, text_diff
+from deviation_cli.domain.register import Task
+from deviation_cli.store.versions import read_version
+from editing_helpers import edit, edited_register
 
 C2 = {  # "extend task 4": deadline later, another lead, a unit added; task 1 reworded
     "tasks.yaml": [
         ("    deadline: 2024-09-30", "    deadline: 2024年12月底"),
-        ("    lead: 县城投公司\n    responsible:\n      - 西河镇\n",
-         "    lead: 县水利局\n    responsible:\n      - 西河镇\n      - 县城投公司\n"),
+        (
+            "    lead: 县城投公司\n    responsible:\n      - 西河镇\n",
+            "    lead: 县水利局\n    responsible:\n      - 西河镇\n      - 县城投公司\n",
+        ),
         ("    text: 完成县级饮用水水源地规范化建设。", "    text: 推进全县饮用水水源地规范化建设,年底前完成80%。"),
     ],
 }
 C3 = {  # "rename, drop": a unit renamed (old name kept as alias), task 3 removed, milestones dropped
-    "units.yaml": [("  - name: 县城投公司\n    kind: company\n",
-                    "  - name: 县城市建设投资公司\n    kind: company\n    aliases: [县城投公司]\n")],
+    "units.yaml": [
+        (
+            "  - name: 县城投公司\n    kind: company\n",
+            "  - name: 县城市建设投资公司\n    kind: company\n    aliases: [县城投公司]\n",
+        )
+    ],
     "tasks.yaml": [
-        ("  - id: 3\n    measure: 2\n    text: 建立河湖“四乱”问题台账,动态清零。\n    lead: 县水利局\n    responsible:\n"
-         "      - 各镇人民政府\n      - 县农业农村局\n      - 等县级有关部门\n    deadline: 持续推进\n", ""),
+        (
+            "  - id: 3\n    measure: 2\n    text: 建立河湖“四乱”问题台账,动态清零。\n    lead: 县水利局\n    responsible:\n"
+            "      - 各镇人民政府\n      - 县农业农村局\n      - 等县级有关部门\n    deadline: 持续推进\n",
+            "",
+        ),
         ("2024年3月、6月、9月、12月底", "2024年6月、12月底"),
         ("    title: 清理整治河湖“四乱”\n", "    title: 清理整治河湖“四乱”问题\n"),
     ],
 }
-C4 = {"tasks.yaml": [("    lead: 县水利局\n    responsible:\n      - 县生态环境局", "    lead: 县水力局\n    responsible:\n      - 县生态环境局")]}
+C4 = {
+    "tasks.yaml": [
+        (
+            "    lead: 县水利局\n    responsible:\n      - 县生态环境局",
+            "    lead: 县水力局\n    responsible:\n      - 县生态环境局",
+        )
+    ]
+}
 
 
 def git(repo: Path, *args: str) -> None:
@@ -44,9 +58,14 @@ def git(repo: Path, *args: str) -> None:
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     """A repository with five commits: README only, the register, then C2, C3 and a broken C4."""
-    for name, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1",
-                        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}.items():
+    for name, value in {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+    }.items():
         monkeypatch.setenv(name, value)
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -71,19 +90,41 @@ def test_changes_between_two_revisions(repo):
     assert before.report.register.folder == "HEAD~3:reg"
     changes = [change.as_dict() for change in diff_registers(before.report.register, after.report.register)]
     assert changes == [
-        {"kind": "text-changed", "task": 1, "subject": None, "field": "task",
-         "old": "完成县级饮用水水源地规范化建设。", "new": "推进全县饮用水水源地规范化建设,年底前完成80%。",
-         "segments": [
-             {"op": "replace", "old": "完成县级", "new": "推进全县"},
-             {"op": "equal", "old": "饮用水水源地规范化建设", "new": "饮用水水源地规范化建设"},
-             {"op": "insert", "old": "", "new": ",年底前完成80%"},
-             {"op": "equal", "old": "。", "new": "。"},
-         ]},
+        {
+            "kind": "text-changed",
+            "task": 1,
+            "subject": None,
+            "field": "task",
+            "old": "完成县级饮用水水源地规范化建设。",
+            "new": "推进全县饮用水水源地规范化建设,年底前完成80%。",
+            "segments": [
+                {"op": "replace", "old": "完成县级", "new": "推进全县"},
+                {"op": "equal", "old": "饮用水水源地规范化建设", "new": "饮用水水源地规范化建设"},
+                {"op": "insert", "old": "", "new": ",年底前完成80%"},
+                {"op": "equal", "old": "。", "new": "。"},
+            ],
+        },
         {"kind": "lead-changed", "task": 4, "subject": None, "field": "lead", "old": "县城投公司", "new": "县水利局"},
-        {"kind": "responsible-added", "task": 4, "subject": None, "field": "responsible", "old": None,
-         "new": ["县城投公司"]},
-        {"kind": "deadline-extended", "task": 4, "subject": None, "field": "deadline", "old": "2024-09-30",
-         "new": "2024年12月底", "old_due": ["2024-09-30"], "new_due": ["2024-12-31"], "days": 92, "shifts": [92]},
+        {
+            "kind": "responsible-added",
+            "task": 4,
+            "subject": None,
+            "field": "responsible",
+            "old": None,
+            "new": ["县城投公司"],
+        },
+        {
+            "kind": "deadline-extended",
+            "task": 4,
+            "subject": None,
+            "field": "deadline",
+            "old": "2024-09-30",
+            "new": "2024年12月底",
+            "old_due": ["2024-09-30"],
+            "new_due": ["2024-12-31"],
+            "days": 92,
+            "shifts": [92],
+        },
     ]
 
 
@@ -143,7 +184,9 @@ def test_an_invalid_new_register_is_reported_with_its_issues(cli, repo):
 
 
 def test_new_defaults_to_the_working_tree(cli, repo):
-    edit(repo / "reg", {"tasks.yaml": [("县水力局", "县水利局"), ("deadline: 2024年上半年", "deadline: 2024年5月31日")]})
+    edit(
+        repo / "reg", {"tasks.yaml": [("县水力局", "县水利局"), ("deadline: 2024年上半年", "deadline: 2024年5月31日")]}
+    )
     run = cli("diff", "HEAD~1", data=repo / "reg")
     assert run.exit_code == 0
     assert run.stdout == "第1项 完成时限 2024-06-30 → 2024-05-31(提前 30 天)——原文“2024年上半年”改为“2024年5月31日”\n"
@@ -177,19 +220,43 @@ def task(deadline: str, *due: date, ongoing: bool = False) -> Task:
     return Task(3, 1, "d", "t", "lead", (), (), deadline, tuple(due), ongoing)
 
 
-@pytest.mark.parametrize(("old", "new", "kind", "days", "shifts"), [
-    (task("2023年底", date(2023, 12, 31)), task("2024年3月底", date(2024, 3, 31)), "deadline-extended", 91, [91]),
-    (task("2023年底", date(2023, 12, 31)), task("2023年9月底", date(2023, 9, 30)), "deadline-advanced", -92, [-92]),
-    (task("2023年12月31日", date(2023, 12, 31)), task("2023年底", date(2023, 12, 31)), "deadline-reworded", None, None),
-    (task("2023年底", date(2023, 12, 31)), task("持续推进", ongoing=True), "deadline-extended", None, None),
-    (task("持续推进", ongoing=True), task("2023年底", date(2023, 12, 31)), "deadline-changed", None, None),
-    (task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)),
-     task("2023年7月、11月底", date(2023, 7, 31), date(2023, 11, 30)), "deadline-changed", -31, [31, -31]),
-    (task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)),
-     task("2023年12月底", date(2023, 12, 31)), "deadline-changed", 0, None),
-    (task("2023年6月底", date(2023, 6, 30)),
-     task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)), "deadline-extended", 184, None),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "kind", "days", "shifts"),
+    [
+        (task("2023年底", date(2023, 12, 31)), task("2024年3月底", date(2024, 3, 31)), "deadline-extended", 91, [91]),
+        (task("2023年底", date(2023, 12, 31)), task("2023年9月底", date(2023, 9, 30)), "deadline-advanced", -92, [-92]),
+        (
+            task("2023年12月31日", date(2023, 12, 31)),
+            task("2023年底", date(2023, 12, 31)),
+            "deadline-reworded",
+            None,
+            None,
+        ),
+        (task("2023年底", date(2023, 12, 31)), task("持续推进", ongoing=True), "deadline-extended", None, None),
+        (task("持续推进", ongoing=True), task("2023年底", date(2023, 12, 31)), "deadline-changed", None, None),
+        (
+            task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)),
+            task("2023年7月、11月底", date(2023, 7, 31), date(2023, 11, 30)),
+            "deadline-changed",
+            -31,
+            [31, -31],
+        ),
+        (
+            task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)),
+            task("2023年12月底", date(2023, 12, 31)),
+            "deadline-changed",
+            0,
+            None,
+        ),
+        (
+            task("2023年6月底", date(2023, 6, 30)),
+            task("2023年6月、12月底", date(2023, 6, 30), date(2023, 12, 31)),
+            "deadline-extended",
+            184,
+            None,
+        ),
+    ],
+)
 def test_deadline_moves(old, new, kind, days, shifts):
     change = deadline_change(old, new)
     assert (change.kind, change.details["days"], change.details["shifts"]) == (kind, days, shifts)
@@ -222,33 +289,82 @@ def test_revisions_are_read_even_when_the_folder_is_gone_from_the_working_tree(c
 def test_records_beyond_tasks(tmp_path):
     from deviation_cli import load_register
 
-    new = edited_register(tmp_path / "new", {
-        "tasks.yaml": [("  title: 清河县2024年河湖长制重点工作任务", "  title: 清河县2024年河湖长制工作要点"),
-                       ("    name: 河湖岸线管控\n", "    name: 河湖岸线管理\n"),
-                       ("    title: 清理整治河湖“四乱”\n", "    title: 清理整治河湖“四乱”\n"
-                        "  - number: 3\n    dimension: water\n    title: 开展河湖健康评价\n")],
-        "units.yaml": [("    members: [东关镇, 西河镇, 南山乡]", "    members: [东关镇, 西河镇, 北岭镇]"),
-                       ("  - name: 南山乡\n    kind: county\n",
-                        "  - name: 南山乡\n    kind: county\n  - name: 北岭镇\n    kind: county\n"),
-                       ("    full_name: 清河县水利局\n", "    full_name: 清河县水利局\n    aliases: [水利局]\n")],
-    })
+    new = edited_register(
+        tmp_path / "new",
+        {
+            "tasks.yaml": [
+                ("  title: 清河县2024年河湖长制重点工作任务", "  title: 清河县2024年河湖长制工作要点"),
+                ("    name: 河湖岸线管控\n", "    name: 河湖岸线管理\n"),
+                (
+                    "    title: 清理整治河湖“四乱”\n",
+                    "    title: 清理整治河湖“四乱”\n  - number: 3\n    dimension: water\n    title: 开展河湖健康评价\n",
+                ),
+            ],
+            "units.yaml": [
+                ("    members: [东关镇, 西河镇, 南山乡]", "    members: [东关镇, 西河镇, 北岭镇]"),
+                (
+                    "  - name: 南山乡\n    kind: county\n",
+                    "  - name: 南山乡\n    kind: county\n  - name: 北岭镇\n    kind: county\n",
+                ),
+                ("    full_name: 清河县水利局\n", "    full_name: 清河县水利局\n    aliases: [水利局]\n"),
+            ],
+        },
+    )
     changes = [change.as_dict() for change in diff_registers(load_register(QINGHE), load_register(new))]
     for change in changes:
         change.pop("segments", None)
     assert changes == [
-        {"kind": "measure-added", "task": None, "subject": "3", "field": None, "old": None, "new": "开展河湖健康评价",
-         "dimension": "water"},
-        {"kind": "dimension-changed", "task": None, "subject": "shoreline", "field": "name",
-         "old": "河湖岸线管控", "new": "河湖岸线管理"},
-        {"kind": "dimension-changed", "task": None, "subject": "shoreline", "field": "table_name",
-         "old": "河湖岸线管控", "new": "河湖岸线管理"},
+        {
+            "kind": "measure-added",
+            "task": None,
+            "subject": "3",
+            "field": None,
+            "old": None,
+            "new": "开展河湖健康评价",
+            "dimension": "water",
+        },
+        {
+            "kind": "dimension-changed",
+            "task": None,
+            "subject": "shoreline",
+            "field": "name",
+            "old": "河湖岸线管控",
+            "new": "河湖岸线管理",
+        },
+        {
+            "kind": "dimension-changed",
+            "task": None,
+            "subject": "shoreline",
+            "field": "table_name",
+            "old": "河湖岸线管控",
+            "new": "河湖岸线管理",
+        },
         {"kind": "unit-changed", "task": None, "subject": "县水利局", "field": "aliases", "old": [], "new": ["水利局"]},
-        {"kind": "unit-added", "task": None, "subject": "北岭镇", "field": None, "old": None, "new": "北岭镇",
-         "unit_kind": "county"},
-        {"kind": "group-changed", "task": None, "subject": "各镇人民政府", "field": "members",
-         "old": ["南山乡"], "new": ["北岭镇"]},
-        {"kind": "document-changed", "task": None, "subject": "document", "field": "title",
-         "old": "清河县2024年河湖长制重点工作任务", "new": "清河县2024年河湖长制工作要点"},
+        {
+            "kind": "unit-added",
+            "task": None,
+            "subject": "北岭镇",
+            "field": None,
+            "old": None,
+            "new": "北岭镇",
+            "unit_kind": "county",
+        },
+        {
+            "kind": "group-changed",
+            "task": None,
+            "subject": "各镇人民政府",
+            "field": "members",
+            "old": ["南山乡"],
+            "new": ["北岭镇"],
+        },
+        {
+            "kind": "document-changed",
+            "task": None,
+            "subject": "document",
+            "field": "title",
+            "old": "清河县2024年河湖长制重点工作任务",
+            "new": "清河县2024年河湖长制工作要点",
+        },
     ]
 
 

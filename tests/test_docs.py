@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-import typer
 
 from conftest import ROOT
 from deviation_cli.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(
-    info.name or info.callback.__name__ for info in app.registered_commands
-) + sorted(group.name for group in app.registered_groups)
+COMMANDS = sorted(info.name or info.callback.__name__ for info in app.registered_commands) + sorted(
+    group.name for group in app.registered_groups
+)
 
 
 def test_there_are_commands():

@@ -15,14 +15,14 @@ import pytest
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.domain.issues import RegisterInvalid
 from deviation_cli.domain.annex import merged_ranges as runs
-from deviation_cli.exchange.table_import import read_table
-from deviation_cli.formats.tables import Grid
+from deviation_cli.domain.issues import RegisterInvalid
 from deviation_cli.domain.query import directory
-from deviation_cli.output.json_objects import task_object as task_record
 from deviation_cli.domain.units import join_unit_list
+from deviation_cli.exchange.table_import import read_table
 from deviation_cli.exchange.workbook import sheet_name
+from deviation_cli.formats.tables import Grid
+from deviation_cli.output.json_objects import task_object as task_record
 from test_fidelity import ROWS
 
 HEADER = ["序号", "管控", "改进措施", "具体任务", "牵头部门", "责任单位", "完成时限"]
@@ -48,19 +48,21 @@ def test_xlsx_layout_merges_dimensions_and_measures_like_the_annex(hanzhong_xlsx
     sheet = openpyxl.load_workbook(hanzhong_xlsx).worksheets[0]
     assert sheet.title == "任务分解表"
     # Tasks start on row 3: task n is row n + 2.
-    assert sorted(str(cells) for cells in sheet.merged_cells.ranges) == sorted([
-        "A1:G1",  # title
-        "B3:B5",  # 项目推进偏离度方面: tasks 1–3
-        "B6:B11",  # 投资结构: 4–9 (the source restates it at 9 after a page break)
-        "B12:B15",  # 产业结构: 10–13
-        "B16:B17",  # 链群互补配套: 14–15
-        "B18:B21",  # 项目效益: 16–19 (restated at 19 in the source)
-        "B22:B25",  # 管理服务: 20–23
-        "C6:C7",  # measure 4: tasks 4–5
-        "C8:C10",  # measure 5: tasks 6–8
-        "C13:C14",  # measure 8: tasks 11–12
-        "C19:C20",  # measure 13: tasks 17–18
-    ])
+    assert sorted(str(cells) for cells in sheet.merged_cells.ranges) == sorted(
+        [
+            "A1:G1",  # title
+            "B3:B5",  # 项目推进偏离度方面: tasks 1–3
+            "B6:B11",  # 投资结构: 4–9 (the source restates it at 9 after a page break)
+            "B12:B15",  # 产业结构: 10–13
+            "B16:B17",  # 链群互补配套: 14–15
+            "B18:B21",  # 项目效益: 16–19 (restated at 19 in the source)
+            "B22:B25",  # 管理服务: 20–23
+            "C6:C7",  # measure 4: tasks 4–5
+            "C8:C10",  # measure 5: tasks 6–8
+            "C13:C14",  # measure 8: tasks 11–12
+            "C19:C20",  # measure 13: tasks 17–18
+        ]
+    )
     assert sheet["A1"].value == "加强管控重点产业项目偏离度工作任务分解表"
     assert [cell.value for cell in sheet[2]] == HEADER
     assert sheet["B3"].value == "项目推进偏离度方面"
@@ -73,8 +75,10 @@ def test_xlsx_cells_say_what_the_source_says(hanzhong_xlsx, hanzhong):
     row = [cell.value for cell in sheet[3]]
     assert row[0] == 1
     assert row[4] == "市行政审批服务局"
-    assert row[5] == ("各县区政府,汉中经开区、兴汉新区、航空经开区管委会,滨江新区发展服务中心,"
-                      "市发改委、市自然资源局、市生态环境局等市级相关部门单位")
+    assert row[5] == (
+        "各县区政府,汉中经开区、兴汉新区、航空经开区管委会,滨江新区发展服务中心,"
+        "市发改委、市自然资源局、市生态环境局等市级相关部门单位"
+    )
     assert row[6] == "2023年6月底"
     assert sheet["G24"].value == "2023年 6月12月底"
     assert [sheet.cell(row=n + 2, column=1).value for n in range(1, 24)] == list(range(1, 24))
@@ -122,9 +126,20 @@ def test_per_unit_sheets_on_qinghe(cli, tmp_path):
     path = tmp_path / "q.xlsx"
     assert cli("export", "xlsx", "--per-unit", "-o", str(path), data=QINGHE).exit_code == 0
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["任务分解表", "县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡"]
+    assert book.sheetnames == [
+        "任务分解表",
+        "县水利局",
+        "县生态环境局",
+        "县农业农村局",
+        "县城投公司",
+        "东关镇",
+        "西河镇",
+        "南山乡",
+    ]
     assert [row[:2] for row in book["东关镇"].iter_rows(min_row=3, values_only=True)] == [
-        (1, "责任"), (2, "责任(经由各镇人民政府)"), (3, "责任(经由各镇人民政府)"),
+        (1, "责任"),
+        (2, "责任(经由各镇人民政府)"),
+        (3, "责任(经由各镇人民政府)"),
     ]
 
 
@@ -182,7 +197,9 @@ def test_imported_tasks_are_written_like_the_hand_written_file(cli, tmp_path, ha
     assert cli("import", "xlsx", str(hanzhong_xlsx), "-o", str(out)).exit_code == 0
     written = (out / "tasks.yaml").read_text(encoding="utf-8")
     original = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
-    assert written.startswith("# 任务登记册:《加强管控重点产业项目偏离度实施方案》\n# 由 deviation import 从 table.xlsx 导入;\n")
+    assert written.startswith(
+        "# 任务登记册:《加强管控重点产业项目偏离度实施方案》\n# 由 deviation import 从 table.xlsx 导入;\n"
+    )
     # Without comments, the task section is the shipped one, line for line.
     assert written.split("\ntasks:\n")[1] == original.split("\ntasks:\n")[1]
     assert "  - id: 22\n    measure: 17\n" in written
@@ -196,8 +213,17 @@ def test_the_source_annex_as_csv_imports_into_the_shipped_tasks(cli, tmp_path, h
     writer.writerow(["加强管控重点产业项目偏离度工作任务分解表"])
     writer.writerow(["序 号", "管控", "改进措施", "具体任务", "牵头部门", "责任单位", "完成"])
     for row in ROWS:
-        writer.writerow([row["id"], row["dimension"] or "", row["measure"] or "", row["task"], row["lead"],
-                         row["responsible"], row["deadline"]])
+        writer.writerow(
+            [
+                row["id"],
+                row["dimension"] or "",
+                row["measure"] or "",
+                row["task"],
+                row["lead"],
+                row["responsible"],
+                row["deadline"],
+            ]
+        )
     source = tmp_path / "annex.csv"
     source.write_text(buffer.getvalue(), encoding="utf-8")
     out = tmp_path / "out"
@@ -211,34 +237,56 @@ def grid(*rows, sheet="表"):
 
 
 def test_units_as_staff_type_them(hanzhong):
-    reading = read_table(grid(
-        HEADER,
-        [1, "项目推进偏离度", "全力攻坚项目前期工作", "任务", " 市行政审批局 ",
-         "各县区政府，汉中经开区、 兴汉新区、航空经开区 管委会；市发改委 市工信局、市生态环境局等 市级相关部门单位",
-         "2023年6月底"],
-        [2, "", "", "任务二", "市发改委", "市城投公司、市投控集团等市级平台公司", "2023-06-30"],
-    ), hanzhong)
+    reading = read_table(
+        grid(
+            HEADER,
+            [
+                1,
+                "项目推进偏离度",
+                "全力攻坚项目前期工作",
+                "任务",
+                " 市行政审批局 ",
+                "各县区政府，汉中经开区、 兴汉新区、航空经开区 管委会；市发改委 市工信局、市生态环境局等 市级相关部门单位",
+                "2023年6月底",
+            ],
+            [2, "", "", "任务二", "市发改委", "市城投公司、市投控集团等市级平台公司", "2023-06-30"],
+        ),
+        hanzhong,
+    )
     assert reading.issues == []
     first, second = reading.tasks
     assert first.lead == "市行政审批局"
     assert first.responsible == [
-        "各县区政府", "汉中经开区管委会", "兴汉新区管委会", "航空经开区管委会",
-        "市发改委", "市工信局", "市生态环境局", "等市级相关部门单位",
+        "各县区政府",
+        "汉中经开区管委会",
+        "兴汉新区管委会",
+        "航空经开区管委会",
+        "市发改委",
+        "市工信局",
+        "市生态环境局",
+        "等市级相关部门单位",
     ]
     assert (second.measure, second.responsible) == (1, ["市城投公司", "市投控集团", "等市级平台公司"])
     assert second.deadline == "2023-06-30"
 
 
 def test_merged_and_blank_cells_continue_the_row_above(qinghe):
-    reading = read_table(grid(
-        ["序号", "管控", "改进措施", "具体任务", "牵头单位", "责任单位", "完成 时限"],
-        [1, "水资源保护", "加强饮用水水源地保护", "甲", "县水利局", "东关镇", "2024年上半年"],
-        [2, None, None, "乙", "县生态环境局", "", "持续推进"],
-        [None] * 7,
-        [3, "河湖岸线管控", "清理整治河湖“四乱”", "丙", "县城投公司", "西河镇", "2024年底"],
-    ), qinghe)
+    reading = read_table(
+        grid(
+            ["序号", "管控", "改进措施", "具体任务", "牵头单位", "责任单位", "完成 时限"],
+            [1, "水资源保护", "加强饮用水水源地保护", "甲", "县水利局", "东关镇", "2024年上半年"],
+            [2, None, None, "乙", "县生态环境局", "", "持续推进"],
+            [None] * 7,
+            [3, "河湖岸线管控", "清理整治河湖“四乱”", "丙", "县城投公司", "西河镇", "2024年底"],
+        ),
+        qinghe,
+    )
     assert reading.issues == []
-    assert [(t.id, t.measure, t.responsible) for t in reading.tasks] == [(1, 1, ["东关镇"]), (2, 1, []), (3, 2, ["西河镇"])]
+    assert [(t.id, t.measure, t.responsible) for t in reading.tasks] == [
+        (1, 1, ["东关镇"]),
+        (2, 1, []),
+        (3, 2, ["西河镇"]),
+    ]
 
 
 # --- import: problems are located cells, and nothing is written ----------------------------------
@@ -296,10 +344,13 @@ def test_csv_problems_name_the_file_and_cell(cli, tmp_path):
 
 
 def test_a_measure_under_another_dimension_is_reported(hanzhong):
-    reading = read_table(grid(
-        HEADER,
-        [1, "投资结构偏离度方面", "全力攻坚项目前期工作", "任务", "市发改委", "", "持续推进"],
-    ), hanzhong)
+    reading = read_table(
+        grid(
+            HEADER,
+            [1, "投资结构偏离度方面", "全力攻坚项目前期工作", "任务", "市发改委", "", "持续推进"],
+        ),
+        hanzhong,
+    )
     assert [issue.format() for issue in reading.issues] == [
         "表!C2: 改进措施“全力攻坚项目前期工作”属于“项目推进偏离度方面”,而该行的管控是“投资结构偏离度方面”",
     ]
@@ -309,7 +360,10 @@ def test_a_table_without_header_or_columns_is_reported(hanzhong):
     assert [i.format() for i in read_table(grid(["a", "b"], [1, 2]), hanzhong).issues] == [
         "表: 找不到表头行;任务分解表应有 序号 / 管控 / 改进措施 / 具体任务 / 牵头部门 / 责任单位 / 完成时限 这样的表头",
     ]
-    assert [i.format() for i in read_table(grid(["题"], ["序号", "管控", "具体任务", "牵头部门", "责任单位"]), hanzhong).issues] == [
+    assert [
+        i.format()
+        for i in read_table(grid(["题"], ["序号", "管控", "具体任务", "牵头部门", "责任单位"]), hanzhong).issues
+    ] == [
         "表!A2: 表头缺少“改进措施”列",
         "表!A2: 表头缺少“完成时限”列",
     ]
@@ -346,8 +400,10 @@ def test_import_reads_a_named_sheet_and_refuses_what_is_not_a_workbook(cli, tmp_
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
     run = cli("import", "xlsx", str(fake), "-o", str(tmp_path / "x"))
-    assert (run.exit_code, run.stderr) == (2, f"{fake}: 不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,"
-                                              "或另存为 CSV 后用 import csv\n")
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"{fake}: 不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,或另存为 CSV 后用 import csv\n",
+    )
     missing = tmp_path / "missing.xlsx"
     run = cli("import", "xlsx", str(missing), "-o", str(tmp_path / "x"))
     assert run.exit_code == 2
@@ -368,8 +424,11 @@ def test_library_import_raises_with_every_issue(tmp_path, qinghe):
     from deviation_cli.exchange.table_import import import_table
 
     with pytest.raises(RegisterInvalid) as caught:
-        import_table(grid(HEADER, [1, "水资源保护", "加强饮用水水源地保护", "甲", "县水力局", "", "2024年底"]),
-                     qinghe, tmp_path / "out")
+        import_table(
+            grid(HEADER, [1, "水资源保护", "加强饮用水水源地保护", "甲", "县水力局", "", "2024年底"]),
+            qinghe,
+            tmp_path / "out",
+        )
     assert [issue.format() for issue in caught.value.issues] == ["表!E2: 未知单位“县水力局”。是否指:县水利局?"]
 
 
@@ -393,8 +452,10 @@ def test_export_csv_opens_in_excel(cli, tmp_path, qinghe):
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == "序号,管控,改进措施,具体任务,牵头部门,责任单位,完成时限,到期日,持续推进"
     assert lines[2].startswith("2,水资源保护,加强饮用水水源地保护,")
-    assert lines[2].endswith(",县生态环境局,各镇人民政府、县水利局、等县级有关部门,2024年3月、6月、9月、12月底,"
-                             "2024-03-31、2024-06-30、2024-09-30、2024-12-31,否")
+    assert lines[2].endswith(
+        ",县生态环境局,各镇人民政府、县水利局、等县级有关部门,2024年3月、6月、9月、12月底,"
+        "2024-03-31、2024-06-30、2024-09-30、2024-12-31,否"
+    )
     assert len(lines) == 1 + len(qinghe.tasks)
 
 
@@ -413,8 +474,14 @@ def test_join_of_every_exported_cell_splits_back(hanzhong, qinghe):
 
 
 def test_export_commands_have_help_with_an_example(cli):
-    for args in (("export", "xlsx"), ("export", "ics"), ("export", "csv"), ("export", "json"),
-                 ("import", "xlsx"), ("import", "csv")):
+    for args in (
+        ("export", "xlsx"),
+        ("export", "ics"),
+        ("export", "csv"),
+        ("export", "json"),
+        ("import", "xlsx"),
+        ("import", "csv"),
+    ):
         run = cli(*args, "--help")
         assert run.exit_code == 0
         assert "Example: deviation " + " ".join(args) in run.stdout
@@ -423,11 +490,16 @@ def test_export_commands_have_help_with_an_example(cli):
 
 def test_import_csv_points_a_workbook_to_import_xlsx(cli, tmp_path, hanzhong_xlsx):
     run = cli("import", "csv", str(hanzhong_xlsx), "-o", str(tmp_path / "x"))
-    assert (run.exit_code, run.stderr) == (2, f"{hanzhong_xlsx}: 这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx\n")
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"{hanzhong_xlsx}: 这是 Excel 工作簿,不是 CSV;请用 deviation import xlsx\n",
+    )
 
 
 def test_blank_id_and_a_table_without_rows(qinghe):
-    reading = read_table(grid(HEADER, ["", "水资源保护", "加强饮用水水源地保护", "甲", "县水利局", "", "2024年底"]), qinghe)
+    reading = read_table(
+        grid(HEADER, ["", "水资源保护", "加强饮用水水源地保护", "甲", "县水利局", "", "2024年底"]), qinghe
+    )
     assert [issue.format() for issue in reading.issues] == ["表!A2: “序号”为空"]
     assert [issue.format() for issue in read_table(grid(["题"], HEADER), qinghe).issues] == [
         "表!A1: 标题“题”与当前登记册“清河县2024年河湖长制重点工作任务”不同;文件信息、方面和改进措施仍取自当前登记册",
@@ -437,9 +509,21 @@ def test_blank_id_and_a_table_without_rows(qinghe):
 
 def test_import_csv_reads_excels_unicode_text(cli, tmp_path, qinghe):
     """Excel's "Unicode text" is UTF-16 with tabs between cells."""
-    rows = [HEADER] + [[str(c) for c in (t.id, qinghe.dimension_of(t).name, qinghe.measure_of(t).title, t.text, t.lead,
-                                          join_unit_list(t.responsible, directory(qinghe)), t.deadline)]
-                       for t in qinghe.tasks]
+    rows = [HEADER] + [
+        [
+            str(c)
+            for c in (
+                t.id,
+                qinghe.dimension_of(t).name,
+                qinghe.measure_of(t).title,
+                t.text,
+                t.lead,
+                join_unit_list(t.responsible, directory(qinghe)),
+                t.deadline,
+            )
+        ]
+        for t in qinghe.tasks
+    ]
     path = tmp_path / "unicode.txt"
     path.write_bytes("\r\n".join("\t".join(row) for row in rows).encode("utf-16"))
     out = tmp_path / "out"
@@ -449,8 +533,11 @@ def test_import_csv_reads_excels_unicode_text(cli, tmp_path, qinghe):
 
 def test_import_problems_in_english(cli, tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("序号,管控,改进措施,具体任务,牵头部门,责任单位,完成时限\n"
-                    "1,水资源保护,加强饮用水水源地保护,甲,县水力局,,2024年底\n", encoding="utf-8")
+    path.write_text(
+        "序号,管控,改进措施,具体任务,牵头部门,责任单位,完成时限\n"
+        "1,水资源保护,加强饮用水水源地保护,甲,县水力局,,2024年底\n",
+        encoding="utf-8",
+    )
     run = cli("--lang", "en", "import", "csv", str(path), "-o", str(tmp_path / "out"), data=QINGHE)
     assert (run.exit_code, run.stderr) == (1, "t.csv!E2: unknown unit '县水力局'; did you mean: 县水利局?\n")
 
@@ -462,7 +549,9 @@ def _one_task_register(folder, title="清河计划", text="任务一"):
     from register_strategy import yaml_str
 
     folder.mkdir()
-    (folder / "units.yaml").write_text("units:\n  - name: 甲局\n    kind: department\n  - name: 乙局\n    kind: department\n", encoding="utf-8")
+    (folder / "units.yaml").write_text(
+        "units:\n  - name: 甲局\n    kind: department\n  - name: 乙局\n    kind: department\n", encoding="utf-8"
+    )
     (folder / "tasks.yaml").write_text(
         f"document:\n  title: {yaml_str(title)}\n  written: 2023-01-01\ndimensions:\n  - key: d\n    name: 方面\n"
         "measures:\n  - number: 1\n    dimension: d\n    title: 措施\n"
@@ -473,11 +562,19 @@ def _one_task_register(folder, title="清河计划", text="任务一"):
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
-@pytest.mark.parametrize("title, text", [
-    ("\x1b计划\n# evil: 1", "任务\x1b一_x0041_"),  # control characters, a line break in a comment, OOXML's own escape
-    ("计划\x7f\x85\u2028", "任务\x9f\ufeff一"),  # what YAML may not hold raw in a double-quoted scalar
-    ("计划", "=1+1 任务"), ("计划", "'=1+1 任务"), ("计划", "@任务"),  # formulas stay text, a ' stays a '
-])
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        (
+            "\x1b计划\n# evil: 1",
+            "任务\x1b一_x0041_",
+        ),  # control characters, a line break in a comment, OOXML's own escape
+        ("计划\x7f\x85\u2028", "任务\x9f\ufeff一"),  # what YAML may not hold raw in a double-quoted scalar
+        ("计划", "=1+1 任务"),
+        ("计划", "'=1+1 任务"),
+        ("计划", "@任务"),  # formulas stay text, a ' stays a '
+    ],
+)
 def test_round_trip_of_control_characters_and_formulas(cli, tmp_path, kind, title, text):
     data = _one_task_register(tmp_path / "register", title, text)
     table, out = tmp_path / f"t.{kind}", tmp_path / "out"
@@ -504,7 +601,8 @@ def test_a_list_ending_with_a_suffixed_unit_splits_back(tmp_path):
 
     folder = _one_task_register(tmp_path / "register")
     (folder / "units.yaml").write_text(
-        "shared_suffixes: [管委会]\nunits:\n" + "".join(f"  - name: {name}\n    kind: zone\n" for name in ("甲局", "乙局", "丙管委会")),
+        "shared_suffixes: [管委会]\nunits:\n"
+        + "".join(f"  - name: {name}\n    kind: zone\n" for name in ("甲局", "乙局", "丙管委会")),
         encoding="utf-8",
     )
     units = directory(load_register(folder))

@@ -16,16 +16,16 @@ import pytest
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli.formats import yaml_lines, yaml_reader
-from deviation_cli.store import load
-from deviation_cli.validation import entry_checks
-from deviation_cli.validation.pipeline import Report
-from deviation_cli.output.issue_lines import format_issues
 from deviation_cli.formats.yaml_lines import parse_plain_subset
 from deviation_cli.formats.yaml_reader import parse_yaml
 from deviation_cli.formats.yaml_tree import YamlList, YamlMap
+from deviation_cli.output.issue_lines import format_issues
+from deviation_cli.store import load
+from deviation_cli.validation import entry_checks
+from deviation_cli.validation.pipeline import Report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402
+import generate
 
 
 def events_only(text: str, path: str = "f.yaml"):
@@ -42,16 +42,27 @@ def same_tree(fast, slow) -> bool:
     if type(fast) is not type(slow):
         return False
     if isinstance(fast, YamlMap):
-        return ((fast.line, fast.column, fast.positions, list(fast)) == (slow.line, slow.column, slow.positions, list(slow))
-                and all(same_tree(fast[key], slow[key]) for key in fast))
+        return (fast.line, fast.column, fast.positions, list(fast)) == (
+            slow.line,
+            slow.column,
+            slow.positions,
+            list(slow),
+        ) and all(same_tree(fast[key], slow[key]) for key in fast)
     if isinstance(fast, YamlList):
-        return ((fast.line, fast.column, fast.positions, len(fast)) == (slow.line, slow.column, slow.positions, len(slow))
-                and all(same_tree(a, b) for a, b in zip(fast, slow)))
+        return (fast.line, fast.column, fast.positions, len(fast)) == (
+            slow.line,
+            slow.column,
+            slow.positions,
+            len(slow),
+        ) and all(same_tree(a, b) for a, b in zip(fast, slow))
     return fast == slow
 
 
-@pytest.mark.parametrize("path", [HANZHONG / "tasks.yaml", HANZHONG / "units.yaml", QINGHE / "tasks.yaml", QINGHE / "units.yaml"],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path",
+    [HANZHONG / "tasks.yaml", HANZHONG / "units.yaml", QINGHE / "tasks.yaml", QINGHE / "units.yaml"],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
 def test_line_reader_reads_the_shipped_registers_as_libyaml_does(path):
     text = path.read_text(encoding="utf-8")
     fast = parse_plain_subset(text)
@@ -81,7 +92,7 @@ SNIPPETS = [
     "a: !!python/object x\n",
     "a: multi\n  line plain\nb: 1\n",
     "a:\n- x\n- y\n",
-    "a: \"esc\\n\"\n",
+    'a: "esc\\n"\n',
     "a: >\n  folded\n",
     "a: {b: 1}\n",
     "---\na: 1\n",

@@ -37,8 +37,17 @@ def annex_rows() -> list[dict]:
         leading, (task, lead, responsible, deadline) = row[:-4], row[-4:]
         dimension = next((c for c in leading if c.endswith("偏离度方面")), None)
         measure = next((c for c in leading if not c.endswith("偏离度方面")), None)
-        parsed.append(dict(id=number, dimension=dimension, measure=measure, task=task,
-                           lead=lead, responsible=responsible, deadline=deadline))
+        parsed.append(
+            dict(
+                id=number,
+                dimension=dimension,
+                measure=measure,
+                task=task,
+                lead=lead,
+                responsible=responsible,
+                deadline=deadline,
+            )
+        )
     return parsed
 
 

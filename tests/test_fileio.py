@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from deviation_cli.formats import atomic as fileio
 from deviation_cli.domain.issues import UsageError
+from deviation_cli.formats import atomic as fileio
 from deviation_cli.formats.atomic import write_atomic
 
 OLD = "第一版:旧内容\n" * 100

@@ -20,12 +20,12 @@ import yaml
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.domain.issues import RegisterUnreadable, UsageError
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.formats import yaml_tree
 from deviation_cli.formats.atomic import write_atomic
 from deviation_cli.formats.register_files import display_path
-from deviation_cli.store.load import validate_folder
-from deviation_cli.formats import yaml_tree
 from deviation_cli.formats.yaml_reader import parse_yaml
+from deviation_cli.store.load import validate_folder
 from fuzzing import copy_register
 
 TASKS_TEXT = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
@@ -244,15 +244,12 @@ def test_crlf_line_ends_give_the_same_register(tmp_path):
 )
 def test_python_tags_construct_nothing(cli, tmp_path, tag, loader):
     marker = tmp_path / "constructed"
-    hostile = TASKS_TEXT.replace(
-        "lead: 市审计局", f"lead: {tag} [\"touch {marker}\"]", 1
-    )
+    hostile = TASKS_TEXT.replace("lead: 市审计局", f'lead: {tag} ["touch {marker}"]', 1)
     folder = copy_register(tmp_path / "r", tasks=hostile)
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     assert run.stderr == (
-        f"{shown(folder)}:{LEAD}:11: tag {tag} is not allowed; "
-        "a register holds plain text, lists and mappings only\n"
+        f"{shown(folder)}:{LEAD}:11: tag {tag} is not allowed; a register holds plain text, lists and mappings only\n"
     )
     assert not marker.exists()
 
@@ -306,7 +303,9 @@ def test_an_unquoted_trailing_space_is_not_part_of_the_name(tmp_path):
 
 
 def test_control_characters_in_a_value_do_not_reach_the_terminal_through_messages(cli, tmp_path):
-    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", 'lead: "\\e]0;owned\\a市审计局"', 1))
+    folder = copy_register(
+        tmp_path / "r", tasks=TASKS_TEXT.replace("lead: 市审计局", 'lead: "\\e]0;owned\\a市审计局"', 1)
+    )
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     assert "\x1b" not in run.stderr and "\x07" not in run.stderr
@@ -314,17 +313,23 @@ def test_control_characters_in_a_value_do_not_reach_the_terminal_through_message
 
 
 def test_a_huge_value_is_not_echoed_whole(cli, tmp_path):
-    folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("\n  - id: 1\n", "\n  - id: " + "9" * 5000 + "\n", 1))
+    folder = copy_register(
+        tmp_path / "r", tasks=TASKS_TEXT.replace("\n  - id: 1\n", "\n  - id: " + "9" * 5000 + "\n", 1)
+    )
     run = cli("--lang", "en", "validate", str(folder), data=None)
     assert run.exit_code == 1
     # int() of 5,000 digits used to fail with Python's own words (int_max_str_digits)
-    assert run.stderr == f"{shown(folder)}:{FIRST_ID}:9: 'id' should be a positive whole number, not '{'9' * 120}…(+4880)'\n"
+    assert (
+        run.stderr
+        == f"{shown(folder)}:{FIRST_ID}:9: 'id' should be a positive whole number, not '{'9' * 120}…(+4880)'\n"
+    )
 
 
 def test_many_unknown_names_stay_fast(cli, tmp_path):
     """20,000 unknown leads took ~30 s: every one got a difflib 'did you mean' over all names."""
     many = "".join(
-        f"  - id: {1000 + i}\n    measure: 1\n    text: x\n    lead: 市审计局{i}\n    deadline: 2023年底\n" for i in range(5000)
+        f"  - id: {1000 + i}\n    measure: 1\n    text: x\n    lead: 市审计局{i}\n    deadline: 2023年底\n"
+        for i in range(5000)
     )
     folder = copy_register(tmp_path / "r", tasks=TASKS_TEXT.replace("tasks:\n", "tasks:\n" + many, 1))
     start = time.perf_counter()
@@ -338,7 +343,7 @@ def test_many_unknown_names_stay_fast(cli, tmp_path):
 
 # --- markup and script in every text field ------------------------------------------------------
 
-HOSTILE_TEXT = '<script>alert(1)</script> a|b <b>&amp;</b> {{ 7*7 }} [x](javascript:alert(1)) \x1b[31m'
+HOSTILE_TEXT = "<script>alert(1)</script> a|b <b>&amp;</b> {{ 7*7 }} [x](javascript:alert(1)) \x1b[31m"
 
 
 def hostile_register(tmp_path: Path) -> Path:
@@ -352,7 +357,7 @@ def hostile_register(tmp_path: Path) -> Path:
         key = line.strip().lstrip("- ").split(":", 1)[0]
         if key in ("title", "text", "problem", "name", "source") and ": " in line:
             head = line[: line.index(": ") + 2]
-            original = line[len(head):]
+            original = line[len(head) :]
             lines.append(head + json.dumps("=" + original + HOSTILE_TEXT, ensure_ascii=False))
         else:
             lines.append(line)
@@ -397,8 +402,14 @@ def test_markup_in_every_text_field_is_text_in_csv(cli, tmp_path):
 
 def test_markup_in_every_text_field_cannot_drive_the_terminal_in_a_table(cli, tmp_path):
     folder = hostile_register(tmp_path)
-    for args in (("tasks",), ("show", "1"), ("unit", "县水利局"), ("due", "--before", "2024-12-31", "--as-of", "2024-01-01"),
-                 ("search", "script"), ("dimensions",)):
+    for args in (
+        ("tasks",),
+        ("show", "1"),
+        ("unit", "县水利局"),
+        ("due", "--before", "2024-12-31", "--as-of", "2024-01-01"),
+        ("search", "script"),
+        ("dimensions",),
+    ):
         run = cli(*args, data=folder)
         assert run.exit_code == 0, args
         assert "\x1b" not in run.stdout, args
@@ -426,7 +437,10 @@ def test_output_pointing_at_the_register_is_refused(tmp_path):
         with pytest.raises(UsageError) as caught:
             write_atomic(target, "overwritten", protect=protect)
         assert [issue.code for issue in caught.value.issues] == ["output_is_register"]
-        assert caught.value.issues[0].format("en") == f"{target}: refusing to overwrite a register file; choose another output path"
+        assert (
+            caught.value.issues[0].format("en")
+            == f"{target}: refusing to overwrite a register file; choose another output path"
+        )
     link = tmp_path / "link.yaml"
     link.symlink_to(folder / "tasks.yaml")
     with pytest.raises(UsageError):
@@ -474,7 +488,6 @@ def test_no_module_imports_jinja2_outside_a_sandbox():
         if "jinja2" in text and "Environment(" in text and "SandboxedEnvironment" not in text:
             offenders.append(str(path.relative_to(source)))
     assert offenders == []
-
 
 
 # --- the terminal's encoding ----------------------------------------------------------------------
@@ -581,8 +594,10 @@ WRITING_COMMANDS = [
 def test_every_writing_command_refuses_the_register_and_missing_folders(cli, tmp_path, command):
     folder = copy_register(tmp_path / "r")
     before = {name: (folder / name).read_bytes() for name in ("tasks.yaml", "units.yaml")}
-    for target, code in ((folder / "tasks.yaml", "refusing to overwrite a register file"),
-                         (tmp_path / "missing" / "out.file", "does not exist")):
+    for target, code in (
+        (folder / "tasks.yaml", "refusing to overwrite a register file"),
+        (tmp_path / "missing" / "out.file", "does not exist"),
+    ):
         args = [part.replace("{out}", str(target)) for part in command]
         run = cli("--lang", "en", *args, data=folder)
         assert run.exit_code == 2, run.stderr

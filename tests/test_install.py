@@ -15,7 +15,9 @@ def test_wheel_bundles_the_register_and_validates_it_from_another_folder(tmp_pat
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (wheel,) = wheels.glob("deviation_cli-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -26,7 +28,9 @@ def test_wheel_bundles_the_register_and_validates_it_from_another_folder(tmp_pat
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -38,13 +42,21 @@ def test_wheel_bundles_the_register_and_validates_it_from_another_folder(tmp_pat
     ):
         run = subprocess.run(
             [sys.executable, "-m", "deviation_cli", *args],
-            cwd=elsewhere, env=env, capture_output=True, text=True, encoding="utf-8",
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
         )
         assert run.returncode == 0, run.stderr
         assert expected_out in run.stdout
     validate = subprocess.run(
         [sys.executable, "-m", "deviation_cli", "validate"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, encoding="utf-8",
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     bundled = Path(target) / "deviation_cli" / "_bundled" / "data"
     assert validate.stderr.strip() == f"{bundled}: 登记册有效(23 项任务)"

@@ -37,11 +37,11 @@ from typer.testing import CliRunner
 from deviation_cli import load_register
 from deviation_cli.cli import app
 from deviation_cli.domain.deadlines import parse_deadline
-from deviation_cli.formats.tables import cell_text
-from deviation_cli.store.load import validate_folder
 from deviation_cli.domain.query import due, unit_tasks
-from deviation_cli.output.json_objects import task_object as task_record
 from deviation_cli.domain.register import LEAD, RESPONSIBLE
+from deviation_cli.formats.tables import cell_text
+from deviation_cli.output.json_objects import task_object as task_record
+from deviation_cli.store.load import validate_folder
 from register_strategy import Plan, deadlines, registers
 
 settings.register_profile(
@@ -70,7 +70,7 @@ class Written:
         self.folder = plan.write(Path(self._tmp.name) / "register")
         self.register = load_register(self.folder)
 
-    def __enter__(self) -> "Written":
+    def __enter__(self) -> Written:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -134,7 +134,9 @@ def means_what_was_written(plan: Plan, written: Written, data: st.DataObject) ->
 
 
 @register_property
-def each_task_is_on_the_lists_of_its_lead_and_named_units_only(plan: Plan, written: Written, data: st.DataObject) -> None:
+def each_task_is_on_the_lists_of_its_lead_and_named_units_only(
+    plan: Plan, written: Written, data: st.DataObject
+) -> None:
     register = written.register
     for unit in plan.units:
         rows = unit_tasks(register, unit.name)
@@ -204,15 +206,26 @@ def unit_json_lists_the_same_rows_as_the_library(plan: Plan, written: Written, d
 # --- what a user types --------------------------------------------------------------------------
 
 ARGUMENT_COMMANDS = [
-    ("unit", "{}"), ("show", "{}"), ("search", "{}"), ("tasks", "--unit", "{}"), ("tasks", "--lead", "{}"),
-    ("tasks", "--dimension", "{}"), ("tasks", "--measure", "{}"), ("tasks", "--before", "{}"),
-    ("due", "--before", "{}"), ("due", "--before", "2024-12-31", "--after", "{}"), ("due", "--before", "eoy", "--as-of", "{}"),
-    ("units", "--format", "{}"), ("unit", "汉台区", "--role", "{}"),
+    ("unit", "{}"),
+    ("show", "{}"),
+    ("search", "{}"),
+    ("tasks", "--unit", "{}"),
+    ("tasks", "--lead", "{}"),
+    ("tasks", "--dimension", "{}"),
+    ("tasks", "--measure", "{}"),
+    ("tasks", "--before", "{}"),
+    ("due", "--before", "{}"),
+    ("due", "--before", "2024-12-31", "--after", "{}"),
+    ("due", "--before", "eoy", "--as-of", "{}"),
+    ("units", "--format", "{}"),
+    ("unit", "汉台区", "--role", "{}"),
 ]
 
 typed = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
-    st.sampled_from(["汉台区", "市发改委", "各县区政府", "等市级相关部门单位", "2023年6月底", "月底", "eom", "季末", "23", "0"]),
+    st.sampled_from(
+        ["汉台区", "市发改委", "各县区政府", "等市级相关部门单位", "2023年6月底", "月底", "eom", "季末", "23", "0"]
+    ),
     st.integers(-10, 10**30).map(str),
 )
 
@@ -269,10 +282,12 @@ def export_then_import_gives_the_same_tasks(plan: Plan, written: Written, data: 
     # whose written form reads back otherwise (a unit ending in a shared suffix beside one that
     # does not) cannot survive a table; import reports it as an unknown unit rather than guess.
     units = directory(written.register)
-    assume(all(
-        split_unit_list(join_unit_list(task.responsible, units), units) == list(task.responsible)
-        for task in written.register.tasks
-    ))
+    assume(
+        all(
+            split_unit_list(join_unit_list(task.responsible, units), units) == list(task.responsible)
+            for task in written.register.tasks
+        )
+    )
     scratch = Path(written._tmp.name)
     for kind in ("xlsx", "csv"):
         table = scratch / f"table.{kind}"

@@ -28,14 +28,24 @@ def pairs(items):
 
 def test_due_by_end_of_july(hanzhong):
     assert pairs(due(hanzhong, date(2023, 7, 31))) == [
-        (1, "2023-06-30"), (22, "2023-06-30"), (23, "2023-06-30"), (4, "2023-07-31"), (5, "2023-07-31"),
+        (1, "2023-06-30"),
+        (22, "2023-06-30"),
+        (23, "2023-06-30"),
+        (4, "2023-07-31"),
+        (5, "2023-07-31"),
     ]
 
 
 def test_due_by_end_of_year_lists_two_milestone_tasks_twice(hanzhong):
     assert pairs(due(hanzhong, date(2023, 12, 31))) == [
-        (1, "2023-06-30"), (22, "2023-06-30"), (23, "2023-06-30"), (4, "2023-07-31"), (5, "2023-07-31"),
-        (3, "2023-12-31"), (22, "2023-12-31"), (23, "2023-12-31"),
+        (1, "2023-06-30"),
+        (22, "2023-06-30"),
+        (23, "2023-06-30"),
+        (4, "2023-07-31"),
+        (5, "2023-07-31"),
+        (3, "2023-12-31"),
+        (22, "2023-12-31"),
+        (23, "2023-12-31"),
     ]
 
 
@@ -75,7 +85,10 @@ def test_full_name_and_alias_reach_the_same_unit(hanzhong):
 def test_the_source_slip_does_not_split_a_unit(hanzhong):
     # Rows 2 and 23 write 市行政审批局; rows 1 and 21 write 市行政审批服务局.
     assert roles(unit_tasks(hanzhong, "市行政审批服务局")) == [
-        (1, "lead", None), (21, "lead", None), (2, "responsible", None), (23, "responsible", None),
+        (1, "lead", None),
+        (21, "lead", None),
+        (2, "responsible", None),
+        (23, "responsible", None),
     ]
 
 
@@ -181,7 +194,7 @@ def test_search_task_and_measure_text(hanzhong):
     assert [hit.task.id for hit in search(hanzhong, "红旗奖")] == [22]
     hit = search(hanzhong, "红旗奖")[0]
     assert hit.field == "task"
-    assert hanzhong.task(22).text[hit.spans[0][0]:hit.spans[0][1]] == "红旗奖"
+    assert hanzhong.task(22).text[hit.spans[0][0] : hit.spans[0][1]] == "红旗奖"
     assert search(hanzhong, "  ") == []
 
 
@@ -197,13 +210,20 @@ def test_unit_counts(hanzhong):
 
 def test_qinghe_due_with_quarterly_milestones(qinghe):
     assert pairs(due(qinghe, date(2024, 12, 31))) == [
-        (2, "2024-03-31"), (1, "2024-06-30"), (2, "2024-06-30"), (2, "2024-09-30"), (4, "2024-09-30"), (2, "2024-12-31"),
+        (2, "2024-03-31"),
+        (1, "2024-06-30"),
+        (2, "2024-06-30"),
+        (2, "2024-09-30"),
+        (4, "2024-09-30"),
+        (2, "2024-12-31"),
     ]
 
 
 def test_qinghe_units(qinghe):
     assert roles(unit_tasks(qinghe, "东关镇人民政府")) == [
-        (1, "responsible", None), (2, "responsible", "各镇人民政府"), (3, "responsible", "各镇人民政府"),
+        (1, "responsible", None),
+        (2, "responsible", "各镇人民政府"),
+        (3, "responsible", "各镇人民政府"),
     ]
     assert roles(unit_tasks(qinghe, "县水利局")) == [(1, "lead", None), (3, "lead", None), (2, "responsible", None)]
     opened = unit_tasks(qinghe, "县农业农村局", include_open=True)

@@ -18,12 +18,12 @@ from markdown_it import MarkdownIt
 
 from conftest import HANZHONG, QINGHE
 from deviation_cli import load_register
-from deviation_cli.domain.issues import UsageError
 from deviation_cli.documents.punctuation import cjk_punctuation, markdown_inline
 from deviation_cli.documents.render import render_document
 from deviation_cli.documents.site import build_site
 from deviation_cli.documents.template_data import assigned_units, unit_list
 from deviation_cli.domain.annex import table_rows
+from deviation_cli.domain.issues import UsageError
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("DEVIATION_UPDATE_GOLDEN") == "1"
@@ -58,7 +58,12 @@ def test_the_responsible_cell_is_written_as_the_source_writes_it(hanzhong):
 
 def test_qinghe_table_merges_its_own_dimensions(qinghe):
     rows = table_rows(qinghe)
-    assert [(row.task.id, row.dimension_span, row.measure_span) for row in rows] == [(1, 2, 2), (2, 0, 0), (3, 2, 2), (4, 0, 0)]
+    assert [(row.task.id, row.dimension_span, row.measure_span) for row in rows] == [
+        (1, 2, 2),
+        (2, 0, 0),
+        (3, 2, 2),
+        (4, 0, 0),
+    ]
     assert rows[0].dimension.table_name == "水资源保护"
     assert rows[1].responsible == "各镇人民政府,县水利局等县级有关部门"
 
@@ -70,7 +75,9 @@ def test_a_unit_list_splits_lead_shared_and_open(hanzhong):
     assert [row.task.id for row in listed.lead] == [3, 4, 7, 11, 14, 17, 20, 22, 23]
     assert [row.task.id for row in listed.shared] == [1, 2, 6, 12, 13, 15, 21]
     assert [(day.isoformat(), [t.id for t in tasks]) for day, tasks in listed.milestones] == [
-        ("2023-06-30", [1, 22, 23]), ("2023-07-31", [4]), ("2023-12-31", [3, 22, 23]),
+        ("2023-06-30", [1, 22, 23]),
+        ("2023-07-31", [4]),
+        ("2023-12-31", [3, 22, 23]),
     ]
     county = unit_list(hanzhong, "汉台区")
     assert county.member_of == ("各县区政府",)
@@ -79,7 +86,15 @@ def test_a_unit_list_splits_lead_shared_and_open(hanzhong):
 
 def test_assigned_units_are_every_unit_with_a_task(hanzhong, qinghe):
     assert len(assigned_units(hanzhong)) == 45
-    assert assigned_units(qinghe) == ["县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡"]
+    assert assigned_units(qinghe) == [
+        "县水利局",
+        "县生态环境局",
+        "县农业农村局",
+        "县城投公司",
+        "东关镇",
+        "西河镇",
+        "南山乡",
+    ]
 
 
 # --- text helpers --------------------------------------------------------------------------
@@ -93,7 +108,9 @@ def test_punctuation_next_to_chinese_is_printed_full_width():
 
 
 def test_markdown_cells_escape_pipes_and_html():
-    assert markdown_inline("a|b <script>x</script> *y* 中文,x") == "a\\|b \\<script\\>x\\</script\\> \\*y\\* 中文\uff0cx"
+    assert (
+        markdown_inline("a|b <script>x</script> *y* 中文,x") == "a\\|b \\<script\\>x\\</script\\> \\*y\\* 中文\uff0cx"
+    )
     assert markdown_inline("two\nlines") == "two<br>lines"
 
 
@@ -186,7 +203,7 @@ def test_markup_in_a_task_is_text_in_markdown(cli, hostile):
 def test_html_notice_has_the_official_structure(cli):
     run = cli("render", "notice", "--unit", "市发改委", "--date", "2023-06-30", "--format", "html")
     page = run.stdout
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     order = [
         '<h1 class="title">关于落实《加强管控重点产业项目偏离度实施方案》任务分工的通知</h1>',
         '<p class="salutation">汉中市发展和改革委员会\uff1a</p>',
@@ -248,7 +265,8 @@ def test_all_units_writes_one_file_per_unit(cli, tmp_path):
     run = cli("render", "notice", "--all-units", "-o", str(out), "--date", "2024-03-01", data=QINGHE)
     assert run.exit_code == 0, run.stderr
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        f"{name}.md" for name in ["县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡"]
+        f"{name}.md"
+        for name in ["县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡"]
     )
     assert run.stderr == f"已写入 7 个文件到 {out}\n"
     assert (out / "南山乡.md").read_text(encoding="utf-8").startswith("# 关于落实")
@@ -277,7 +295,9 @@ def test_a_notice_without_an_issuer_asks_for_one(cli, tmp_path):
     folder = tmp_path / "noissuer"
     shutil.copytree(QINGHE, folder)
     tasks = folder / "tasks.yaml"
-    tasks.write_text(tasks.read_text(encoding="utf-8").replace("  source: 清河县人民政府办公室\n", ""), encoding="utf-8")
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("  source: 清河县人民政府办公室\n", ""), encoding="utf-8"
+    )
     run = cli("render", "notice", "--unit", "东关镇", data=folder)
     assert (run.exit_code, run.stderr) == (2, "登记册没有写发文机关(document.source);请用 --issuer 给出\n")
     assert cli("render", "notice", "--unit", "东关镇", "--issuer", "清河县河长办", data=folder).exit_code == 0
@@ -337,12 +357,40 @@ def test_the_library_raises_usage_errors_not_exit(qinghe):
 def test_the_site_has_a_page_per_unit_dimension_and_task(hanzhong, qinghe):
     pages = build_site(hanzhong, date(2023, 7, 1))
     assert len(pages) == 2 + 6 + 45 + 3 + 23
-    assert {"index.html", "table.html", "dimensions/progress.html", "units/市发改委.html", "units/各县区政府.html", "tasks/23.html"} <= set(pages)
+    assert {
+        "index.html",
+        "table.html",
+        "dimensions/progress.html",
+        "units/市发改委.html",
+        "units/各县区政府.html",
+        "tasks/23.html",
+    } <= set(pages)
     small = build_site(qinghe, date(2024, 1, 1))
     assert sorted(small) == sorted(
-        ["index.html", "table.html", "dimensions/water.html", "dimensions/shoreline.html", "tasks/1.html", "tasks/2.html",
-         "tasks/3.html", "tasks/4.html"]
-        + [f"units/{name}.html" for name in ["县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡", "各镇人民政府", "县级有关部门"]]
+        [
+            "index.html",
+            "table.html",
+            "dimensions/water.html",
+            "dimensions/shoreline.html",
+            "tasks/1.html",
+            "tasks/2.html",
+            "tasks/3.html",
+            "tasks/4.html",
+        ]
+        + [
+            f"units/{name}.html"
+            for name in [
+                "县水利局",
+                "县生态环境局",
+                "县农业农村局",
+                "县城投公司",
+                "东关镇",
+                "西河镇",
+                "南山乡",
+                "各镇人民政府",
+                "县级有关部门",
+            ]
+        ]
     )
 
 
@@ -406,7 +454,9 @@ def test_user_templates_reach_html_notices_and_the_site(cli, tmp_path):
     assert "<style>\nbody { font-family: serif; }\n" in notice
     run = cli("site", str(tmp_path / "out"), "--templates", str(mine), data=QINGHE)
     assert run.exit_code == 0
-    assert "<style>\nbody { font-family: serif; }\n" in (tmp_path / "out" / "tasks" / "1.html").read_text(encoding="utf-8")
+    assert "<style>\nbody { font-family: serif; }\n" in (tmp_path / "out" / "tasks" / "1.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_runtime_error_in_a_user_template_is_a_message(cli, tmp_path):

@@ -70,12 +70,15 @@ def watched(browser):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from deviation_cli.store.load import load_register
-    from deviation_cli.documents.site import build_site
     from datetime import date
 
+    from deviation_cli.documents.site import build_site
+    from deviation_cli.store.load import load_register
+
     out = tmp_path_factory.mktemp("site")
-    for name, text in build_site(load_register(Path(__file__).resolve().parent.parent / "data"), date(2023, 7, 1)).items():
+    for name, text in build_site(
+        load_register(Path(__file__).resolve().parent.parent / "data"), date(2023, 7, 1)
+    ).items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
     return out
@@ -108,8 +111,14 @@ def test_the_table_page_has_23_rows_and_the_source_rowspans(site, watched):
     spans = page.eval_on_selector_all(
         "#decomposition td.dimension.merged", "cells => cells.map(c => [c.textContent, c.rowSpan])"
     )
-    assert spans == [["项目推进偏离度方面", 3], ["投资结构偏离度方面", 6], ["产业结构偏离度方面", 4],
-                     ["链群互补配套偏离度方面", 2], ["项目效益偏离度方面", 4], ["管理服务偏离度方面", 4]]
+    assert spans == [
+        ["项目推进偏离度方面", 3],
+        ["投资结构偏离度方面", 6],
+        ["产业结构偏离度方面", 4],
+        ["链群互补配套偏离度方面", 2],
+        ["项目效益偏离度方面", 4],
+        ["管理服务偏离度方面", 4],
+    ]
     assert watched.errors == []
 
 
@@ -124,15 +133,25 @@ def test_the_filter_box_works_offline(site, watched):
     assert page.locator("#task-12 td.measure.flat").is_visible()
     assert not page.locator("#task-11 td.measure.merged").is_visible()
     page.fill("#filter", "市国资委 7月底")
-    assert page.eval_on_selector_all("#decomposition tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.id)") == ["task-5"]
+    assert page.eval_on_selector_all(
+        "#decomposition tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.id)"
+    ) == ["task-5"]
     page.fill("#filter", "")
     assert page.locator("#filter-count").inner_text() == "共 23 项"
     assert page.locator("#task-11 td.measure.merged").is_visible()
     assert watched.errors == []
 
 
-SAMPLE = ["index.html", "table.html", "dimensions/industry.html", "units/市发改委.html", "units/各县区政府.html",
-          "units/市级相关部门单位.html", "tasks/1.html", "tasks/23.html"]
+SAMPLE = [
+    "index.html",
+    "table.html",
+    "dimensions/industry.html",
+    "units/市发改委.html",
+    "units/各县区政府.html",
+    "units/市级相关部门单位.html",
+    "tasks/1.html",
+    "tasks/23.html",
+]
 
 
 def test_links_resolve_in_the_browser_and_nothing_is_fetched_from_elsewhere(site, watched):
@@ -159,13 +178,18 @@ def test_a_script_in_a_task_renders_as_text(tmp_path, watched, cli):
     shutil.copytree(QINGHE, folder)
     tasks = folder / "tasks.yaml"
     tasks.write_text(
-        tasks.read_text(encoding="utf-8").replace("完成河道采砂专项整治。", "'<script>alert(\"x\")</script><img src=x onerror=alert(2)>'"),
+        tasks.read_text(encoding="utf-8").replace(
+            "完成河道采砂专项整治。", "'<script>alert(\"x\")</script><img src=x onerror=alert(2)>'"
+        ),
         encoding="utf-8",
     )
     assert cli("site", str(tmp_path / "out"), data=folder).exit_code == 0
     assert cli("render", "table", "-o", str(tmp_path / "table.html"), data=folder).exit_code == 0
-    for path, cell in ((tmp_path / "out" / "tasks" / "4.html", "dd.task"), (tmp_path / "out" / "table.html", "#task-4 td.task"),
-                       (tmp_path / "table.html", "#task-4 td.task")):
+    for path, cell in (
+        (tmp_path / "out" / "tasks" / "4.html", "dd.task"),
+        (tmp_path / "out" / "table.html", "#task-4 td.task"),
+        (tmp_path / "table.html", "#task-4 td.task"),
+    ):
         page = watched.open(path)
         text = page.locator(cell).inner_text()
         assert text == '<script>alert("x")</script><img src=x onerror=alert(2)>'
@@ -191,7 +215,10 @@ def pdf_texts(pdf: bytes) -> list[str]:
 
     from pypdf import PdfReader
 
-    return [unicodedata.normalize("NFKC", page.extract_text()).replace("\n", "") for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [
+        unicodedata.normalize("NFKC", page.extract_text()).replace("\n", "")
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    ]
 
 
 def test_the_notice_prints_to_a4_pages(tmp_path, watched, cli):
@@ -226,6 +253,9 @@ def test_the_notice_to_every_unit_and_the_table_print(tmp_path, watched, cli):
 
 def test_qinghe_notice_prints_too(tmp_path, watched, cli):
     target = tmp_path / "qinghe.html"
-    assert cli("render", "notice", "--unit", "东关镇", "--date", "2024-03-01", "-o", str(target), data=QINGHE).exit_code == 0
+    assert (
+        cli("render", "notice", "--unit", "东关镇", "--date", "2024-03-01", "-o", str(target), data=QINGHE).exit_code
+        == 0
+    )
     count, _ = page_count(watched.open(target).pdf(prefer_css_page_size=True))
     assert count == 2  # measured: the notice, then its one-page annex

@@ -9,12 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from conftest import HANZHONG, QINGHE, ROOT
 from deviation_cli import validate_folder
 from deviation_cli.validation.json_schema import json_schemas, schema_text
 from editing_helpers import edited_register
 from yaml12 import load_yaml12
-
-from conftest import HANZHONG, QINGHE, ROOT
 
 SCHEMA_FOLDER = ROOT / "schema"
 
@@ -54,27 +53,72 @@ def test_shipped_registers_match_the_schema(folder, name):
 
 # Each case: an edit that validate refuses, and where the schema refuses it too.
 REFUSED = {
-    "unknown key": ("tasks.yaml", "    lead: 县城投公司", "    leed: 县城投公司",
-                    "unknown_field", [("$.tasks[3]", "additionalProperties"), ("$.tasks[3]", "required")]),
-    "missing field": ("tasks.yaml", "    text: 完成河道采砂专项整治。\n", "",
-                      "missing_field", [("$.tasks[3]", "required")]),
-    "bad kind": ("units.yaml", "  - name: 县城投公司\n    kind: company", "  - name: 县城投公司\n    kind: companny",
-                 "bad_choice", [("$.units[3].kind", "enum")]),
-    "date shape": ("tasks.yaml", "  written: 2024-02-20", "  written: 2024-2-20",
-                   "bad_date", [("$.document.written", "format"), ("$.document.written", "pattern")]),
-    "impossible date": ("tasks.yaml", "  written: 2024-02-20", "  written: 2024-13-20",
-                        "bad_date", [("$.document.written", "format"), ("$.document.written", "pattern")]),
-    "deadline outside the grammar": ("tasks.yaml", "    deadline: 2024-09-30", "    deadline: 九月份",
-                                     "deadline_unparsed", [("$.tasks[3].deadline", "pattern")]),
-    "deadline as a number": ("tasks.yaml", "    deadline: 2024-09-30", "    deadline: 2024",
-                             "deadline_unparsed", [("$.tasks[3].deadline", "type")]),
+    "unknown key": (
+        "tasks.yaml",
+        "    lead: 县城投公司",
+        "    leed: 县城投公司",
+        "unknown_field",
+        [("$.tasks[3]", "additionalProperties"), ("$.tasks[3]", "required")],
+    ),
+    "missing field": (
+        "tasks.yaml",
+        "    text: 完成河道采砂专项整治。\n",
+        "",
+        "missing_field",
+        [("$.tasks[3]", "required")],
+    ),
+    "bad kind": (
+        "units.yaml",
+        "  - name: 县城投公司\n    kind: company",
+        "  - name: 县城投公司\n    kind: companny",
+        "bad_choice",
+        [("$.units[3].kind", "enum")],
+    ),
+    "date shape": (
+        "tasks.yaml",
+        "  written: 2024-02-20",
+        "  written: 2024-2-20",
+        "bad_date",
+        [("$.document.written", "format"), ("$.document.written", "pattern")],
+    ),
+    "impossible date": (
+        "tasks.yaml",
+        "  written: 2024-02-20",
+        "  written: 2024-13-20",
+        "bad_date",
+        [("$.document.written", "format"), ("$.document.written", "pattern")],
+    ),
+    "deadline outside the grammar": (
+        "tasks.yaml",
+        "    deadline: 2024-09-30",
+        "    deadline: 九月份",
+        "deadline_unparsed",
+        [("$.tasks[3].deadline", "pattern")],
+    ),
+    "deadline as a number": (
+        "tasks.yaml",
+        "    deadline: 2024-09-30",
+        "    deadline: 2024",
+        "deadline_unparsed",
+        [("$.tasks[3].deadline", "type")],
+    ),
     "id zero": ("tasks.yaml", "  - id: 4\n", "  - id: 0\n", "bad_number", [("$.tasks[3].id", "anyOf")]),
     "id as text": ("tasks.yaml", "  - id: 4\n", "  - id: '4a'\n", "bad_number", [("$.tasks[3].id", "anyOf")]),
-    "empty text": ("tasks.yaml", "    text: 完成河道采砂专项整治。", "    text: ''", "empty_text",
-                   [("$.tasks[3].text", "minLength")]),
+    "empty text": (
+        "tasks.yaml",
+        "    text: 完成河道采砂专项整治。",
+        "    text: ''",
+        "empty_text",
+        [("$.tasks[3].text", "minLength")],
+    ),
     "empty value": ("tasks.yaml", "    lead: 县城投公司", "    lead:", "empty_text", [("$.tasks[3].lead", "type")]),
-    "not a list": ("tasks.yaml", "    responsible:\n      - 西河镇\n", "    responsible: 西河镇\n",
-                   "expected_list", [("$.tasks[3].responsible", "type")]),
+    "not a list": (
+        "tasks.yaml",
+        "    responsible:\n      - 西河镇\n",
+        "    responsible: 西河镇\n",
+        "expected_list",
+        [("$.tasks[3].responsible", "type")],
+    ),
 }
 
 
@@ -105,8 +149,15 @@ def test_what_validate_accepts_the_schema_accepts(tmp_path, case):
 
 def test_rules_across_records_stay_with_validate(tmp_path):
     """An unknown unit or month 13 needs the register or the calendar: the schema lets them pass."""
-    folder = edited_register(tmp_path / "reg", {"tasks.yaml": [
-        ("    lead: 县城投公司", "    lead: 县城管局"), ("    deadline: 2024-09-30", "    deadline: 2024年13月底")]})
+    folder = edited_register(
+        tmp_path / "reg",
+        {
+            "tasks.yaml": [
+                ("    lead: 县城投公司", "    lead: 县城管局"),
+                ("    deadline: 2024-09-30", "    deadline: 2024年13月底"),
+            ]
+        },
+    )
     assert [issue.code for issue in validate_folder(folder).errors] == ["unknown_unit", "deadline_bad_month"]
     assert schema_errors(folder, "tasks") == []
 
@@ -124,6 +175,9 @@ def test_schema_command_prints_one_or_says_what_it_needs(cli):
     assert run.exit_code == 0
     assert run.stdout == (SCHEMA_FOLDER / "units.schema.json").read_text(encoding="utf-8")
     bare = cli("schema")
-    assert (bare.exit_code, bare.stderr) == (2, "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件\n")
+    assert (bare.exit_code, bare.stderr) == (
+        2,
+        "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件\n",
+    )
     wrong = cli("schema", "todo")
     assert (wrong.exit_code, wrong.stderr) == (2, "KIND 应为 tasks, units 之一,而不是“todo”\n")

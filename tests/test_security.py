@@ -97,7 +97,11 @@ def audited(runs: list[list[str]], warm_up: list[list[str]] = (), cache_dir: str
         env.pop("DEVIATION_NO_CACHE", None)
         env["DEVIATION_CACHE_DIR"] = cache_dir
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(runs), json.dumps(list(warm_up))], capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", CHILD, json.dumps(runs), json.dumps(list(warm_up))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
@@ -106,8 +110,9 @@ def audited(runs: list[list[str]], warm_up: list[list[str]] = (), cache_dir: str
 def test_no_command_opens_a_socket_starts_a_process_runs_code_or_writes_a_file(tmp_path):
     hostile = copy_register(
         tmp_path / "hostile",
-        tasks=TASKS_TEXT.replace("lead: 市审计局", "lead: !!python/object/apply:os.system ['touch pwned']", 1)
-        .replace("text: 坚持每季度", "text: \"{{ cycler.__init__.__globals__.os.system('id') }} <script>x</script>\"", 1),
+        tasks=TASKS_TEXT.replace("lead: 市审计局", "lead: !!python/object/apply:os.system ['touch pwned']", 1).replace(
+            "text: 坚持每季度", "text: \"{{ cycler.__init__.__globals__.os.system('id') }} <script>x</script>\"", 1
+        ),
     )
     runs = []
     for folder in (HANZHONG, QINGHE):
@@ -137,7 +142,8 @@ def test_with_the_cache_on_reads_write_only_inside_the_cache_folder(tmp_path):
     # see cache.py); every write names the cache folder.
     # (an "open for writing: 3" is os.fdopen of the temporary file whose creation names the folder)
     others = [
-        e for e in result["seen"]
+        e
+        for e in result["seen"]
         if str(cache) not in e and not e.startswith("marshal.loads") and not re.fullmatch(r"open for writing: \d+", e)
     ]
     assert others == []
@@ -169,8 +175,11 @@ def test_every_test_security_md_names_exists_and_every_hostile_test_is_named():
     defined = set()
     for module in sorted({module.split("/")[1] for module, _ in named}):
         tree = ast.parse((root / "tests" / module).read_text(encoding="utf-8"))
-        defined |= {(f"tests/{module}", node.name) for node in tree.body
-                    if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+        defined |= {
+            (f"tests/{module}", node.name)
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+        }
     assert named - defined == set()
     hostile = {name for module, name in defined if module == "tests/test_hostile.py"}
     assert hostile - {name for _, name in named} == set()

@@ -32,11 +32,16 @@ def test_the_index_is_unit_tasks_for_every_name(hanzhong, qinghe, include_open):
         for name in names(register):
             assert index[name] == unit_tasks(register, name, include_open=include_open), name
     assert [row.task.id for row in unit_task_index(hanzhong)["汉台区"]] == [
-        row.task.id for row in unit_tasks(hanzhong, "汉台区")]
+        row.task.id for row in unit_tasks(hanzhong, "汉台区")
+    ]
 
 
-@settings(max_examples=15, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(registers())
 def test_the_index_is_unit_tasks_on_generated_registers(plan):
     with tempfile.TemporaryDirectory(prefix="deviation-index-") as tmp:
@@ -62,10 +67,19 @@ def test_a_dimension_page_lists_each_measures_tasks(hanzhong):
     assert notes == [f'<p class="note">具体任务：<a href="../tasks/{n}.html">{n}</a></p>' for n in (1, 2, 3)]
 
 
-@pytest.mark.parametrize("expression", [
-    "task.__class__", "row.task.__init__.__globals__", "links.unit.__func__", "links.register.__class__",
-    "unit.__class__.__mro__", "row.__slots__", "task.text.format.__globals__", "document.__reduce__",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "task.__class__",
+        "row.task.__init__.__globals__",
+        "links.unit.__func__",
+        "links.register.__class__",
+        "unit.__class__.__mro__",
+        "row.__slots__",
+        "task.text.format.__globals__",
+        "document.__reduce__",
+    ],
+)
 def test_the_sandbox_still_refuses_internals_of_the_records(cli, tmp_path, expression):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "task.html").write_text(f"{{{{ {expression} }}}}\n", encoding="utf-8")
@@ -78,7 +92,8 @@ def test_the_sandbox_still_refuses_internals_of_the_records(cli, tmp_path, expre
 def test_public_fields_of_the_records_still_render(qinghe, tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "task.html").write_text(
-        "{{ task.id }} {{ row.dimension.key }} {{ links.task(task) }} {{ task.nosuch is defined }}\n", encoding="utf-8")
+        "{{ task.id }} {{ row.dimension.key }} {{ links.task(task) }} {{ task.nosuch is defined }}\n", encoding="utf-8"
+    )
     pages = site.build_site(qinghe, date(2024, 1, 1), tmp_path)
     assert pages["tasks/1.html"] == f"1 {qinghe.tasks[0].dimension} ../tasks/1.html False\n"
     (tmp_path / "site" / "task.html").write_text("{{ task.nosuch }}\n", encoding="utf-8")

@@ -7,12 +7,11 @@ from datetime import date
 
 import pytest
 
+from conftest import HANZHONG, QINGHE, ROOT
 from deviation_cli.domain.issues import RegisterInvalid, UsageError
+from deviation_cli.domain.tracking import DEFAULT_RULE, parse_rule, rank_units, task_states, unit_scores
 from deviation_cli.store.load import load_register, validate_folder
 from deviation_cli.store.progress_log import load_progress
-from deviation_cli.domain.tracking import DEFAULT_RULE, parse_rule, rank_units, task_states, unit_scores
-
-from conftest import HANZHONG, QINGHE, ROOT
 
 SAMPLE = ROOT / "examples" / "hanzhong-progress"
 QINGHE_PROGRESS = QINGHE.parent / "qinghe-progress"
@@ -41,14 +40,23 @@ def test_sample_loads_every_report_in_date_order(sample_log):
 def test_sample_states_on_1_august(hanzhong, sample_log):
     states = _by_id(task_states(hanzhong, sample_log, date(2023, 8, 1), within=30))
     assert {i: s.status for i, s in states.items() if s.reported} == {
-        1: "已完成", 2: "推进中", 3: "推进中", 4: "已完成", 5: "滞后", 6: "推进中", 9: "推进中", 22: "延期",
+        1: "已完成",
+        2: "推进中",
+        3: "推进中",
+        4: "已完成",
+        5: "滞后",
+        6: "推进中",
+        9: "推进中",
+        22: "延期",
     }
     assert states[23].status == "未开始" and not states[23].reported
     assert sorted(i for i, s in states.items() if s.overdue) == [5, 23]
     assert states[23].overdue_since == date(2023, 6, 30)
     assert states[22].next_due == date(2023, 8, 15)  # the approved new deadline replaced 2023-06-30
     assert [(m.due, m.original) for m in states[22].milestones] == [
-        (date(2023, 8, 15), date(2023, 6, 30)), (date(2023, 12, 31), date(2023, 12, 31))]
+        (date(2023, 8, 15), date(2023, 6, 30)),
+        (date(2023, 12, 31), date(2023, 12, 31)),
+    ]
     assert sorted(i for i, s in states.items() if s.due_soon) == [22]
     assert states[1].milestones[0].closed == date(2023, 7, 6) and not states[1].milestones[0].on_time
     assert states[4].milestones[0].on_time
@@ -93,7 +101,10 @@ def test_sample_ranking_default_rule(hanzhong, sample_log):
     ]
     by_completion = rank_units(scores, parse_rule("completion:1"))
     assert [(r.unit.unit, r.award) for r in by_completion] == [
-        ("市行政审批服务局", "red_flag"), ("市发改委", None), ("市国资委", "snail")]
+        ("市行政审批服务局", "red_flag"),
+        ("市发改委", None),
+        ("市国资委", "snail"),
+    ]
 
 
 def test_qinghe_states(qinghe, qinghe_log):
@@ -121,9 +132,19 @@ def test_qinghe_units_and_ranking(qinghe, qinghe_log):
         ("南山乡", 0, 2, 0, 0, 0, 0),
     ]
     assert [(r.unit.unit, r.score, r.award) for r in rank_units(scores, DEFAULT_RULE)] == [
-        ("县水利局", 0.866667, "red_flag"), ("县生态环境局", 0.5, "snail")]
+        ("县水利局", 0.866667, "red_flag"),
+        ("县生态环境局", 0.5, "snail"),
+    ]
     everyone = rank_units(scores, DEFAULT_RULE, min_due=0)
-    assert [r.unit.unit for r in everyone] == ["县农业农村局", "县城投公司", "县水利局", "县生态环境局", "东关镇", "西河镇", "南山乡"]
+    assert [r.unit.unit for r in everyone] == [
+        "县农业农村局",
+        "县城投公司",
+        "县水利局",
+        "县生态环境局",
+        "东关镇",
+        "西河镇",
+        "南山乡",
+    ]
     assert [r.award for r in everyone] == ["red_flag", None, None, None, None, None, "snail"]
 
 
@@ -132,11 +153,16 @@ def test_no_awards_when_nobody_stands_out(qinghe, qinghe_log):
     scores = unit_scores(qinghe, task_states(qinghe, qinghe_log, day), qinghe_log, day)
     ranked = rank_units(scores, parse_rule("reporting:1"), min_due=1)
     assert [(r.unit.unit, r.score, r.award) for r in ranked] == [
-        ("县生态环境局", 0.5, "red_flag"), ("县水利局", 0.333333, "snail")]
+        ("县生态环境局", 0.5, "red_flag"),
+        ("县水利局", 0.333333, "snail"),
+    ]
     # one unit alone, or everyone level: no awards
     assert [r.award for r in rank_units(scores[:1], DEFAULT_RULE)] == [None]
     level = rank_units(scores, parse_rule("completion:1,on_time:1"), min_due=1)
-    assert [(r.unit.unit, r.score, r.award) for r in level] == [("县水利局", 1.0, "red_flag"), ("县生态环境局", 0.5, "snail")]
+    assert [(r.unit.unit, r.score, r.award) for r in level] == [
+        ("县水利局", 1.0, "red_flag"),
+        ("县生态环境局", 0.5, "snail"),
+    ]
     tied = rank_units([scores[2], scores[3]], parse_rule("reporting:1"), min_due=0)
     assert [(r.unit.unit, r.score, r.award) for r in tied] == [("县农业农村局", 1.0, None), ("县城投公司", 1.0, None)]
 

@@ -16,7 +16,14 @@ SAMPLE = ROOT / "examples" / "hanzhong-progress"
 QP = QINGHE.parent / "qinghe-progress"
 HZ = ["--progress", str(SAMPLE / "progress.yaml")]
 HZ_OBSERVED = ["--observed", str(SAMPLE / "observations.yaml")]
-QH = ["--progress", str(QP / "progress.yaml"), "--targets", str(QP / "indicators.yaml"), "--observed", str(QP / "observations.yaml")]
+QH = [
+    "--progress",
+    str(QP / "progress.yaml"),
+    "--targets",
+    str(QP / "indicators.yaml"),
+    "--observed",
+    str(QP / "observations.yaml"),
+]
 
 
 def test_status_json_contract(cli):
@@ -25,12 +32,24 @@ def test_status_json_contract(cli):
     records = {r["id"]: r for r in run.json()}
     assert len(records) == 23
     assert [i for i, r in records.items() if r["overdue"]] == [5, 23]
-    assert {i: r["next_due"] for i, r in records.items() if r["next_due"]} == {3: "2023-12-31", 22: "2023-08-15", 23: "2023-12-31"}
+    assert {i: r["next_due"] for i, r in records.items() if r["next_due"]} == {
+        3: "2023-12-31",
+        22: "2023-08-15",
+        23: "2023-12-31",
+    }
     assert records[5]["status"] == "滞后" and records[5]["reason"] == "部分平台公司未按时报送调整方案(样例)"
-    assert records[22]["postponed_to"] == "2023-08-15" and records[22]["days_left"] == 14 and records[22]["due_soon"] is True
-    assert records[1]["milestones"] == [{"due": "2023-06-30", "original": "2023-06-30", "closed": "2023-07-06", "on_time": False}]
+    assert (
+        records[22]["postponed_to"] == "2023-08-15"
+        and records[22]["days_left"] == 14
+        and records[22]["due_soon"] is True
+    )
+    assert records[1]["milestones"] == [
+        {"due": "2023-06-30", "original": "2023-06-30", "closed": "2023-07-06", "on_time": False}
+    ]
     # the task contract's fields are all there
-    assert {"id", "dimension", "measure", "task", "lead", "responsible", "deadline", "due", "ongoing"} <= set(records[1])
+    assert {"id", "dimension", "measure", "task", "lead", "responsible", "deadline", "due", "ongoing"} <= set(
+        records[1]
+    )
 
 
 def test_status_filters(cli):
@@ -40,10 +59,22 @@ def test_status_filters(cli):
 
 def test_status_by_unit(cli):
     run = cli("status", "--as-of", "2023-08-01", "--by-unit", "--unit", "市发改委", "-f", "json", *HZ)
-    assert run.json() == [{
-        "unit": "市发改委", "led": 9, "involved": 16, "reported": 3, "reports": 4, "fallen_due": 2, "closed": 1,
-        "on_time": 1, "completion_rate": 0.5, "on_time_rate": 0.5, "reporting_rate": 0.1875, "overdue_tasks": [23],
-    }]
+    assert run.json() == [
+        {
+            "unit": "市发改委",
+            "led": 9,
+            "involved": 16,
+            "reported": 3,
+            "reports": 4,
+            "fallen_due": 2,
+            "closed": 1,
+            "on_time": 1,
+            "completion_rate": 0.5,
+            "on_time_rate": 0.5,
+            "reporting_rate": 0.1875,
+            "overdue_tasks": [23],
+        }
+    ]
     table = cli("status", "--as-of", "2023-08-01", "--by-unit", "--unit", "市发改委", "-f", "md", *HZ).stdout
     assert table.splitlines()[2] == "| 市发改委 | 9 | 2 | 1 | 1 | 50.0% | 50.0% | 18.8% | 23 |"
 
@@ -61,12 +92,18 @@ def test_status_on_qinghe_table(cli):
 def test_status_without_progress_is_all_not_started(cli):
     run = cli("status", "--as-of", "2024-07-01", "-f", "json", data=QINGHE)
     assert [(r["id"], r["status"], r["overdue"]) for r in run.json()] == [
-        (1, "未开始", True), (2, "未开始", True), (3, "未开始", False), (4, "未开始", False)]
+        (1, "未开始", True),
+        (2, "未开始", True),
+        (3, "未开始", False),
+        (4, "未开始", False),
+    ]
 
 
 def test_status_with_a_broken_progress_file_exits_1(cli, tmp_path):
     bad = tmp_path / "p.yaml"
-    bad.write_text("reports:\n  - task: 1\n    unit: 县水利局\n    date: 2024-13-01\n    status: 推进中\n", encoding="utf-8")
+    bad.write_text(
+        "reports:\n  - task: 1\n    unit: 县水利局\n    date: 2024-13-01\n    status: 推进中\n", encoding="utf-8"
+    )
     run = cli("status", "--progress", str(bad), data=QINGHE)
     assert (run.exit_code, run.stderr) == (1, f"{bad}:4:11: “2024-13-01”不是真实日期(格式 YYYY-MM-DD)\n")
     missing = cli("status", "--progress", str(tmp_path / "nope.yaml"), data=QINGHE)
@@ -76,8 +113,9 @@ def test_status_with_a_broken_progress_file_exits_1(cli, tmp_path):
 def test_validate_includes_progress_issues(cli, tmp_path):
     folder = tmp_path / "qinghe"
     shutil.copytree(QINGHE, folder)
-    (folder / "progress.yaml").write_text("reports:\n  - task: 1\n    unit: 县水利\n    date: 2024-05-01\n    status: 推进中\n",
-                                          encoding="utf-8")
+    (folder / "progress.yaml").write_text(
+        "reports:\n  - task: 1\n    unit: 县水利\n    date: 2024-05-01\n    status: 推进中\n", encoding="utf-8"
+    )
     run = cli("validate", str(folder))
     assert run.exit_code == 1
     assert run.stderr == f"{folder / 'progress.yaml'}:3:11: 未知单位“县水利”。是否指:县水利局?\n"
@@ -121,8 +159,12 @@ def test_indicators_on_the_sample(cli):
     ]
     early = cli("indicators", "--as-of", "2023-06-30", "-f", "json", *HZ_OBSERVED).json()
     assert [(r["key"], r["actual"], r["light"]) for r in early] == [
-        ("start_rate_q1", 76.5, "amber"), ("start_rate_q2", None, "none"), ("key_project_investment", None, "none"),
-        ("industrial_investment_share", None, "none"), ("private_investment_share", 38.5, "red")]
+        ("start_rate_q1", 76.5, "amber"),
+        ("start_rate_q2", None, "none"),
+        ("key_project_investment", None, "none"),
+        ("industrial_investment_share", None, "none"),
+        ("private_investment_share", 38.5, "red"),
+    ]
 
 
 def test_indicators_grouped_by_dimension(cli):
@@ -134,19 +176,31 @@ def test_indicators_grouped_by_dimension(cli):
 def test_indicators_on_qinghe(cli):
     run = cli("indicators", "-f", "json", *QH[2:], data=QINGHE)
     assert [(r["key"], r["actual"], r["deviation"], r["relative"], r["light"]) for r in run.json()] == [
-        ("water_quality", 91.0, 1.0, 0.0111, "green"), ("four_problems", 3.0, 3.0, None, "red")]
+        ("water_quality", 91.0, 1.0, 0.0111, "green"),
+        ("four_problems", 3.0, 3.0, None, "red"),
+    ]
     july = cli("indicators", "--as-of", "2024-07-01", "-f", "json", *QH[2:], data=QINGHE).json()
-    assert (july[0]["actual"], july[0]["deviation"], july[0]["relative"], july[0]["light"]) == (85.5, -4.5, -0.05, "amber")
+    assert (july[0]["actual"], july[0]["deviation"], july[0]["relative"], july[0]["light"]) == (
+        85.5,
+        -4.5,
+        -0.05,
+        "amber",
+    )
 
 
 def test_bad_observations_are_located(cli, tmp_path):
     bad = tmp_path / "obs.yaml"
-    bad.write_text("observations:\n  - indicator: start_rate_q3\n    period: x\n    value: 80\n    date: 2023-04-01\n"
-                   "  - indicator: start_rate_q1\n    period: x\n    value: 八十\n    date: 2023-04-01\n", encoding="utf-8")
+    bad.write_text(
+        "observations:\n  - indicator: start_rate_q3\n    period: x\n    value: 80\n    date: 2023-04-01\n"
+        "  - indicator: start_rate_q1\n    period: x\n    value: 八十\n    date: 2023-04-01\n",
+        encoding="utf-8",
+    )
     run = cli("indicators", "--observed", str(bad))
     assert run.exit_code == 1
-    assert run.stderr == (f"{bad}:8:12: “value”应为数字,而不是“八十”\n"
-                          f"{bad}:2:16: 没有指标“start_rate_q3”。是否指:start_rate_q2、start_rate_q1?\n")
+    assert run.stderr == (
+        f"{bad}:8:12: “value”应为数字,而不是“八十”\n"
+        f"{bad}:2:16: 没有指标“start_rate_q3”。是否指:start_rate_q2、start_rate_q1?\n"
+    )
 
 
 def test_indicators_without_targets_is_empty(cli):
@@ -161,7 +215,10 @@ def test_report_markdown_on_the_sample(cli):
     assert run.exit_code == 0, run.stderr
     text = run.stdout
     assert text.startswith("# 关于《加强管控重点产业项目偏离度实施方案》落实情况的通报\n")
-    assert "截至 2023-08-01,已到期节点 4 个,已完成 2 个(完成率 50.0%),其中按期完成 1 个(按期完成率 25.0%);逾期任务 2 项,30 天内到期 1 项。" in text
+    assert (
+        "截至 2023-08-01,已到期节点 4 个,已完成 2 个(完成率 50.0%),其中按期完成 1 个(按期完成率 25.0%);逾期任务 2 项,30 天内到期 1 项。"
+        in text
+    )
     assert "### 市发改委\n" in text and "### 市国资委\n" in text
     assert "| 1 | 市发改委 | 2 | 50.0% | 50.0% | 18.8% | 0.438 | 红旗奖 |" in text
     assert "| 3 | 市国资委 | 1 | 0.0% | 0.0% | 25.0% | 0.050 | 蜗牛奖 |" in text
@@ -202,8 +259,11 @@ def test_report_html_is_self_contained_a4(cli, tmp_path):
 
 def test_report_escapes_what_people_wrote(cli, tmp_path):
     progress = tmp_path / "p.yaml"
-    progress.write_text('reports:\n  - task: 4\n    unit: 县城投公司\n    date: 2024-06-01\n    status: 滞后\n'
-                        '    reason: "<script>alert(1)</script> | x"\n', encoding="utf-8")
+    progress.write_text(
+        "reports:\n  - task: 4\n    unit: 县城投公司\n    date: 2024-06-01\n    status: 滞后\n"
+        '    reason: "<script>alert(1)</script> | x"\n',
+        encoding="utf-8",
+    )
     html = cli("report", "--as-of", "2024-12-01", "-f", "html", "--progress", str(progress), data=QINGHE).stdout
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | x" in html
     md = cli("report", "--as-of", "2024-12-01", "--progress", str(progress), data=QINGHE).stdout
@@ -225,7 +285,9 @@ def test_report_refuses_to_overwrite_the_progress_file(cli, tmp_path):
 
 
 def test_user_templates_override(cli, tmp_path):
-    (tmp_path / "bulletin.md.j2").write_text("{{ title }} {{ headline.overdue }} {{ red_flag | join(',') }}\n", encoding="utf-8")
+    (tmp_path / "bulletin.md.j2").write_text(
+        "{{ title }} {{ headline.overdue }} {{ red_flag | join(',') }}\n", encoding="utf-8"
+    )
     run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path), *HZ)
     assert run.stdout == "加强管控重点产业项目偏离度实施方案 2 市发改委\n"
 
@@ -240,8 +302,11 @@ def test_every_command_has_an_example_in_help(cli, command):
 # file:line:1 and exit 2, never a traceback, and the sandbox holds.
 BROKEN_BULLETINS = [
     ("{{ title }}\n{% if %}\n", 2, "模板语法错误:Expected an expression, got 'end of statement block'"),
-    ("{{ title }}\n\n{{ cycler.__init__.__globals__ }}\n", 3,
-     "模板 bulletin.md.j2 试图访问不允许的内部属性:access to attribute '__init__' of 'type' object is unsafe."),
+    (
+        "{{ title }}\n\n{{ cycler.__init__.__globals__ }}\n",
+        3,
+        "模板 bulletin.md.j2 试图访问不允许的内部属性:access to attribute '__init__' of 'type' object is unsafe.",
+    ),
     ("{{ title }}\n{{ nosuchname }}\n", 2, "模板 bulletin.md.j2 用到了不存在的变量或字段:'nosuchname' is undefined"),
 ]
 
@@ -271,7 +336,9 @@ def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
 
     from deviation_cli.documents import bulletin, templating
 
-    env = bulletin._environment(tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER)))
+    env = bulletin._environment(
+        tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER))
+    )
     assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
     assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-1].endswith("report")
     assert {"pct", "num", "cell", "md", "date_zh"} <= set(env.filters)

@@ -48,7 +48,9 @@ def test_a_file_over_the_size_limit_is_refused_unread(cli, tmp_path, monkeypatch
     run = cli("validate", "reg", data=None)
     size = (QINGHE / "tasks.yaml").stat().st_size
     assert run.exit_code == 2
-    assert run.stderr == f"reg/tasks.yaml: 文件有 {size} 字节,超过上限 1000 字节(可用环境变量 DEVIATION_MAX_BYTES 调整)\n"
+    assert (
+        run.stderr == f"reg/tasks.yaml: 文件有 {size} 字节,超过上限 1000 字节(可用环境变量 DEVIATION_MAX_BYTES 调整)\n"
+    )
 
 
 def test_a_nonsense_size_limit_falls_back_to_the_default(cli, monkeypatch):
@@ -70,10 +72,22 @@ def test_json_format_lists_every_issue(cli, tmp_path, monkeypatch):
     run = cli("validate", "reg", "--format", "json", data=None)
     assert run.exit_code == 1
     assert json.loads(run.stdout) == [
-        {"path": "reg/tasks.yaml", "line": 28, "column": 15, "severity": "error", "code": "deadline_bad_month",
-         "message": "完成时限“2024年13月底”中没有 13 月;月份应在 1 到 12 之间"},
-        {"path": "reg/tasks.yaml", "line": 50, "column": 11, "severity": "error", "code": "unknown_unit",
-         "message": "未知单位“县城头公司”。是否指:县城投公司?"},
+        {
+            "path": "reg/tasks.yaml",
+            "line": 28,
+            "column": 15,
+            "severity": "error",
+            "code": "deadline_bad_month",
+            "message": "完成时限“2024年13月底”中没有 13 月;月份应在 1 到 12 之间",
+        },
+        {
+            "path": "reg/tasks.yaml",
+            "line": 50,
+            "column": 11,
+            "severity": "error",
+            "code": "unknown_unit",
+            "message": "未知单位“县城头公司”。是否指:县城投公司?",
+        },
     ]
 
 

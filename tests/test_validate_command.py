@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import HANZHONG, QINGHE
 from deviation_cli.domain.issues import WARNING, Issue
 from deviation_cli.output.issue_lines import format_issues
 from editing_helpers import edit, edited_register
 
-from conftest import HANZHONG, QINGHE
-
 WARN = {
-    "units.yaml": [("  - name: 南山乡\n    kind: county\n",
-                    "  - name: 南山乡\n    kind: county\n  - name: 县财政局\n    kind: department\n")],
+    "units.yaml": [
+        (
+            "  - name: 南山乡\n    kind: county\n",
+            "  - name: 南山乡\n    kind: county\n  - name: 县财政局\n    kind: department\n",
+        )
+    ],
 }
 BROKEN = {
     "tasks.yaml": [("    lead: 县城投公司", "    leed: 县城投公司")],
@@ -67,10 +70,22 @@ def test_errors_then_warnings_as_json(cli, broken):
     run = cli("validate", str(broken), "--format", "json", data=None)
     assert run.exit_code == 1
     assert run.json() == [
-        {"path": f"{broken}/tasks.yaml", "line": 47, "column": 5, "severity": "error", "code": "missing_field",
-         "message": "缺少必填字段“lead”"},
-        {"path": f"{broken}/tasks.yaml", "line": 50, "column": 5, "severity": "error", "code": "unknown_field",
-         "message": "未知字段“leed”。是否指:lead?"},
+        {
+            "path": f"{broken}/tasks.yaml",
+            "line": 47,
+            "column": 5,
+            "severity": "error",
+            "code": "missing_field",
+            "message": "缺少必填字段“lead”",
+        },
+        {
+            "path": f"{broken}/tasks.yaml",
+            "line": 50,
+            "column": 5,
+            "severity": "error",
+            "code": "unknown_field",
+            "message": "未知字段“leed”。是否指:lead?",
+        },
     ]
 
 

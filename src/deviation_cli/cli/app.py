@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -42,7 +42,7 @@ app = typer.Typer(
 
 @dataclass
 class Settings:
-    data: Optional[str] = None
+    data: str | None = None
     lang: Lang = "zh"
     cache: bool = True
 
@@ -58,14 +58,20 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    data: Optional[str] = typer.Option(
-        None, "--data", envvar="DEVIATION_DATA", metavar="DIR",
+    data: str | None = typer.Option(
+        None,
+        "--data",
+        envvar="DEVIATION_DATA",
+        metavar="DIR",
         help="Register folder (tasks.yaml, units.yaml). Default: ./data if it holds one, else the bundled register.",
     ),
-    lang: str = typer.Option("zh", "--lang", envvar="DEVIATION_LANG", metavar="zh|en", help="Language of labels and messages."),
+    lang: str = typer.Option(
+        "zh", "--lang", envvar="DEVIATION_LANG", metavar="zh|en", help="Language of labels and messages."
+    ),
     version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="Show the version."),
     no_cache: bool = typer.Option(
-        False, "--no-cache",
+        False,
+        "--no-cache",
         help="Validate the register again instead of reading the cache of it (also DEVIATION_NO_CACHE=1).",
     ),
 ) -> None:
@@ -98,27 +104,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 # every command accepts the global options after its name too.
 _LOCAL_OPTIONS = [
     inspect.Parameter(
-        "data_here", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+        "data_here",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=str | None,
         default=typer.Option(None, "--data", metavar="DIR", help="Register folder (same as the global --data)."),
     ),
     inspect.Parameter(
-        "lang_here", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+        "lang_here",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=str | None,
         default=typer.Option(None, "--lang", metavar="zh|en", help="Language (same as the global --lang)."),
     ),
 ]
 
 
-def _apply_local_options(data: Optional[str], lang: Optional[str]) -> None:
+def _apply_local_options(data: str | None, lang: str | None) -> None:
     if data is not None:
         settings.data = data
     if lang is not None:
         try:
             settings.lang = as_lang(lang)
         except ValueError:
-            raise UsageError(Issue("arg_bad_choice", args={"option": "--lang", "choices": ", ".join(LANGS), "value": lang})) from None
+            raise UsageError(
+                Issue("arg_bad_choice", args={"option": "--lang", "choices": ", ".join(LANGS), "value": lang})
+            ) from None
 
 
-def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Callable[[F], F]:
+def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose user errors print as messages with the right exit code.
 
     ``on`` registers it on a sub-command group (``deviation export xlsx``) instead of ``app``.
@@ -130,7 +142,7 @@ def command(*names: str, on: Optional[typer.Typer] = None, **kwargs: Any) -> Cal
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
-        def wrapper(*args: Any, data_here: Optional[str] = None, lang_here: Optional[str] = None, **kw: Any) -> Any:
+        def wrapper(*args: Any, data_here: str | None = None, lang_here: str | None = None, **kw: Any) -> Any:
             try:
                 _apply_local_options(data_here, lang_here)
                 return function(*args, **kw)
@@ -157,7 +169,7 @@ def load() -> Register:
     return load_register(settings.data, cache=settings.cache, progress=live_stages)
 
 
-def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date]:
+def date_option(value: str | None, as_of: date, option: str) -> date | None:
     """Parse a date the user typed (ISO, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy)."""
     if value is None:
         return None
@@ -167,7 +179,7 @@ def date_option(value: Optional[str], as_of: date, option: str) -> Optional[date
         raise UsageError(Issue(error.code, args={**error.args_, "option": option})) from None
 
 
-def as_of_option(value: Optional[str]) -> date:
+def as_of_option(value: str | None) -> date:
     today = date.today()
     chosen = date_option(value, today, "--as-of")
     return chosen if chosen is not None else today
@@ -175,7 +187,9 @@ def as_of_option(value: Optional[str]) -> date:
 
 def check_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:
     if value not in allowed:
-        raise UsageError(Issue("arg_bad_choice", args={"option": option, "choices": ", ".join(allowed), "value": value}))
+        raise UsageError(
+            Issue("arg_bad_choice", args={"option": option, "choices": ", ".join(allowed), "value": value})
+        )
     return value
 
 

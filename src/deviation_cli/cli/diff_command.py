@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -17,12 +16,14 @@ from .app import check_format, command, settings
 @command("diff")
 def diff_command(
     old: str = typer.Argument(..., metavar="OLD", help="Git revision (HEAD~1, main) or register folder."),
-    new: Optional[str] = typer.Argument(
+    new: str | None = typer.Argument(
         None, metavar="NEW", help="Git revision or register folder; default: the register folder as it is now."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | md (a PR comment) | json"),
-    fail_on: Optional[str] = typer.Option(
-        None, "--fail-on", metavar="KINDS",
+    fail_on: str | None = typer.Option(
+        None,
+        "--fail-on",
+        metavar="KINDS",
         help="Exit 1 if a change of these kinds is present, e.g. deadline-extended,lead-changed,task-removed.",
     ),
 ) -> None:

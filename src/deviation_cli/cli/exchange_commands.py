@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,7 +23,8 @@ from .app import app, command, load, print_issues, settings, tell
 from .render_commands import register_files
 
 export_app = typer.Typer(
-    help="Write the register for Excel/WPS, calendars and scripts.\n\nExample: deviation export xlsx -o 任务分解表.xlsx",
+    help="Write the register for Excel/WPS, calendars and scripts.\n\n"
+    "Example: deviation export xlsx -o 任务分解表.xlsx",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -57,7 +57,9 @@ def _write(register: Register, out: str, content: str | bytes, what: str) -> Non
 @command("xlsx", on=export_app)
 def export_xlsx(
     out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP),
-    per_unit: bool = typer.Option(False, "--per-unit", help="Add a sheet per unit: the tasks it leads, then those it shares."),
+    per_unit: bool = typer.Option(
+        False, "--per-unit", help="Add a sheet per unit: the tasks it leads, then those it shares."
+    ),
 ) -> None:
     """The 任务分解表 as an Excel/WPS workbook laid out like the source annex.
 
@@ -74,9 +76,13 @@ def export_xlsx(
 @command("ics", on=export_app)
 def export_ics(
     out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP),
-    unit: Optional[str] = typer.Option(None, "--unit", help="Only the milestones of the tasks this unit leads or shares."),
-    alarms: str = typer.Option("7,3", "--alarms", metavar="DAYS", help="Reminders, days before: 7,3 (default); none for no reminder."),
-    include_open: bool = typer.Option(False, "--include-open", help="With --unit: also tasks reached only through an open tail."),
+    unit: str | None = typer.Option(None, "--unit", help="Only the milestones of the tasks this unit leads or shares."),
+    alarms: str = typer.Option(
+        "7,3", "--alarms", metavar="DAYS", help="Reminders, days before: 7,3 (default); none for no reminder."
+    ),
+    include_open: bool = typer.Option(
+        False, "--include-open", help="With --unit: also tasks reached only through an open tail."
+    ),
 ) -> None:
     """Due milestones as an iCalendar file: one all-day event each, with reminders.
 
@@ -133,7 +139,7 @@ FORCE_HELP = "Replace a register already in the folder."
 def import_xlsx(
     file: str = typer.Argument(..., metavar="FILE", help="The .xlsx workbook."),
     out: str = typer.Option(..., "--output", "-o", metavar="DIR", help=OUT_FOLDER_HELP),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Sheet to read; default the first."),
+    sheet: str | None = typer.Option(None, "--sheet", help="Sheet to read; default the first."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Read a 任务分解表 workbook into a register folder, resolving units against --data.

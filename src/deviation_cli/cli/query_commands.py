@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -17,16 +17,25 @@ from .app import as_of_option, check_format, command, date_option, load, setting
 FORMAT_HELP = "table | json | csv | md"
 
 
-def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: Optional[str] = None,
-          highlight: Optional[str] = None) -> None:
+def _emit(
+    records: Sequence[Mapping[str, Any]],
+    columns: list[str],
+    fmt: str,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> None:
     emit(records, columns, fmt, settings.lang, title=title, highlight=highlight)
 
 
 @command("due")
 def due_command(
-    before: str = typer.Option(..., "--before", help="Last day, inclusive: 2023-07-31, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy."),
-    after: Optional[str] = typer.Option(None, "--after", help="First day, inclusive."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today for overdue / days left, and for 月底 etc. Default: today."),
+    before: str = typer.Option(
+        ..., "--before", help="Last day, inclusive: 2023-07-31, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy."
+    ),
+    after: str | None = typer.Option(None, "--after", help="First day, inclusive."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Today for overdue / days left, and for 月底 etc. Default: today."
+    ),
     include_ongoing: bool = typer.Option(False, "--include-ongoing", help="Also list ongoing tasks (持续推进), apart."),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
@@ -56,14 +65,18 @@ def due_command(
 
 @command("tasks")
 def tasks_command(
-    unit: Optional[str] = typer.Option(None, "--unit", help="Tasks a unit leads or shares."),
-    lead: Optional[str] = typer.Option(None, "--lead", help="Tasks a unit leads."),
-    dimension: Optional[str] = typer.Option(None, "--dimension", help="Key (investment), name (投资结构偏离度) or prefix."),
-    measure: Optional[str] = typer.Option(None, "--measure", help="Measure number or title."),
-    before: Optional[str] = typer.Option(None, "--before", help="With a milestone on or before this date."),
-    after: Optional[str] = typer.Option(None, "--after", help="With a milestone on or after this date."),
-    ongoing: Optional[bool] = typer.Option(None, "--ongoing/--no-ongoing", help="Only ongoing / only dated tasks."),
-    include_open: bool = typer.Option(False, "--include-open", help="With --unit: count open tails (…等市级相关部门单位)."),
+    unit: str | None = typer.Option(None, "--unit", help="Tasks a unit leads or shares."),
+    lead: str | None = typer.Option(None, "--lead", help="Tasks a unit leads."),
+    dimension: str | None = typer.Option(
+        None, "--dimension", help="Key (investment), name (投资结构偏离度) or prefix."
+    ),
+    measure: str | None = typer.Option(None, "--measure", help="Measure number or title."),
+    before: str | None = typer.Option(None, "--before", help="With a milestone on or before this date."),
+    after: str | None = typer.Option(None, "--after", help="With a milestone on or after this date."),
+    ongoing: bool | None = typer.Option(None, "--ongoing/--no-ongoing", help="Only ongoing / only dated tasks."),
+    include_open: bool = typer.Option(
+        False, "--include-open", help="With --unit: count open tails (…等市级相关部门单位)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """List tasks; filters combine.
@@ -90,8 +103,10 @@ def tasks_command(
 @command("unit")
 def unit_command(
     name: str = typer.Argument(..., help="Short name, full name, alias or unambiguous prefix."),
-    role: Optional[str] = typer.Option(None, "--role", help="lead | responsible"),
-    include_open: bool = typer.Option(False, "--include-open", help="Also tasks reached only through an open tail, marked."),
+    role: str | None = typer.Option(None, "--role", help="lead | responsible"),
+    include_open: bool = typer.Option(
+        False, "--include-open", help="Also tasks reached only through an open tail, marked."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """A unit's responsibility list (责任清单): tasks it leads, then tasks it shares.
@@ -120,10 +135,16 @@ def units_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT
     records = []
     for name, led, shared in unit_counts(register):
         unit = register.unit(name)
-        records.append({
-            "unit": name, "kind": unit.kind, "full_name": unit.full_name,
-            "aliases": list(unit.aliases), "led": led, "shared": shared,
-        })
+        records.append(
+            {
+                "unit": name,
+                "kind": unit.kind,
+                "full_name": unit.full_name,
+                "aliases": list(unit.aliases),
+                "led": led,
+                "shared": shared,
+            }
+        )
     _emit(records, ["unit", "kind", "full_name", "led", "shared"], fmt)
 
 
@@ -166,7 +187,18 @@ def show_command(
     record["measure_text"] = measure.text
     record["problem"] = register.dimension_of(task).problem
     if fmt == "table":
-        fields = ["id", "dimension", "problem", "measure", "measure_text", "task", "lead", "responsible", "deadline", "due"]
+        fields = [
+            "id",
+            "dimension",
+            "problem",
+            "measure",
+            "measure_text",
+            "task",
+            "lead",
+            "responsible",
+            "deadline",
+            "due",
+        ]
         rows = [{"field": label(key, settings.lang), "value": cell(record[key], settings.lang)} for key in fields]
         _emit(rows, ["field", "value"], fmt, title=say("cli.task_title", settings.lang, id=task.id))
     else:

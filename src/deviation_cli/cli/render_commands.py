@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,18 +28,29 @@ def register_files(register: Register) -> tuple[Path, ...]:
 @command("render")
 def render_command(
     kind: str = typer.Argument(..., metavar="KIND", help=KIND_HELP),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="The unit (notice, unit; filters due)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="md | html. Default: from -o's extension, else md."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout; a folder with --all-units."),
+    unit: str | None = typer.Option(None, "--unit", "-u", help="The unit (notice, unit; filters due)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="md | html. Default: from -o's extension, else md."),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write here (atomically) instead of stdout; a folder with --all-units.",
+    ),
     all_units: bool = typer.Option(False, "--all-units", help="notice/unit: one file per unit into the -o folder."),
-    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones of the same name."),
-    issuer: Optional[str] = typer.Option(None, "--issuer", help="notice: the issuing office (落款). Default: the document's source."),
-    on: Optional[str] = typer.Option(None, "--date", help="notice: 成文日期. Default: today."),
-    before: Optional[str] = typer.Option(None, "--before", help="due: last day, inclusive. Default: every milestone."),
-    after: Optional[str] = typer.Option(None, "--after", help="due: first day, inclusive."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="due: today, for days left. Default: today."),
+    templates: str | None = typer.Option(
+        None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones of the same name."
+    ),
+    issuer: str | None = typer.Option(
+        None, "--issuer", help="notice: the issuing office (落款). Default: the document's source."
+    ),
+    on: str | None = typer.Option(None, "--date", help="notice: 成文日期. Default: today."),
+    before: str | None = typer.Option(None, "--before", help="due: last day, inclusive. Default: every milestone."),
+    after: str | None = typer.Option(None, "--after", help="due: first day, inclusive."),
+    as_of: str | None = typer.Option(None, "--as-of", help="due: today, for days left. Default: today."),
 ) -> None:
-    """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单), the full table (任务分解表) or the due list.
+    """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单),
+    the full table (任务分解表) or the due list.
 
     Example: deviation render notice --unit 市发改委 --format html -o notice.html
     """
@@ -89,10 +99,13 @@ SITE_PROGRESS_PAGES = 500
 @command("site")
 def site_command(
     out: str = typer.Argument(..., metavar="OUT", help="Folder to write the site into (created if missing)."),
-    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today, for the milestones on the index. Default: today."),
+    templates: str | None = typer.Option(
+        None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Today, for the milestones on the index. Default: today."),
 ) -> None:
-    """Write a static, self-contained HTML site: index, full table with a filter box, a page per unit, dimension and task.
+    """Write a static, self-contained HTML site: index, full table with a filter box,
+    a page per unit, dimension and task.
 
     Every page carries its own CSS and script and links relatively, so the site
     works from file:// and on an intranet with no access to anything else.
@@ -125,5 +138,6 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})) from None
-
+        raise UsageError(
+            Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})
+        ) from None

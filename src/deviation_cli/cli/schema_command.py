@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,8 +16,8 @@ SCHEMA_KINDS = ("tasks", "units")
 
 @command("schema")
 def schema_command(
-    kind: Optional[str] = typer.Argument(None, metavar="KIND", help="tasks or units: print this file's schema to stdout."),
-    output: Optional[str] = typer.Option(
+    kind: str | None = typer.Argument(None, metavar="KIND", help="tasks or units: print this file's schema to stdout."),
+    output: str | None = typer.Option(
         None, "--output", "-o", metavar="DIR", help="Write tasks.schema.json and units.schema.json into DIR."
     ),
 ) -> None:
@@ -45,7 +44,9 @@ def schema_command(
         try:
             folder.mkdir(parents=True)
         except OSError as error:
-            raise UsageError(Issue("output_unwritable", output, args={"reason": error.strerror or str(error)})) from None
+            raise UsageError(
+                Issue("output_unwritable", output, args={"reason": error.strerror or str(error)})
+            ) from None
     for name in chosen:
         written = write_atomic(folder / name, schema_text(schemas[name]))
         sys.stderr.write(f"{written}\n")

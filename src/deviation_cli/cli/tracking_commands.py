@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -27,7 +27,7 @@ FORMAT_HELP = "table | json | csv | md"
 PROGRESS_HELP = "Progress file or folder. Default: progress.yaml and progress/*.yaml in the register folder."
 
 
-def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: Optional[str] = None) -> None:
+def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: str | None = None) -> None:
     emit(records, columns, fmt, settings.lang, title=title)
 
 
@@ -35,13 +35,21 @@ def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, ti
 def record_command(
     task_id: str = typer.Argument(..., metavar="TASK", help="The task's 序号."),
     unit: str = typer.Option(..., "--unit", help="The reporting unit: short name, full name, alias or unique prefix."),
-    status: str = typer.Option(..., "--status", help="未开始 | 推进中 | 已完成 | 滞后 | 延期 (or not-started, in-progress, done, late, postponed)."),
-    note: Optional[str] = typer.Option(None, "--note", help="What was done."),
-    day: Optional[str] = typer.Option(None, "--date", help="Date of the report. Default: today."),
-    evidence: Optional[str] = typer.Option(None, "--evidence", metavar="URL", help="Link to the supporting document."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is late or postponed."),
-    new_deadline: Optional[str] = typer.Option(None, "--new-deadline", metavar="DATE", help="Approved new deadline (replaces open milestones before it)."),
-    progress: Optional[str] = typer.Option(None, "--progress", metavar="FILE", help="File to append to. Default: progress.yaml in the register folder."),
+    status: str = typer.Option(
+        ...,
+        "--status",
+        help="未开始 | 推进中 | 已完成 | 滞后 | 延期 (or not-started, in-progress, done, late, postponed).",
+    ),
+    note: str | None = typer.Option(None, "--note", help="What was done."),
+    day: str | None = typer.Option(None, "--date", help="Date of the report. Default: today."),
+    evidence: str | None = typer.Option(None, "--evidence", metavar="URL", help="Link to the supporting document."),
+    reason: str | None = typer.Option(None, "--reason", help="Why it is late or postponed."),
+    new_deadline: str | None = typer.Option(
+        None, "--new-deadline", metavar="DATE", help="Approved new deadline (replaces open milestones before it)."
+    ),
+    progress: str | None = typer.Option(
+        None, "--progress", metavar="FILE", help="File to append to. Default: progress.yaml in the register folder."
+    ),
 ) -> None:
     """Add one progress report; a bad report is refused and nothing changes.
 
@@ -67,17 +75,21 @@ def record_command(
     if target.is_dir():
         target = target / PROGRESS_FILE
     path, line = append_report(target, entry, register, protect=register_files(register))
-    tell("cli.recorded", id=task.id, unit=canonical, date=entry["date"], status=word, file=display_path(path), line=line)
+    tell(
+        "cli.recorded", id=task.id, unit=canonical, date=entry["date"], status=word, file=display_path(path), line=line
+    )
 
 
 @command("status")
 def status_command(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="The day to look from (reports up to it count). Default: today."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The day to look from (reports up to it count). Default: today."
+    ),
     within: int = typer.Option(30, "--within", min=0, help="Due soon: next milestone within N days."),
-    unit: Optional[str] = typer.Option(None, "--unit", help="Only tasks this unit leads."),
+    unit: str | None = typer.Option(None, "--unit", help="Only tasks this unit leads."),
     overdue_only: bool = typer.Option(False, "--overdue", help="Only overdue tasks."),
     by_unit: bool = typer.Option(False, "--by-unit", help="Per-unit completion, on-time and reporting rates instead."),
-    progress: Optional[str] = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
+    progress: str | None = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """Each task's latest status, overdue milestones and what falls due soon.
@@ -100,9 +112,23 @@ def status_command(
         if unit:
             canonical = find_unit(register, unit)
             scores = [score for score in scores if score.unit == canonical]
-        columns = ["unit", "led", "fallen_due", "closed", "on_time", "completion_rate", "on_time_rate", "reporting_rate", "overdue_tasks"]
-        _emit([score_object(score) for score in scores], columns, fmt,
-              title=say("cli.units_as_of_title", settings.lang, day=day.isoformat()))
+        columns = [
+            "unit",
+            "led",
+            "fallen_due",
+            "closed",
+            "on_time",
+            "completion_rate",
+            "on_time_rate",
+            "reporting_rate",
+            "overdue_tasks",
+        ]
+        _emit(
+            [score_object(score) for score in scores],
+            columns,
+            fmt,
+            title=say("cli.units_as_of_title", settings.lang, day=day.isoformat()),
+        )
         return
     if unit:
         canonical = find_unit(register, unit)
@@ -116,9 +142,18 @@ def status_command(
 
 @command("indicators")
 def indicators_command(
-    observed: Optional[str] = typer.Option(None, "--observed", metavar="FILE", help="Observed values. Default: observations.yaml in the register folder, if any."),
-    targets: Optional[str] = typer.Option(None, "--targets", metavar="FILE", help="Targets. Default: indicators.yaml in the register folder."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ignore observations reported after this day. Default: all."),
+    observed: str | None = typer.Option(
+        None,
+        "--observed",
+        metavar="FILE",
+        help="Observed values. Default: observations.yaml in the register folder, if any.",
+    ),
+    targets: str | None = typer.Option(
+        None, "--targets", metavar="FILE", help="Targets. Default: indicators.yaml in the register folder."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Ignore observations reported after this day. Default: all."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """The plan's quantitative targets against observed values, grouped by dimension.
@@ -150,14 +185,18 @@ def indicators_command(
 def report_command(
     as_of: str = typer.Option(..., "--as-of", help="The day the 通报 speaks of."),
     fmt: str = typer.Option("md", "--format", "-f", help="md | html"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
-    rule: Optional[str] = typer.Option(None, "--rule", help="Ranking weights, e.g. on_time:0.5,completion:0.3,reporting:0.2 (the default)."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    rule: str | None = typer.Option(
+        None, "--rule", help="Ranking weights, e.g. on_time:0.5,completion:0.3,reporting:0.2 (the default)."
+    ),
     min_due: int = typer.Option(1, "--min-due", min=0, help="Rank only units with at least N milestones fallen due."),
     within: int = typer.Option(30, "--within", min=0, help="Due soon: next milestone within N days."),
-    progress: Optional[str] = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
-    observed: Optional[str] = typer.Option(None, "--observed", metavar="FILE", help="Observed indicator values."),
-    targets: Optional[str] = typer.Option(None, "--targets", metavar="FILE", help="Indicator targets."),
-    templates: Optional[str] = typer.Option(None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."),
+    progress: str | None = typer.Option(None, "--progress", metavar="PATH", help=PROGRESS_HELP),
+    observed: str | None = typer.Option(None, "--observed", metavar="FILE", help="Observed indicator values."),
+    targets: str | None = typer.Option(None, "--targets", metavar="FILE", help="Indicator targets."),
+    templates: str | None = typer.Option(
+        None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."
+    ),
 ) -> None:
     """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
     ranking with 红旗奖 / 蜗牛奖, and indicator deviations.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,12 +15,12 @@ from .app import check_format, command, settings
 from .progress_bar import live_stages
 
 
-def _register_folders(paths: list[str]) -> list[Optional[str]]:
+def _register_folders(paths: list[str]) -> list[str | None]:
     """Folders to check: a tasks.yaml/units.yaml named on its own stands for its folder.
 
     Why: pre-commit passes the changed files, not the folder that holds them.
     """
-    folders: list[Optional[str]] = []
+    folders: list[str | None] = []
     for path in paths:
         candidate = Path(path)
         if candidate.name in REGISTER_FILES and candidate.is_file():
@@ -33,7 +32,7 @@ def _register_folders(paths: list[str]) -> list[Optional[str]]:
 
 @command("validate")
 def validate(
-    paths: Optional[list[str]] = typer.Argument(
+    paths: list[str] | None = typer.Argument(
         None, metavar="PATH", help="Register folders (or their tasks.yaml/units.yaml); default as for --data."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json | github (Actions annotations)."),
@@ -49,8 +48,9 @@ def validate(
     Example: deviation validate data/ --format github --strict
     """
     check_format(fmt, ISSUE_FORMATS)
-    reports = [validate_folder(folder, cache=settings.cache, progress=live_stages)
-               for folder in _register_folders(paths or [])]
+    reports = [
+        validate_folder(folder, cache=settings.cache, progress=live_stages) for folder in _register_folders(paths or [])
+    ]
     issues = []
     for report in reports:
         issues += report.errors + sorted(report.warnings, key=lambda issue: (issue.path, issue.line, issue.column))
@@ -66,7 +66,15 @@ def validate(
                 continue
             tasks = len(report.register.tasks) if report.register else 0
             warnings = len(report.warnings)
-            key = "cli.valid" if not warnings else "cli.valid_with_warning" if warnings == 1 else "cli.valid_with_warnings"
-            sys.stderr.write(say(key, settings.lang, folder=display_path(report.folder), tasks=tasks, warnings=warnings) + "\n")
+            key = (
+                "cli.valid"
+                if not warnings
+                else "cli.valid_with_warning"
+                if warnings == 1
+                else "cli.valid_with_warnings"
+            )
+            sys.stderr.write(
+                say(key, settings.lang, folder=display_path(report.folder), tasks=tasks, warnings=warnings) + "\n"
+            )
     if failed:
         raise typer.Exit(1)

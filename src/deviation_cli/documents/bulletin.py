@@ -81,7 +81,9 @@ def bulletin_data(
             "due_soon": sum(1 for record in records if record["due_soon"]),
             "done": sum(1 for record in records if record["status"] == "已完成"),
         },
-        "status_counts": [{"status": status, "count": sum(1 for r in records if r["status"] == status)} for status in STATUSES],
+        "status_counts": [
+            {"status": status, "count": sum(1 for r in records if r["status"] == status)} for status in STATUSES
+        ],
         "overdue_by_lead": overdue_by_lead,
         "due_soon": sorted((r for r in records if r["due_soon"]), key=lambda r: (r["next_due"], r["id"])),
         "late_reasons": [r for r in records if r["reason"] and r["status"] in ("滞后", "延期")],
@@ -90,7 +92,9 @@ def bulletin_data(
         "snail": [row["unit"] for row in ranking if row["award"] == "snail"],
         "rule": {"weights": rule, "min_due": min_due},
         "indicator_groups": dimensions,
-        "lights": {light: sum(1 for item in evaluated if item["light"] == light) for light in (GREEN, AMBER, RED, NONE)},
+        "lights": {
+            light: sum(1 for item in evaluated if item["light"] == light) for light in (GREEN, AMBER, RED, NONE)
+        },
         "tasks": records,
         "progress_files": list(log.files),
     }

@@ -68,8 +68,11 @@ def build_site(
     with remembered():
         try:
             page(
-                "index.html", "site/index.html", 0,
-                milestones=due(register, date.max), ongoing=[task for task in register.tasks if task.ongoing],
+                "index.html",
+                "site/index.html",
+                0,
+                milestones=due(register, date.max),
+                ongoing=[task for task in register.tasks if task.ongoing],
                 unit_counts=counts,
             )
             page("table.html", "site/table.html", 0, rows=rows)
@@ -77,7 +80,9 @@ def build_site(
                 tasks = [row.task for row in by_dimension.get(dimension.key, [])]
                 dimension_measures = [m for m in register.measures if m.dimension == dimension.key]
                 page(
-                    links.dimension_file(dimension), "site/dimension.html", 1,
+                    links.dimension_file(dimension),
+                    "site/dimension.html",
+                    1,
                     dimension=dimension,
                     dimension_measures=dimension_measures,
                     measure_tasks={m.number: by_measure.get(m.number, []) for m in dimension_measures},
@@ -89,8 +94,11 @@ def build_site(
                 page(path, "site/unit.html", 1, unit=lists[name])
             for number, row in enumerate(rows):
                 page(
-                    f"tasks/{row.task.id}.html", "site/task.html", 1,
-                    task=row.task, row=row,
+                    f"tasks/{row.task.id}.html",
+                    "site/task.html",
+                    1,
+                    task=row.task,
+                    row=row,
                     previous=rows[number - 1].task if number else None,
                     next=rows[number + 1].task if number + 1 < len(rows) else None,
                 )

@@ -75,8 +75,9 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env = _sandbox()(
         loader=FileSystemLoader(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
-        autoescape=True if escape_all else select_autoescape(
-            enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
+        autoescape=True
+        if escape_all
+        else select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -101,10 +102,23 @@ def _sandbox() -> Any:
     """
     from jinja2.sandbox import SandboxedEnvironment
 
-    plain = frozenset({
-        register.Document, register.Dimension, register.Measure, register.Task, register.Unit,
-        register.Group, register.UnitRef, query.UnitTask, query.DueItem, TableRow, UnitList, DueList, Links,
-    })
+    plain = frozenset(
+        {
+            register.Document,
+            register.Dimension,
+            register.Measure,
+            register.Task,
+            register.Unit,
+            register.Group,
+            register.UnitRef,
+            query.UnitTask,
+            query.DueItem,
+            TableRow,
+            UnitList,
+            DueList,
+            Links,
+        }
+    )
 
     class Sandbox(SandboxedEnvironment):  # type: ignore[misc]
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -118,7 +132,9 @@ def _sandbox() -> Any:
     return Sandbox
 
 
-def render_template(name: str, context: dict[str, Any], templates: str | os.PathLike[str] | None = None, env: Any = None) -> str:
+def render_template(
+    name: str, context: dict[str, Any], templates: str | os.PathLike[str] | None = None, env: Any = None
+) -> str:
     """Render one template; a broken user template is a located UsageError, not a traceback."""
     from jinja2 import TemplateError
 
@@ -134,7 +150,9 @@ def render_template(name: str, context: dict[str, Any], templates: str | os.Path
         if not path:
             raise
         problem = f"{type(error).__name__}: {error}"
-        raise UsageError(Issue("template_error", display_path(Path(path)), line, 1, {"name": name, "problem": problem})) from None
+        raise UsageError(
+            Issue("template_error", display_path(Path(path)), line, 1, {"name": name, "problem": problem})
+        ) from None
 
 
 def _template_issue(error: Exception, name: str, env: Any) -> Issue:
@@ -149,10 +167,15 @@ def _template_issue(error: Exception, name: str, env: Any) -> Issue:
         code = "template_syntax"
     else:
         path, line = _failing_template_line(error, env)
-        code = "template_unsafe" if isinstance(error, SecurityError) else (
-            "template_undefined" if isinstance(error, UndefinedError) else "template_error")
+        code = (
+            "template_unsafe"
+            if isinstance(error, SecurityError)
+            else ("template_undefined" if isinstance(error, UndefinedError) else "template_error")
+        )
     message = getattr(error, "message", None) or str(error)
-    return Issue(code, display_path(Path(path)) if path else "", line, 0 if not line else 1, {"name": name, "problem": message})
+    return Issue(
+        code, display_path(Path(path)) if path else "", line, 0 if not line else 1, {"name": name, "problem": message}
+    )
 
 
 def _failing_template_line(error: Exception, env: Any, user_only: bool = False) -> tuple[str, int]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from .deadlines import normalise_wording
@@ -32,12 +33,31 @@ DEADLINE_REWORDED = "deadline-reworded"
 
 #: Every kind of change, in the order a report lists them within one task or record.
 CHANGE_KINDS = (
-    TASK_ADDED, TASK_REMOVED, TASK_MOVED, TEXT_CHANGED, LEAD_CHANGED, RESPONSIBLE_REMOVED, RESPONSIBLE_ADDED,
-    DEADLINE_EXTENDED, DEADLINE_ADVANCED, DEADLINE_CHANGED, DEADLINE_REWORDED,
-    "measure-added", "measure-removed", "measure-changed",
-    "dimension-added", "dimension-removed", "dimension-changed",
-    "unit-added", "unit-removed", "unit-renamed", "unit-changed",
-    "group-added", "group-removed", "group-renamed", "group-changed",
+    TASK_ADDED,
+    TASK_REMOVED,
+    TASK_MOVED,
+    TEXT_CHANGED,
+    LEAD_CHANGED,
+    RESPONSIBLE_REMOVED,
+    RESPONSIBLE_ADDED,
+    DEADLINE_EXTENDED,
+    DEADLINE_ADVANCED,
+    DEADLINE_CHANGED,
+    DEADLINE_REWORDED,
+    "measure-added",
+    "measure-removed",
+    "measure-changed",
+    "dimension-added",
+    "dimension-removed",
+    "dimension-changed",
+    "unit-added",
+    "unit-removed",
+    "unit-renamed",
+    "unit-changed",
+    "group-added",
+    "group-removed",
+    "group-renamed",
+    "group-changed",
     "document-changed",
 )
 
@@ -56,8 +76,15 @@ class Change:
     details: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "task": self.task, "subject": self.subject, "field": self.field,
-                "old": self.old, "new": self.new, **self.details}
+        return {
+            "kind": self.kind,
+            "task": self.task,
+            "subject": self.subject,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            **self.details,
+        }
 
 
 # --- comparing ---------------------------------------------------------------------------------
@@ -80,22 +107,51 @@ def diff_registers(old: Register, new: Register) -> list[Change]:
     return changes
 
 
-def _task_changes(old: Task | None, new: Task | None, old_reg: Register, new_reg: Register,
-                  renamed: dict[str, str]) -> list[Change]:
+def _task_changes(
+    old: Task | None, new: Task | None, old_reg: Register, new_reg: Register, renamed: dict[str, str]
+) -> list[Change]:
     if old is None and new is not None:
-        return [Change(TASK_ADDED, new.id, new=new.text,
-                       details={"lead": new.lead, "responsible": list(new.responsible), "deadline": new.deadline})]
+        return [
+            Change(
+                TASK_ADDED,
+                new.id,
+                new=new.text,
+                details={"lead": new.lead, "responsible": list(new.responsible), "deadline": new.deadline},
+            )
+        ]
     if new is None and old is not None:
-        return [Change(TASK_REMOVED, old.id, old=old.text,
-                       details={"lead": old.lead, "responsible": list(old.responsible), "deadline": old.deadline})]
+        return [
+            Change(
+                TASK_REMOVED,
+                old.id,
+                old=old.text,
+                details={"lead": old.lead, "responsible": list(old.responsible), "deadline": old.deadline},
+            )
+        ]
     assert old is not None and new is not None
     changes = []
     if old.measure != new.measure:
-        changes.append(Change(TASK_MOVED, new.id, field="measure", old=old.measure, new=new.measure, details={
-            "old_title": old_reg.measure_of(old).title, "new_title": new_reg.measure_of(new).title}))
+        changes.append(
+            Change(
+                TASK_MOVED,
+                new.id,
+                field="measure",
+                old=old.measure,
+                new=new.measure,
+                details={"old_title": old_reg.measure_of(old).title, "new_title": new_reg.measure_of(new).title},
+            )
+        )
     if old.text != new.text:
-        changes.append(Change(TEXT_CHANGED, new.id, field="task", old=old.text, new=new.text,
-                              details={"segments": text_diff(old.text, new.text)}))
+        changes.append(
+            Change(
+                TEXT_CHANGED,
+                new.id,
+                field="task",
+                old=old.text,
+                new=new.text,
+                details={"segments": text_diff(old.text, new.text)},
+            )
+        )
     if renamed.get(old.lead, old.lead) != new.lead:
         changes.append(Change(LEAD_CHANGED, new.id, field="lead", old=old.lead, new=new.lead))
     old_refs = {(ref.kind, renamed.get(ref.name, ref.name)): ref.written for ref in old.refs}
@@ -174,8 +230,11 @@ def text_diff(old: str, new: str) -> list[dict[str, str]]:
     merged: list[list[str]] = []
     for index, segment in enumerate(segments):
         fold = (
-            segment[0] == "equal" and 0 < index < len(segments) - 1
-            and len(segment[1]) <= _FOLD_EQUAL and merged and merged[-1][0] == "change"
+            segment[0] == "equal"
+            and 0 < index < len(segments) - 1
+            and len(segment[1]) <= _FOLD_EQUAL
+            and merged
+            and merged[-1][0] == "change"
         )
         if fold or (segment[0] == "change" and merged and merged[-1][0] == "change"):
             merged[-1][1] += segment[1]
@@ -208,7 +267,8 @@ def _renames(old_items: tuple, new_items: tuple, old: Register, new: Register, w
             if after.name in renames.values():
                 continue
             if _same_thing(before, after) or (
-                _tasks_naming(old, before.name) and _tasks_naming(old, before.name) == _tasks_naming(new, after.name)
+                _tasks_naming(old, before.name)
+                and _tasks_naming(old, before.name) == _tasks_naming(new, after.name)
                 and getattr(before, "kind", None) == getattr(after, "kind", None)
             ):
                 renames[before.name] = after.name
@@ -220,13 +280,14 @@ def _same_thing(before: Unit | Group, after: Unit | Group) -> bool:
     if before.name in after.aliases or after.name in before.aliases:
         return True
     full_before, full_after = getattr(before, "full_name", None), getattr(after, "full_name", None)
-    return bool(full_before) and full_before in (full_after, after.name) or bool(full_after) and full_after == before.name
+    return (
+        bool(full_before) and full_before in (full_after, after.name) or bool(full_after) and full_after == before.name
+    )
 
 
 def _tasks_naming(register: Register, name: str) -> frozenset[int]:
     return frozenset(
-        task.id for task in register.tasks
-        if task.lead == name or any(ref.name == name for ref in task.refs)
+        task.id for task in register.tasks if task.lead == name or any(ref.name == name for ref in task.refs)
     )
 
 
@@ -236,8 +297,9 @@ def _field_changes(kind: str, subject: str, old: Any, new: Any, fields: tuple[st
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             details = {"segments": text_diff(before or "", after or "")} if isinstance(before or after, str) else {}
-            changes.append(Change(kind, subject=subject, field=name, old=_plain(before), new=_plain(after),
-                                  details=details))
+            changes.append(
+                Change(kind, subject=subject, field=name, old=_plain(before), new=_plain(after), details=details)
+            )
     return changes
 
 
@@ -255,11 +317,15 @@ def _measure_changes(old: Register, new: Register) -> list[Change]:
     for number in sorted(old_by.keys() | new_by.keys()):
         before, after = old_by.get(number), new_by.get(number)
         if before is None:
-            changes.append(Change("measure-added", subject=str(number), new=after.title,
-                                  details={"dimension": after.dimension}))
+            changes.append(
+                Change("measure-added", subject=str(number), new=after.title, details={"dimension": after.dimension})
+            )
         elif after is None:
-            changes.append(Change("measure-removed", subject=str(number), old=before.title,
-                                  details={"dimension": before.dimension}))
+            changes.append(
+                Change(
+                    "measure-removed", subject=str(number), old=before.title, details={"dimension": before.dimension}
+                )
+            )
         else:
             # body_title repeats title when the file gives none: report it only where it is its own.
             own_body_title = before.body_title != before.title or after.body_title != after.title
@@ -289,7 +355,9 @@ def _unit_changes(old: Register, new: Register, renames: dict[str, str]) -> list
         name = renames.get(before.name, before.name)
         after = new_by.get(name)
         if after is None:
-            changes.append(Change("unit-removed", subject=before.name, old=before.name, details={"unit_kind": before.kind}))
+            changes.append(
+                Change("unit-removed", subject=before.name, old=before.name, details={"unit_kind": before.kind})
+            )
             continue
         if name != before.name:
             changes.append(Change("unit-renamed", subject=before.name, old=before.name, new=name))
@@ -320,8 +388,11 @@ def _group_changes(old: Register, new: Register, renames: dict[str, str], rename
         if gone or came:
             changes.append(Change("group-changed", subject=name, field="members", old=gone, new=came))
         if before.open_to != after.open_to:
-            changes.append(Change("group-changed", subject=name, field="open_to",
-                                  old=list(before.open_to), new=list(after.open_to)))
+            changes.append(
+                Change(
+                    "group-changed", subject=name, field="open_to", old=list(before.open_to), new=list(after.open_to)
+                )
+            )
     kept = {renames.get(group.name, group.name) for group in old.groups}
     for after in new.groups:
         if after.name not in kept:
@@ -329,8 +400,17 @@ def _group_changes(old: Register, new: Register, renames: dict[str, str], rename
     return changes
 
 
-_DOCUMENT_FIELDS = ("title", "index_no", "source", "publisher", "written", "published", "recipients",
-                    "cover_letter", "annex_title")
+_DOCUMENT_FIELDS = (
+    "title",
+    "index_no",
+    "source",
+    "publisher",
+    "written",
+    "published",
+    "recipients",
+    "cover_letter",
+    "annex_title",
+)
 
 
 def _document_changes(old: Register, new: Register) -> list[Change]:
@@ -338,8 +418,15 @@ def _document_changes(old: Register, new: Register) -> list[Change]:
     before = [(s.heading, s.text) for s in old.document.sections]
     after = [(s.heading, s.text) for s in new.document.sections]
     if before != after:
-        changes.append(Change("document-changed", subject="document", field="sections",
-                              old=[heading for heading, _ in before], new=[heading for heading, _ in after]))
+        changes.append(
+            Change(
+                "document-changed",
+                subject="document",
+                field="sections",
+                old=[heading for heading, _ in before],
+                new=[heading for heading, _ in after],
+            )
+        )
     return changes
 
 

@@ -111,7 +111,7 @@ def parse_deadline(wording: str) -> Deadline:
             dates.append(_month_end(_need_year(year), quarter * 3))
         elif groups["yearend"]:
             if pending_months:
-                raise DeadlineError("deadline_unparsed", rest=text[match.start():])
+                raise DeadlineError("deadline_unparsed", rest=text[match.start() :])
             dates.append(date(_need_year(year), 12, 31))
         elif kind in ("sep", "before"):
             continue
@@ -159,10 +159,21 @@ def _iso_date(value: str) -> date:
 
 
 _RELATIVE_WORDS = {
-    "today": "day", "今天": "day", "今日": "day",
-    "eom": "month", "月底": "month", "月末": "month", "本月底": "month",
-    "eoq": "quarter", "季末": "quarter", "季度末": "quarter", "本季度末": "quarter",
-    "eoy": "year", "年底": "year", "年末": "year", "本年底": "year",
+    "today": "day",
+    "今天": "day",
+    "今日": "day",
+    "eom": "month",
+    "月底": "month",
+    "月末": "month",
+    "本月底": "month",
+    "eoq": "quarter",
+    "季末": "quarter",
+    "季度末": "quarter",
+    "本季度末": "quarter",
+    "eoy": "year",
+    "年底": "year",
+    "年末": "year",
+    "本年底": "year",
 }
 
 

@@ -90,7 +90,9 @@ class Evaluated:
         return AMBER if short <= band + 1e-9 else RED
 
 
-def evaluate(indicators: list[Indicator], observations: list[Observation], as_of: date | None = None) -> list[Evaluated]:
+def evaluate(
+    indicators: list[Indicator], observations: list[Observation], as_of: date | None = None
+) -> list[Evaluated]:
     """Each indicator with its latest observation dated on or before ``as_of`` (file order breaks a tie)."""
     latest: dict[str, Observation] = {}
     for observation in observations:

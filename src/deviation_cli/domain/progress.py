@@ -55,8 +55,9 @@ class ProgressReport:
 
     def as_entry(self) -> dict[str, str]:
         """The report as the strings its file holds (what ``new_entry`` makes)."""
-        return new_entry(self.task, self.unit, self.date, self.status, self.note, self.evidence, self.reason,
-                         self.new_deadline)
+        return new_entry(
+            self.task, self.unit, self.date, self.status, self.note, self.evidence, self.reason, self.new_deadline
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +94,32 @@ def normalise_status(value: str) -> str:
         return text
     alias = STATUS_ALIASES.get(text.lower())
     if alias is None:
-        raise usage_error("arg_bad_status", value=value, choices=" / ".join(STATUSES),
-                          aliases=", ".join(STATUS_ALIASES))
+        raise usage_error(
+            "arg_bad_status", value=value, choices=" / ".join(STATUSES), aliases=", ".join(STATUS_ALIASES)
+        )
     return alias
 
 
 def new_entry(
-    task: int, unit: str, day: date, status: str, note: str | None = None, evidence: str | None = None,
-    reason: str | None = None, new_deadline: date | None = None,
+    task: int,
+    unit: str,
+    day: date,
+    status: str,
+    note: str | None = None,
+    evidence: str | None = None,
+    reason: str | None = None,
+    new_deadline: date | None = None,
 ) -> dict[str, str]:
     """A report as the strings the file will hold, empty fields left out."""
     values = {
-        "task": str(task), "unit": unit, "date": day.isoformat(), "status": status, "note": note,
-        "evidence": evidence, "reason": reason, "new_deadline": new_deadline.isoformat() if new_deadline else None,
+        "task": str(task),
+        "unit": unit,
+        "date": day.isoformat(),
+        "status": status,
+        "note": note,
+        "evidence": evidence,
+        "reason": reason,
+        "new_deadline": new_deadline.isoformat() if new_deadline else None,
     }
     return {key: value.strip() for key, value in values.items() if value is not None and value.strip()}
 

@@ -161,7 +161,8 @@ def unit_task_index(register: Register, include_open: bool = False) -> dict[str,
             if ref.kind in (REF_UNIT, REF_GROUP) and ref.name in shared_rows:
                 reached.setdefault(ref.name, UnitTask(task, RESPONSIBLE, None))
         groups = [
-            (ref.kind, group) for ref in task.refs
+            (ref.kind, group)
+            for ref in task.refs
             if ref.kind in (REF_GROUP, REF_OPEN_TAIL) and (group := register.group(ref.name)) is not None
         ]
         for kind, group in groups:
@@ -209,7 +210,9 @@ def find_dimension(register: Register, query: str) -> Dimension:
     names = [dim.key for dim in register.dimensions] + [dim.name for dim in register.dimensions]
     if prefixed:
         raise usage_error("arg_ambiguous_unit", name=query, candidates="、".join(d.name for d in prefixed))
-    raise usage_error("arg_unknown_dimension", name=query, suggestions=difflib.get_close_matches(query, names, n=3, cutoff=0.4))
+    raise usage_error(
+        "arg_unknown_dimension", name=query, suggestions=difflib.get_close_matches(query, names, n=3, cutoff=0.4)
+    )
 
 
 def find_measure(register: Register, query: str) -> Measure:
@@ -220,13 +223,16 @@ def find_measure(register: Register, query: str) -> Measure:
             if measure.number == int(text):
                 return measure
     matches = [
-        m for m in register.measures
+        m
+        for m in register.measures
         if text and (normalise_name(m.title).startswith(text) or normalise_name(m.body_title).startswith(text))
     ]
     if len(matches) == 1:
         return matches[0]
     titles = [m.title for m in register.measures]
-    raise usage_error("arg_unknown_measure", name=query, suggestions=difflib.get_close_matches(query, titles, n=3, cutoff=0.4))
+    raise usage_error(
+        "arg_unknown_measure", name=query, suggestions=difflib.get_close_matches(query, titles, n=3, cutoff=0.4)
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -274,7 +280,8 @@ def filter_tasks(
         if before is not None and after is not None and after > before:
             raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())
         tasks = [
-            task for task in tasks
+            task
+            for task in tasks
             if any((before is None or d <= before) and (after is None or d >= after) for d in task.due)
         ]
     if ongoing is not None:
@@ -301,7 +308,11 @@ def search(register: Register, text: str) -> list[SearchHit]:
     hits = []
     for task in register.tasks:
         measure = register.measure_of(task)
-        for field_name, value in (("task", task.text), ("measure", measure.title), ("measure_text", measure.text or "")):
+        for field_name, value in (
+            ("task", task.text),
+            ("measure", measure.title),
+            ("measure_text", measure.text or ""),
+        ):
             spans = tuple(m.span() for m in pattern.finditer(unicodedata.normalize("NFKC", value)))
             if spans:
                 hits.append(SearchHit(task, field_name, spans))

@@ -182,7 +182,7 @@ def record_builder(cls: type) -> Any:
     # A closure, not generated source: nothing is compiled at run time.
     def build(*values: Any, **named: Any) -> Any:
         if named:
-            values = values + tuple(named[name] for name in names[len(values):])
+            values = values + tuple(named[name] for name in names[len(values) :])
         made = new(cls)
         for setter, value in zip(setters, values):
             setter(made, value)

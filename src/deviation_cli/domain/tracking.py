@@ -169,17 +169,19 @@ def unit_scores(register: Register, states: list[TaskState], log: ProgressLog, a
         led = [state for state in states if state.task.lead == unit.name]
         fallen = [m for state in led for m in state.milestones if m.due < as_of]
         closed = [m for m in fallen if not m.open_on(as_of)]
-        scores.append(UnitScore(
-            unit=unit.name,
-            led=len(led),
-            involved=len(tasks),
-            reported=len(tasks & reported.get(unit.name, set())),
-            reports=report_counts.get(unit.name, 0),
-            fallen_due=len(fallen),
-            closed=len(closed),
-            on_time=sum(1 for m in closed if m.on_time),
-            overdue_tasks=[state.task.id for state in led if state.overdue],
-        ))
+        scores.append(
+            UnitScore(
+                unit=unit.name,
+                led=len(led),
+                involved=len(tasks),
+                reported=len(tasks & reported.get(unit.name, set())),
+                reports=report_counts.get(unit.name, 0),
+                fallen_due=len(fallen),
+                closed=len(closed),
+                on_time=sum(1 for m in closed if m.on_time),
+                overdue_tasks=[state.task.id for state in led if state.overdue],
+            )
+        )
     return scores
 
 

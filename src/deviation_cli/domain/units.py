@@ -25,7 +25,6 @@ from .register import (
     normalise_name,
 )
 
-
 #: How many distinct unknown names get a "did you mean" list. Why a budget:
 #: each list compares the name with every known one (difflib), and a hostile or
 #: badly broken file with 20,000 unknown names took half a minute to validate.
@@ -56,7 +55,7 @@ class UnitDirectory:
         if ref is not None:
             return ref if ref.written == written else UnitRef(written, ref.name, ref.kind)
         if written.startswith(OPEN_TAIL_PREFIX):
-            group_ref = self._by_written.get(written[len(OPEN_TAIL_PREFIX):])
+            group_ref = self._by_written.get(written[len(OPEN_TAIL_PREFIX) :])
             if group_ref is not None and group_ref.kind == REF_GROUP:
                 return UnitRef(written, group_ref.name, REF_OPEN_TAIL)
         return None
@@ -75,7 +74,7 @@ class UnitDirectory:
         if ref is not None:
             return UnitRef(written, ref.name, ref.kind)
         if clean.startswith(OPEN_TAIL_PREFIX):
-            ref = self._by_normalised.get(clean[len(OPEN_TAIL_PREFIX):])
+            ref = self._by_normalised.get(clean[len(OPEN_TAIL_PREFIX) :])
             if ref is not None and ref.kind == REF_GROUP:
                 return UnitRef(written, ref.name, REF_OPEN_TAIL)
         return None
@@ -87,7 +86,7 @@ class UnitDirectory:
             return None
         if clean in self._by_written:
             return clean
-        if clean.startswith(OPEN_TAIL_PREFIX) and clean[len(OPEN_TAIL_PREFIX):] in self._by_written:
+        if clean.startswith(OPEN_TAIL_PREFIX) and clean[len(OPEN_TAIL_PREFIX) :] in self._by_written:
             return clean
         return None
 
@@ -104,7 +103,7 @@ class UnitDirectory:
         if ref is not None:
             return ref.written
         if clean.startswith(OPEN_TAIL_PREFIX):
-            ref = self._by_normalised.get(clean[len(OPEN_TAIL_PREFIX):])
+            ref = self._by_normalised.get(clean[len(OPEN_TAIL_PREFIX) :])
             if ref is not None and ref.kind == REF_GROUP:
                 return OPEN_TAIL_PREFIX + ref.written
         return None
@@ -125,7 +124,7 @@ class UnitDirectory:
     def _nearest(self, written: str, limit: int) -> list[str]:
         target = normalise_name(written)
         if target.startswith(OPEN_TAIL_PREFIX):
-            target = target[len(OPEN_TAIL_PREFIX):]
+            target = target[len(OPEN_TAIL_PREFIX) :]
         names = list(self._by_written)
         close = difflib.get_close_matches(target, names, n=limit * 3, cutoff=0.5)
         if not close:
@@ -168,7 +167,9 @@ _TOP_SEPARATORS = re.compile(r"[,,;;\n]+")
 _ITEM_SEPARATORS = re.compile(r"[、/]+")
 
 
-def split_unit_list(text: str, directory: UnitDirectory | None = None, shared_suffixes: Iterable[str] = ("管委会",)) -> list[str]:
+def split_unit_list(
+    text: str, directory: UnitDirectory | None = None, shared_suffixes: Iterable[str] = ("管委会",)
+) -> list[str]:
     """Split a written list of units into the register's entries.
 
     ``各县区政府,汉中经开区、兴汉新区、航空经开区管委会,市发改委等市级相关部门单位`` →
@@ -249,5 +250,5 @@ def _join_segment(items: list[str], suffixes: tuple[str, ...]) -> str:
         for suffix in suffixes:
             if len(items) > 1 and items[-1].endswith(suffix) and not any(item.endswith(suffix) for item in items[:-1]):
                 # Why: 甲单位、乙管委会 would read back as 甲单位管委会、乙管委会 (a suffix written once).
-                return "、".join(items[:-1]) + ',' + items[-1] + tail
+                return "、".join(items[:-1]) + "," + items[-1] + tail
     return "、".join(items) + tail

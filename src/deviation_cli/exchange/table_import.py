@@ -97,8 +97,9 @@ def read_table(grid: Grid, register: Register) -> TableReading:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         for name in missing:
-            reading.issues.append(Issue("import_missing_column", grid.where(header_row, 0),
-                                        args={"label": HEADER[COLUMNS.index(name)]}))
+            reading.issues.append(
+                Issue("import_missing_column", grid.where(header_row, 0), args={"label": HEADER[COLUMNS.index(name)]})
+            )
         return reading
     reading.title, title_at = _title_above(grid, header_row)
     _check_title(reading, title_at, register)
@@ -176,10 +177,14 @@ def _check_title(reading: TableReading, where: str, register: Register) -> None:
     if register.document.annex_title:
         known.add(normalise_name(register.document.annex_title))
     if normalise_name(reading.title) not in known:
-        reading.issues.append(Issue(
-            "import_title_differs", where,
-            args={"title": reading.title, "expected": table_title(register)}, severity=WARNING,
-        ))
+        reading.issues.append(
+            Issue(
+                "import_title_differs",
+                where,
+                args={"title": reading.title, "expected": table_title(register)},
+                severity=WARNING,
+            )
+        )
 
 
 _NUMBERING = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、.)]|^\((?:\d+|[一二三四五六七八九十]+)\)")
@@ -223,8 +228,12 @@ class _CellMapper:
         key = self.dimensions.get(normalise_name(text).lower())
         if key is None:
             names = [dim.table_name for dim in self.register.dimensions]
-            self.problem("import_unknown_dimension", where, name=text,
-                         suggestions=difflib.get_close_matches(text, names, n=3, cutoff=0.4))
+            self.problem(
+                "import_unknown_dimension",
+                where,
+                name=text,
+                suggestions=difflib.get_close_matches(text, names, n=3, cutoff=0.4),
+            )
             return None
         return key, where
 
@@ -235,14 +244,22 @@ class _CellMapper:
             numbers = [n for n in numbers if self.register.measure(n).dimension == dimension[0]] or numbers
         if not numbers:
             titles = [m.title for m in self.register.measures]
-            self.problem("import_unknown_measure", where, name=text,
-                         suggestions=difflib.get_close_matches(text, titles, n=3, cutoff=0.4))
+            self.problem(
+                "import_unknown_measure",
+                where,
+                name=text,
+                suggestions=difflib.get_close_matches(text, titles, n=3, cutoff=0.4),
+            )
             return None
         measure = self.register.measure(numbers[0])
         if dimension is not None and measure.dimension != dimension[0]:
-            self.problem("import_measure_dimension", where, name=text,
-                         dimension=self.register.dimension(dimension[0]).table_name,
-                         expected=self.register.dimension(measure.dimension).table_name)
+            self.problem(
+                "import_measure_dimension",
+                where,
+                name=text,
+                dimension=self.register.dimension(dimension[0]).table_name,
+                expected=self.register.dimension(measure.dimension).table_name,
+            )
             return None
         return measure.number
 
@@ -336,7 +353,9 @@ def import_table(grid: Grid, register: Register, out: Path, *, force: bool = Fal
     _check_written(tasks_text, units_text)
     if not out.exists():
         if not out.parent.is_dir():
-            raise UsageError(Issue("output_folder_missing", display_path(out), args={"folder": display_path(out.parent)}))
+            raise UsageError(
+                Issue("output_folder_missing", display_path(out), args={"folder": display_path(out.parent)})
+            )
         out.mkdir()
     write_atomic(out / UNITS_FILE, units_text)
     write_atomic(out / TASKS_FILE, tasks_text)
@@ -379,4 +398,6 @@ def _check_written(tasks_text: str, units_text: str) -> None:
         Path(scratch, UNITS_FILE).write_text(units_text, encoding="utf-8")
         report = validate_folder(scratch)
     if report.errors:
-        raise RegisterInvalid([Issue(i.code, f"(imported) {TASKS_FILE}", i.line, i.column, i.args) for i in report.errors])
+        raise RegisterInvalid(
+            [Issue(i.code, f"(imported) {TASKS_FILE}", i.line, i.column, i.args) for i in report.errors]
+        )

@@ -104,8 +104,9 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def _write_table(sheet: Any, title: str, header: list[str], rows: list[tuple[Any, ...]],
-                 widths: tuple[int, ...], centred: set[int]) -> None:
+def _write_table(
+    sheet: Any, title: str, header: list[str], rows: list[tuple[Any, ...]], widths: tuple[int, ...], centred: set[int]
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties

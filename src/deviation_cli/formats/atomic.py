@@ -34,12 +34,16 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
         if target.is_dir():
             raise UsageError(Issue("output_is_folder", str(target)))
     except OSError as error:
-        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+        raise UsageError(
+            Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
+        ) from None
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+        raise UsageError(
+            Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -56,6 +60,8 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
         except FileNotFoundError:
             pass
         if isinstance(error, OSError):
-            raise UsageError(Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})) from None
+            raise UsageError(
+                Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
+            ) from None
         raise
     return target

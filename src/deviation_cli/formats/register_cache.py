@@ -81,16 +81,39 @@ def cache_file(folder: Path) -> Path:
 #: tests/test_cache.py then fails until ``encode``/``decode`` learn the field.
 CODEC_FIELDS = {
     "Section": ("heading", "text"),
-    "Document": ("title", "written", "index_no", "source", "publisher", "published", "recipients",
-                 "cover_letter", "annex_title", "sections"),
+    "Document": (
+        "title",
+        "written",
+        "index_no",
+        "source",
+        "publisher",
+        "published",
+        "recipients",
+        "cover_letter",
+        "annex_title",
+        "sections",
+    ),
     "Dimension": ("key", "name", "table_name", "problem"),
     "Measure": ("number", "dimension", "title", "body_title", "text"),
     "Unit": ("name", "kind", "full_name", "aliases"),
     "Group": ("name", "members", "open_to", "aliases"),
     "UnitRef": ("written", "name", "kind"),
     "Task": ("id", "measure", "dimension", "text", "lead", "responsible", "refs", "deadline", "due", "ongoing", "line"),
-    "Register": ("folder", "document", "dimensions", "measures", "tasks", "units", "groups", "shared_suffixes",
-                 "_dimensions", "_measures", "_tasks", "_units", "_groups"),
+    "Register": (
+        "folder",
+        "document",
+        "dimensions",
+        "measures",
+        "tasks",
+        "units",
+        "groups",
+        "shared_suffixes",
+        "_dimensions",
+        "_measures",
+        "_tasks",
+        "_units",
+        "_groups",
+    ),
 }
 
 
@@ -121,7 +144,7 @@ def load(folder: Path, key: str) -> reg.Register | None:
             body = marshal.loads(handle.read(header["body"]))
             texts = handle.read()
         return decode(body, texts, str(folder))
-    except Exception:  # noqa: BLE001 - a cache that cannot be read is a miss, whatever the reason
+    except Exception:
         return None
     finally:
         if gc_was_enabled:
@@ -143,7 +166,7 @@ def store(folder: Path, key: str, register: reg.Register) -> bool:
         target = cache_file(folder)  # Path.home() may fail without a HOME: still no cache, no error
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, b"".join([header, b"\n", body, texts]))
-    except Exception:  # noqa: BLE001 - the cache is an optimisation; failing to write it is never the user's problem
+    except Exception:
         return False
     return True
 
@@ -171,15 +194,23 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
     # In a valid register every responsible entry resolved, so the list is the
     # refs' spelling; it is stored only where it is not.
     spelled_apart = [
-        [position, list(task.responsible)] for position, task in enumerate(tasks)
+        [position, list(task.responsible)]
+        for position, task in enumerate(tasks)
         if task.responsible != tuple([ref.written for ref in task.refs])
     ]
     doc = register.document
     body = {
         "document": [
-            doc.title, doc.written.isoformat(), doc.index_no, doc.source, doc.publisher,
-            doc.published.isoformat() if doc.published else None, doc.recipients, doc.cover_letter,
-            doc.annex_title, [[s.heading, s.text] for s in doc.sections],
+            doc.title,
+            doc.written.isoformat(),
+            doc.index_no,
+            doc.source,
+            doc.publisher,
+            doc.published.isoformat() if doc.published else None,
+            doc.recipients,
+            doc.cover_letter,
+            doc.annex_title,
+            [[s.heading, s.text] for s in doc.sections],
         ],
         "dimensions": [[d.key, d.name, d.table_name, d.problem] for d in register.dimensions],
         "measures": [[m.number, m.dimension, m.title, m.body_title, m.text] for m in register.measures],
@@ -208,12 +239,19 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
 
 
 def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
-    (title, written, index_no, source, publisher, published, recipients, cover_letter, annex_title,
-     sections) = body["document"]
+    (title, written, index_no, source, publisher, published, recipients, cover_letter, annex_title, sections) = body[
+        "document"
+    ]
     document = reg.Document(
-        title=title, written=date.fromisoformat(written), index_no=index_no, source=source,
-        publisher=publisher, published=datetime.fromisoformat(published) if published else None,
-        recipients=recipients, cover_letter=cover_letter, annex_title=annex_title,
+        title=title,
+        written=date.fromisoformat(written),
+        index_no=index_no,
+        source=source,
+        publisher=publisher,
+        published=datetime.fromisoformat(published) if published else None,
+        recipients=recipients,
+        cover_letter=cover_letter,
+        annex_title=annex_title,
         sections=tuple(reg.Section(heading, text) for heading, text in sections),
     )
     columns = body["tasks"]
@@ -229,9 +267,17 @@ def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
     for position, entries in columns["responsible"]:
         responsible[position] = tuple(entries)
     fields = [
-        columns["id"], columns["measure"], [names[i] for i in columns["dimension"]], texts,
-        [names[i] for i in columns["lead"]], responsible, [tuple([refs[i] for i in indexes]) for indexes in ref_lists],
-        [names[i] for i in columns["deadline"]], [dues[i] for i in columns["due"]], columns["ongoing"], columns["line"],
+        columns["id"],
+        columns["measure"],
+        [names[i] for i in columns["dimension"]],
+        texts,
+        [names[i] for i in columns["lead"]],
+        responsible,
+        [tuple([refs[i] for i in indexes]) for indexes in ref_lists],
+        [names[i] for i in columns["deadline"]],
+        [dues[i] for i in columns["due"]],
+        columns["ongoing"],
+        columns["line"],
     ]
     if any(len(field) != count for field in fields):
         raise ValueError("cache columns of different lengths")
@@ -241,7 +287,9 @@ def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
         dimensions=tuple(reg.Dimension(*fields) for fields in body["dimensions"]),
         measures=tuple(reg.Measure(*fields) for fields in body["measures"]),
         tasks=tuple(map(reg.record_builder(reg.Task), *fields)),
-        units=tuple(reg.Unit(name, kind, full_name, tuple(aliases)) for name, kind, full_name, aliases in body["units"]),
+        units=tuple(
+            reg.Unit(name, kind, full_name, tuple(aliases)) for name, kind, full_name, aliases in body["units"]
+        ),
         groups=tuple(
             reg.Group(name, tuple(members), tuple(open_to), tuple(aliases))
             for name, members, open_to, aliases in body["groups"]
@@ -262,7 +310,10 @@ def _check_shape(body: Any, columns: Any) -> None:
         all(_all(columns[name], int) for name in ("id", "measure", "dimension", "lead", "deadline", "due", "line"))
         and _all(columns["ongoing"], bool)
         and _all(body["names"], str)
-        and all(isinstance(ref, list) and len(ref) == 3 and all(part.__class__ is str for part in ref) for ref in body["refs"])
+        and all(
+            isinstance(ref, list) and len(ref) == 3 and all(part.__class__ is str for part in ref)
+            for ref in body["refs"]
+        )
         and all(_all(due, int) for due in body["dues"])
         and all(_all(indexes, int) for indexes in columns["refs"])
     )

@@ -52,7 +52,9 @@ def read_bytes(path: Path) -> bytes:
             # read(limit + 1) would claim the whole limit in memory up front.
             raw = handle.read(min(size, limit) + 1)
     except OSError as error:
-        raise RegisterUnreadable(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
+        raise RegisterUnreadable(
+            Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})
+        ) from None
     return raw
 
 

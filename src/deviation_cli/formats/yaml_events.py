@@ -76,7 +76,6 @@ class _Duplicate:
     """Marks a mapping slot whose key repeated: its value is read and dropped."""
 
 
-
 def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
     """Parse one YAML document from libyaml's events into YamlMap/YamlList/str/None, with every issue found."""
     issues, fatal = scan_characters(text, path)
@@ -125,7 +124,7 @@ def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
             issues.append(Issue("anchor", path, line, column, {"anchor": event.anchor}))
         tag = getattr(event, "tag", None)
         if tag not in PLAIN_TAGS:
-            shown = "!!" + tag[len(_CORE_TAG_PREFIX):] if tag.startswith(_CORE_TAG_PREFIX) else tag
+            shown = "!!" + tag[len(_CORE_TAG_PREFIX) :] if tag.startswith(_CORE_TAG_PREFIX) else tag
             issues.append(Issue("yaml_tag", path, line, column, {"tag": shown}))
 
     try:

@@ -21,7 +21,9 @@ from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
 UNSUPPORTED = object()
 
 #: Characters libyaml treats as line breaks or refuses; their presence sends a file to libyaml.
-_UNUSUAL_CHARACTERS = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\u2028\\u2029]")
+_UNUSUAL_CHARACTERS = re.compile(
+    "[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\u2028\\u2029]"
+)
 #: One line: indent, a dash, a key, the rest (the rest alone for a scalar item or a comment).
 _LINE = re.compile(r"( *)(?:(-)(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)")
 #: First characters a plain scalar may not start with (YAML indicators, quotes handled apart).
@@ -53,7 +55,7 @@ def _scalar(text: str) -> str | None:
     first = text[0]
     if first == '"':
         end = text.find('"', 1)
-        if end == -1 or "\\" in text[:end] or not _after_quote(text[end + 1:]):
+        if end == -1 or "\\" in text[:end] or not _after_quote(text[end + 1 :]):
             return None
         return text[1:end]
     if first == "'":
@@ -68,14 +70,14 @@ def _scalar(text: str) -> str | None:
                 position = end + 2
                 continue
             break
-        return "".join(value) if _after_quote(text[end + 1:]) else None
+        return "".join(value) if _after_quote(text[end + 1 :]) else None
     return _plain(text)
 
 
 def _flow_list(text: str, line: int, column: int) -> YamlList | None:
     """``[a, b]`` of plain words on one line; ``column`` is that of ``[``."""
     end = text.find("]")
-    if end == -1 or not _after_quote(text[end + 1:]):
+    if end == -1 or not _after_quote(text[end + 1 :]):
         return None
     inner = text[1:end]
     if any(char in inner for char in "[]{}#:'\"!&*|>%@`"):

@@ -55,7 +55,6 @@ class YamlList(list):
         return (self.line, self.column)
 
 
-
 def locate(root: Any, path: tuple[Any, ...], at_key: bool = False) -> tuple[int, int]:
     """Line and column of the value at ``path`` (or of its key, with ``at_key``).
 

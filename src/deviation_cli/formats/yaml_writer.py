@@ -15,9 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 #: Plain words that YAML 1.1 tools (not this project's loader) would turn into booleans or null.
-_SURPRISING = frozenset(
-    {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
-)
+_SURPRISING = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
 
 
 def dump(tree: dict[str, Any], comments: Iterable[str] = ()) -> str:
@@ -84,7 +82,7 @@ def _items(values: list[Any], indent: int, lines: list[str]) -> None:
                     # The first key shares the dash's line: "- id: 1".
                     marker: list[str] = []
                     _entry(sub_key, sub_value, indent + 2, marker)
-                    marker[0] = f"{pad}- " + marker[0][indent + 2:]
+                    marker[0] = f"{pad}- " + marker[0][indent + 2 :]
                     lines.extend(marker)
                     first = False
                 else:
@@ -126,6 +124,6 @@ def _loads(document: str) -> Any:
 
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
-        return yaml.load(document, Loader=loader)  # noqa: S506 (BaseLoader builds only strings)
+        return yaml.load(document, Loader=loader)
     except yaml.YAMLError:
         return None

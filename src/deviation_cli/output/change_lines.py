@@ -21,8 +21,9 @@ def _w(key: str, lang: Lang, **args: Any) -> str:
     return say("change." + key, lang, **args)
 
 
-def format_changes(changes: Sequence[Change], fmt: str = "text", lang: Lang = DEFAULT_LANG,
-                   old_label: str = "", new_label: str = "") -> str:
+def format_changes(
+    changes: Sequence[Change], fmt: str = "text", lang: Lang = DEFAULT_LANG, old_label: str = "", new_label: str = ""
+) -> str:
     """Changes as text lines, a Markdown PR comment, or a JSON list of change records."""
     if fmt == "json":
         return json.dumps([change.as_dict() for change in changes], ensure_ascii=False, indent=2) + "\n"
@@ -82,12 +83,25 @@ def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
         details = change.details
         if kind in ("task-added", "task-removed"):
             text = change.new if kind == "task-added" else change.old
-            extra = _w("task_extra", lang, lead_label=field_label("lead"), lead=q(details["lead"]),
-                       deadline_label=field_label("deadline"), deadline=q(details["deadline"]))
+            extra = _w(
+                "task_extra",
+                lang,
+                lead_label=field_label("lead"),
+                lead=q(details["lead"]),
+                deadline_label=field_label("deadline"),
+                deadline=q(details["deadline"]),
+            )
             return f"{head} {_w('added' if kind == 'task-added' else 'removed', lang)}{colon}{q(text)}{extra}"
         if kind == "task-moved":
-            return _w("task_moved", lang, head=head, old=change.old, new=change.new,
-                      old_title=q(details["old_title"]), new_title=q(details["new_title"]))
+            return _w(
+                "task_moved",
+                lang,
+                head=head,
+                old=change.old,
+                new=change.new,
+                old_title=q(details["old_title"]),
+                new_title=q(details["new_title"]),
+            )
         if kind == "text-changed":
             return f"{head} {_w('task_text', lang)}{colon}{_segments(details['segments'], markdown)}"
         if kind == "lead-changed":
@@ -108,9 +122,13 @@ def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
         head = f"**{head}**"
     action = kind.split("-", 1)[1]
     if action == "added":
-        return f"{head} {_w('plus', lang)}" + (f"{colon}{q(change.new)}" if subject_word in ("measure", "dimension") else "")
+        return f"{head} {_w('plus', lang)}" + (
+            f"{colon}{q(change.new)}" if subject_word in ("measure", "dimension") else ""
+        )
     if action == "removed":
-        return f"{head} {_w('minus', lang)}" + (f"{colon}{q(change.old)}" if subject_word in ("measure", "dimension") else "")
+        return f"{head} {_w('minus', lang)}" + (
+            f"{colon}{q(change.old)}" if subject_word in ("measure", "dimension") else ""
+        )
     if action == "renamed":
         return f"{head} {_w('renamed', lang)} {q(change.new)}"
     field_word = _w(change.field, lang) if has("change." + change.field) else field_label(change.field)

@@ -66,29 +66,31 @@ def state_object(register: Register, state: TaskState, as_of: date) -> dict[str,
     """A task object with where it stands on ``as_of``."""
     shown = task_object(register, state.task)
     last = state.last_report
-    shown.update({
-        "status": state.status,
-        "reported": state.reported,
-        "last_report": last.date.isoformat() if last else None,
-        "last_unit": last.unit if last else None,
-        "note": last.note if last else None,
-        "reason": last.reason if last else None,
-        "overdue": state.overdue,
-        "overdue_since": state.overdue_since.isoformat() if state.overdue_since else None,
-        "next_due": state.next_due.isoformat() if state.next_due else None,
-        "days_left": (state.next_due - as_of).days if state.next_due else None,
-        "due_soon": state.due_soon,
-        "postponed_to": state.postponed_to.isoformat() if state.postponed_to else None,
-        "milestones": [
-            {
-                "due": m.due.isoformat(),
-                "original": m.original.isoformat() if m.original else None,
-                "closed": m.closed.isoformat() if m.closed and m.closed <= as_of else None,
-                "on_time": m.on_time,
-            }
-            for m in state.milestones
-        ],
-    })
+    shown.update(
+        {
+            "status": state.status,
+            "reported": state.reported,
+            "last_report": last.date.isoformat() if last else None,
+            "last_unit": last.unit if last else None,
+            "note": last.note if last else None,
+            "reason": last.reason if last else None,
+            "overdue": state.overdue,
+            "overdue_since": state.overdue_since.isoformat() if state.overdue_since else None,
+            "next_due": state.next_due.isoformat() if state.next_due else None,
+            "days_left": (state.next_due - as_of).days if state.next_due else None,
+            "due_soon": state.due_soon,
+            "postponed_to": state.postponed_to.isoformat() if state.postponed_to else None,
+            "milestones": [
+                {
+                    "due": m.due.isoformat(),
+                    "original": m.original.isoformat() if m.original else None,
+                    "closed": m.closed.isoformat() if m.closed and m.closed <= as_of else None,
+                    "on_time": m.on_time,
+                }
+                for m in state.milestones
+            ],
+        }
+    )
     return shown
 
 

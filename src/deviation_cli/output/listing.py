@@ -77,5 +77,7 @@ def to_markdown(records: Sequence[Row], columns: Sequence[str], lang: Lang = DEF
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for record in records:
-        lines.append("| " + " | ".join(markdown_escape(html_escape(shown_cell(record.get(c), lang, c))) for c in columns) + " |")
+        lines.append(
+            "| " + " | ".join(markdown_escape(html_escape(shown_cell(record.get(c), lang, c))) for c in columns) + " |"
+        )
     return "\n".join(lines) + "\n"

@@ -55,8 +55,13 @@ def print_table(
         emoji=False,
         markup=False,
     )
-    table = Table(title=terminal_safe(title) if title else title, box=box.SIMPLE_HEAD, show_lines=False,
-                  expand=False, pad_edge=False)
+    table = Table(
+        title=terminal_safe(title) if title else title,
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
+        expand=False,
+        pad_edge=False,
+    )
     rows = [[terminal_safe(shown_cell(record.get(column), lang, column)) for column in columns] for record in records]
     naturals = [
         max([cell_len(label(column, lang))] + [cell_len(row[index]) for row in rows])

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.issues import ERROR, Issue, RegisterInvalid
+from ..domain.issues import Issue, RegisterInvalid
 from ..domain.register import Register
 from ..formats import register_cache
 from ..formats.register_files import INDICATORS_FILE, OBSERVATIONS_FILE, REGISTER_FILES, display_path, read_bytes

@@ -83,7 +83,9 @@ def report_block(entry: dict[str, str], indent: str = "  ") -> str:
     return "".join(lines)
 
 
-def append_report(path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...] = ()) -> tuple[Path, int]:
+def append_report(
+    path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...] = ()
+) -> tuple[Path, int]:
     """Append one report to ``path`` (created with a header when missing), atomically.
 
     The report must already be checked (``domain.progress.check_new_report``).

@@ -103,8 +103,21 @@ def validate_entries(
 #: "number" (ASCII digits, no leading zero), "text" (non-empty str),
 #: "texts" (list of non-empty str), "optional" (non-empty str, may be absent).
 _PLAIN_ENTRIES: dict[str, dict[str, str]] = {
-    "TaskEntry": {"id": "number", "measure": "number", "text": "text", "lead": "text", "responsible": "texts", "deadline": "text"},
-    "MeasureEntry": {"number": "number", "dimension": "text", "title": "text", "body_title": "optional", "text": "optional"},
+    "TaskEntry": {
+        "id": "number",
+        "measure": "number",
+        "text": "text",
+        "lead": "text",
+        "responsible": "texts",
+        "deadline": "text",
+    },
+    "MeasureEntry": {
+        "number": "number",
+        "dimension": "text",
+        "title": "text",
+        "body_title": "optional",
+        "text": "optional",
+    },
 }
 _REQUIRED_KINDS = ("number", "text")
 

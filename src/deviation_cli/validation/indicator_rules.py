@@ -16,7 +16,9 @@ from .entries import IndicatorsFile, ObservationsFile
 from .entry_checks import validate_entries
 
 
-def _entries(text: str, shown: str, file_model: type[BaseModel], issues: list[Issue]) -> tuple[Any, Any, dict[str, list[int]]]:
+def _entries(
+    text: str, shown: str, file_model: type[BaseModel], issues: list[Issue]
+) -> tuple[Any, Any, dict[str, list[int]]]:
     """The file parsed and validated: its tree, its valid entries (or None), where each kept entry stands."""
     root, parse_issues = parse_yaml(text, shown)
     issues.extend(parse_issues)
@@ -35,32 +37,51 @@ def check_indicators_text(text: str, shown: str, register: Register, issues: lis
     measures = {measure.number for measure in register.measures}
     seen: set[str] = set()
     kept = []
-    for index, entry in zip(kept_at.get("indicators", []), parsed.indicators):
-        def issue(code: str, key: str, **args: Any) -> None:
-            line, column = locate(root, ("indicators", index, key))
-            issues.append(Issue(code, shown, line, column, args))
 
+    def issue(index: int, code: str, key: str, **args: Any) -> None:
+        line, column = locate(root, ("indicators", index, key))
+        issues.append(Issue(code, shown, line, column, args))
+
+    for index, entry in zip(kept_at.get("indicators", []), parsed.indicators):
         if entry.key in seen:
-            issue("indicator_duplicate", "key", key=entry.key)
+            issue(index, "indicator_duplicate", "key", key=entry.key)
             continue
         seen.add(entry.key)
         if entry.dimension not in keys:
-            issue("unknown_dimension", "dimension", key=entry.dimension,
-                  suggestions=difflib.get_close_matches(entry.dimension, sorted(keys), n=3, cutoff=0.5))
+            issue(
+                index,
+                "unknown_dimension",
+                "dimension",
+                key=entry.dimension,
+                suggestions=difflib.get_close_matches(entry.dimension, sorted(keys), n=3, cutoff=0.5),
+            )
             continue
         if entry.measure is not None and entry.measure not in measures:
-            issue("unknown_measure", "measure", number=entry.measure)
+            issue(index, "unknown_measure", "measure", number=entry.measure)
             continue
-        kept.append(Indicator(
-            key=entry.key, name=entry.name, dimension=entry.dimension, period=entry.period, target=entry.target,
-            quote=entry.quote, measure=entry.measure, comparison=entry.comparison, unit=entry.unit,
-            wording=entry.wording, baseline=entry.baseline, baseline_quote=entry.baseline_quote,
-            tolerance=entry.tolerance,
-        ))
+        kept.append(
+            Indicator(
+                key=entry.key,
+                name=entry.name,
+                dimension=entry.dimension,
+                period=entry.period,
+                target=entry.target,
+                quote=entry.quote,
+                measure=entry.measure,
+                comparison=entry.comparison,
+                unit=entry.unit,
+                wording=entry.wording,
+                baseline=entry.baseline,
+                baseline_quote=entry.baseline_quote,
+                tolerance=entry.tolerance,
+            )
+        )
     return kept
 
 
-def check_observations_text(text: str, shown: str, indicators: list[Indicator], issues: list[Issue]) -> list[Observation]:
+def check_observations_text(
+    text: str, shown: str, indicators: list[Indicator], issues: list[Issue]
+) -> list[Observation]:
     """Observed values of a file, each naming an indicator that exists."""
     root, parsed, kept_at = _entries(text, shown, ObservationsFile, issues)
     if parsed is None:
@@ -70,13 +91,27 @@ def check_observations_text(text: str, shown: str, indicators: list[Indicator], 
     for index, entry in zip(kept_at.get("observations", []), parsed.observations):
         if entry.indicator not in known:
             line, column = locate(root, ("observations", index, "indicator"))
-            issues.append(Issue("indicator_unknown", shown, line, column, {
-                "key": entry.indicator,
-                "suggestions": difflib.get_close_matches(entry.indicator, sorted(known), n=3, cutoff=0.5),
-            }))
+            issues.append(
+                Issue(
+                    "indicator_unknown",
+                    shown,
+                    line,
+                    column,
+                    {
+                        "key": entry.indicator,
+                        "suggestions": difflib.get_close_matches(entry.indicator, sorted(known), n=3, cutoff=0.5),
+                    },
+                )
+            )
             continue
-        kept.append(Observation(
-            indicator=entry.indicator, period=entry.period, value=entry.value, date=entry.date,
-            source=entry.source, note=entry.note,
-        ))
+        kept.append(
+            Observation(
+                indicator=entry.indicator,
+                period=entry.period,
+                value=entry.value,
+                date=entry.date,
+                source=entry.source,
+                note=entry.note,
+            )
+        )
     return kept

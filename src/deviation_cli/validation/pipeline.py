@@ -70,15 +70,24 @@ def validate_texts(
     try:
         files: dict[str, tuple[str, Any, Any]] = {}
         file_models: tuple[tuple[str, type[UnitsFile] | type[TasksFile]], ...] = (
-            (UNITS_FILE, UnitsFile), (TASKS_FILE, TasksFile))
+            (UNITS_FILE, UnitsFile),
+            (TASKS_FILE, TasksFile),
+        )
         for name, file_model in file_models:
             big = progress is not None and name == TASKS_FILE
-            root, issues = parse_yaml(texts[name], shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None)
+            root, issues = parse_yaml(
+                texts[name], shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None
+            )
             report.issues.extend(issues)
             parsed = None
             if not issues:
-                parsed = validate_entries(root, file_model, shown[name], report.issues,
-                                          progress=progress.stage(0.6, 0.7) if big and progress else None)
+                parsed = validate_entries(
+                    root,
+                    file_model,
+                    shown[name],
+                    report.issues,
+                    progress=progress.stage(0.6, 0.7) if big and progress else None,
+                )
             files[name] = (shown[name], root, parsed)
 
         units_shown, units_root, units_file = files[UNITS_FILE]
@@ -86,8 +95,15 @@ def validate_texts(
         if units_file is None or tasks_file is None:
             return report
         directory = build_units(units_file, units_shown, units_root, report.issues, _unit_names(units_root))
-        register = build_register(str(folder), tasks_file, tasks_shown, tasks_root, directory, report.issues,
-                                  progress=progress.stage(0.7, 1.0) if progress is not None else None)
+        register = build_register(
+            str(folder),
+            tasks_file,
+            tasks_shown,
+            tasks_root,
+            directory,
+            report.issues,
+            progress=progress.stage(0.7, 1.0) if progress is not None else None,
+        )
         review_register(register, (units_shown, units_root), (tasks_shown, tasks_root), report.issues)
         if not report.errors:
             report.register = register

@@ -19,7 +19,9 @@ from .entries import ProgressFile, ReportEntry
 from .entry_checks import validate_entries
 
 
-def check_progress_text(text: str, shown: str, register: Register, issues: list[Issue], start: int = 0) -> list[ProgressReport]:
+def check_progress_text(
+    text: str, shown: str, register: Register, issues: list[Issue], start: int = 0
+) -> list[ProgressReport]:
     """The valid reports of one progress file; every problem added to ``issues``.
 
     ``start`` is the number of reports read before this file: a report's
@@ -75,7 +77,12 @@ def _resolve(
     if entry.status == POSTPONED and entry.new_deadline is None:
         issue("progress_postponed_no_deadline", "status", WARNING, id=task.id)
     if entry.new_deadline is not None and entry.new_deadline <= entry.date:
-        issue("progress_deadline_not_after", "new_deadline", new=entry.new_deadline.isoformat(), date=entry.date.isoformat())
+        issue(
+            "progress_deadline_not_after",
+            "new_deadline",
+            new=entry.new_deadline.isoformat(),
+            date=entry.date.isoformat(),
+        )
         return None
     return ProgressReport(
         task=entry.task,

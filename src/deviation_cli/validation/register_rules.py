@@ -107,8 +107,12 @@ def build_register(
     for index, dim in enumerate(tasks_file.dimensions):
         if dim.key in dimensions:
             first = _first_index(tasks_file.dimensions, "key", dim.key)
-            at.error("duplicate_dimension", ("dimensions", index, "key"), key=dim.key,
-                     first=at.line_of(("dimensions", first, "key")))
+            at.error(
+                "duplicate_dimension",
+                ("dimensions", index, "key"),
+                key=dim.key,
+                first=at.line_of(("dimensions", first, "key")),
+            )
             continue
         dimensions[dim.key] = reg.Dimension(dim.key, dim.name, dim.table_name or dim.name, dim.problem)
 
@@ -116,12 +120,20 @@ def build_register(
     for index, measure in enumerate(tasks_file.measures):
         if measure.number in measures:
             first = _first_index(tasks_file.measures, "number", measure.number)
-            at.error("duplicate_measure", ("measures", index, "number"), number=measure.number,
-                     first=at.line_of(("measures", first, "number")))
+            at.error(
+                "duplicate_measure",
+                ("measures", index, "number"),
+                number=measure.number,
+                first=at.line_of(("measures", first, "number")),
+            )
             continue
         if measure.dimension not in dimensions:
-            at.error("unknown_dimension", ("measures", index, "dimension"), key=measure.dimension,
-                     suggestions=_close(measure.dimension, dimensions))
+            at.error(
+                "unknown_dimension",
+                ("measures", index, "dimension"),
+                key=measure.dimension,
+                suggestions=_close(measure.dimension, dimensions),
+            )
         measures[measure.number] = reg.Measure(
             measure.number, measure.dimension, measure.title, measure.body_title or measure.title, measure.text
         )
@@ -223,7 +235,7 @@ def _resolve_responsible(
         if ref is None or ref.written != written:
             ref = directory.resolve(written)
         if ref is None:
-            bare = written[len(reg.OPEN_TAIL_PREFIX):]
+            bare = written[len(reg.OPEN_TAIL_PREFIX) :]
             if written.startswith(reg.OPEN_TAIL_PREFIX) and directory.resolve(bare) is not None:
                 at.error("open_tail_not_open", (*where, index), name=bare)
             else:

@@ -13,7 +13,6 @@ from ..domain import register as reg
 from ..domain.issues import WARNING, Issue
 from .register_rules import Located
 
-
 #: A milestone this many years after the plan was written is more likely a typo (2203年) than a plan.
 FAR_FUTURE_YEARS = 10
 
@@ -56,13 +55,24 @@ def _review_tasks(register: reg.Register, at: Located) -> None:
         previous_id = max(previous_id, task.id)
         for milestone in task.due:
             if milestone < written:
-                at.warning("deadline_before_written", (*where, "deadline"), wording=task.deadline,
-                           date=milestone.isoformat(), written=written.isoformat())
+                at.warning(
+                    "deadline_before_written",
+                    (*where, "deadline"),
+                    wording=task.deadline,
+                    date=milestone.isoformat(),
+                    written=written.isoformat(),
+                )
             elif milestone.year > written.year + FAR_FUTURE_YEARS:
-                at.warning("deadline_far_future", (*where, "deadline"), wording=task.deadline,
-                           date=milestone.isoformat(), years=FAR_FUTURE_YEARS)
-        covered = {member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP
-                   for member in groups[ref.name].members}
+                at.warning(
+                    "deadline_far_future",
+                    (*where, "deadline"),
+                    wording=task.deadline,
+                    date=milestone.isoformat(),
+                    years=FAR_FUTURE_YEARS,
+                )
+        covered = {
+            member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP for member in groups[ref.name].members
+        }
         for ref in task.refs:
             if ref.kind != reg.REF_UNIT:
                 continue
