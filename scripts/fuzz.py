@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fuzzing import HANZHONG, QINGHE, copy_register, make_case, problems, run_validate, run_validate_process  # noqa: E402
+from support.fuzzing import HANZHONG, QINGHE, copy_register, make_case, problems, run_validate, run_validate_process  # noqa: E402
 
 SOURCES = {"hanzhong": HANZHONG, "qinghe": QINGHE}
 

@@ -1,4 +1,8 @@
-"""Shared fixtures: the shipped register, the made-up Qinghe register, and a CLI runner."""
+"""Fixtures every test may use: the shipped and made-up registers, a CLI runner, a private cache, a git history.
+
+Test data lives in ``fixtures/`` (registers, broken files, golden documents) and its
+paths in ``support/paths.py``; helpers that build registers are in ``support/``.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,8 @@ from typer.testing import CliRunner
 
 from deviation_cli import load_register
 from deviation_cli.cli import app
-
-ROOT = Path(__file__).resolve().parent.parent
-HANZHONG = ROOT / "data"
-QINGHE = Path(__file__).resolve().parent / "registers" / "qinghe"
+from support.git_history import register_history
+from support.paths import HANZHONG, QINGHE
 
 
 @dataclass
@@ -60,3 +62,9 @@ def _private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own register cache folder: never the user's, never another test's."""
     monkeypatch.setenv("DEVIATION_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("DEVIATION_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A git repository holding the Qinghe register through five commits (see support/git_history.py)."""
+    return register_history(tmp_path, monkeypatch)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from conftest import ROOT
 from deviation_cli.cli import app
+from support.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(info.name or info.callback.__name__ for info in app.registered_commands) + sorted(

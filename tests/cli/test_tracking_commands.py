@@ -1,0 +1,344 @@
+"""`status`, `indicators`, `report` and `validate` with progress files, through the CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+import xml.dom.minidom
+
+import pytest
+
+from deviation_cli.store.indicator_files import load_indicators
+from support.paths import HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
+
+SAMPLE = ROOT / "examples" / "hanzhong-progress"
+QP = QINGHE_PROGRESS
+HZ = ["--progress", str(SAMPLE / "progress.yaml")]
+HZ_OBSERVED = ["--observed", str(SAMPLE / "observations.yaml")]
+QH = [
+    "--progress",
+    str(QP / "progress.yaml"),
+    "--targets",
+    str(QP / "indicators.yaml"),
+    "--observed",
+    str(QP / "observations.yaml"),
+]
+
+
+def test_status_json_contract(cli):
+    run = cli("status", "--as-of", "2023-08-01", "--within", "30", "--format", "json", *HZ)
+    assert run.exit_code == 0, run.stderr
+    records = {r["id"]: r for r in run.json()}
+    assert len(records) == 23
+    assert [i for i, r in records.items() if r["overdue"]] == [5, 23]
+    assert {i: r["next_due"] for i, r in records.items() if r["next_due"]} == {
+        3: "2023-12-31",
+        22: "2023-08-15",
+        23: "2023-12-31",
+    }
+    assert records[5]["status"] == "滞后" and records[5]["reason"] == "部分平台公司未按时报送调整方案(样例)"
+    assert (
+        records[22]["postponed_to"] == "2023-08-15"
+        and records[22]["days_left"] == 14
+        and records[22]["due_soon"] is True
+    )
+    assert records[1]["milestones"] == [
+        {"due": "2023-06-30", "original": "2023-06-30", "closed": "2023-07-06", "on_time": False}
+    ]
+    # the task contract's fields are all there
+    assert {"id", "dimension", "measure", "task", "lead", "responsible", "deadline", "due", "ongoing"} <= set(
+        records[1]
+    )
+
+
+def test_status_filters(cli):
+    assert cli("status", "--as-of", "2023-08-01", "--overdue", "-f", "json", *HZ).ids() == [5, 23]
+    assert cli("status", "--as-of", "2023-08-01", "--unit", "市国资委", "-f", "json", *HZ).ids() == [5, 8, 18]
+
+
+def test_status_by_unit(cli):
+    run = cli("status", "--as-of", "2023-08-01", "--by-unit", "--unit", "市发改委", "-f", "json", *HZ)
+    assert run.json() == [
+        {
+            "unit": "市发改委",
+            "led": 9,
+            "involved": 16,
+            "reported": 3,
+            "reports": 4,
+            "fallen_due": 2,
+            "closed": 1,
+            "on_time": 1,
+            "completion_rate": 0.5,
+            "on_time_rate": 0.5,
+            "reporting_rate": 0.1875,
+            "overdue_tasks": [23],
+        }
+    ]
+    table = cli("status", "--as-of", "2023-08-01", "--by-unit", "--unit", "市发改委", "-f", "md", *HZ).stdout
+    assert table.splitlines()[2] == "| 市发改委 | 9 | 2 | 1 | 1 | 50.0% | 50.0% | 18.8% | 23 |"
+
+
+def test_status_on_qinghe_table(cli):
+    run = cli("status", "--as-of", "2024-07-01", "-f", "md", *QH[:2], data=QINGHE)
+    assert run.stdout.splitlines()[2:] == [
+        "| 1 | 县水利局 | 已完成 | 2024-06-25 | 2024年上半年 |  | 否 | 否 |",
+        "| 2 | 县生态环境局 | 推进中 | 2024-06-20 | 2024年3月、6月、9月、12月底 | 2024-09-30 | 是 | 否 |",
+        "| 3 | 县水利局 | 推进中 | 2024-06-10 | 持续推进 |  | 否 | 否 |",
+        "| 4 | 县城投公司 | 延期 | 2024-06-01 | 2024-09-30 | 2024-10-31 | 否 | 否 |",
+    ]
+
+
+def test_status_without_progress_is_all_not_started(cli):
+    run = cli("status", "--as-of", "2024-07-01", "-f", "json", data=QINGHE)
+    assert [(r["id"], r["status"], r["overdue"]) for r in run.json()] == [
+        (1, "未开始", True),
+        (2, "未开始", True),
+        (3, "未开始", False),
+        (4, "未开始", False),
+    ]
+
+
+def test_status_with_a_broken_progress_file_exits_1(cli, tmp_path):
+    bad = tmp_path / "p.yaml"
+    bad.write_text(
+        "reports:\n  - task: 1\n    unit: 县水利局\n    date: 2024-13-01\n    status: 推进中\n", encoding="utf-8"
+    )
+    run = cli("status", "--progress", str(bad), data=QINGHE)
+    assert (run.exit_code, run.stderr) == (1, f"{bad}:4:11: “2024-13-01”不是真实日期(格式 YYYY-MM-DD)\n")
+    missing = cli("status", "--progress", str(tmp_path / "nope.yaml"), data=QINGHE)
+    assert (missing.exit_code, missing.stderr) == (2, f"找不到进度报告文件 {tmp_path / 'nope.yaml'}\n")
+
+
+def test_validate_includes_progress_issues(cli, tmp_path):
+    folder = tmp_path / "qinghe"
+    shutil.copytree(QINGHE, folder)
+    (folder / "progress.yaml").write_text(
+        "reports:\n  - task: 1\n    unit: 县水利\n    date: 2024-05-01\n    status: 推进中\n", encoding="utf-8"
+    )
+    run = cli("validate", str(folder))
+    assert run.exit_code == 1
+    assert run.stderr == f"{folder / 'progress.yaml'}:3:11: 未知单位“县水利”。是否指:县水利局?\n"
+    assert cli("due", "--before", "2024-12-31", "-f", "json", data=folder).ids() == [2, 1, 2, 2, 4, 2]
+
+
+# --- indicators -----------------------------------------------------------------------------------
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_every_target_quotes_the_policy(hanzhong):
+    policy = _normalised((HANZHONG / "source" / "policy.txt").read_text(encoding="utf-8"))
+    indicators, observations = load_indicators(hanzhong)
+    assert observations == []  # the shipped register holds no observed figures
+    assert [(i.key, i.dimension, i.target, i.period) for i in indicators] == [
+        ("start_rate_q1", "progress", 80.0, "2023年一季度"),
+        ("start_rate_q2", "progress", 100.0, "2023年二季度"),
+        ("key_project_investment", "progress", 100.0, "2023年"),
+        ("industrial_investment_share", "investment", 60.0, "2023年"),
+        ("private_investment_share", "investment", 60.0, "2023年"),
+    ]
+    for indicator in indicators:
+        assert _normalised(indicator.quote) in policy, indicator.key
+        if indicator.baseline_quote:
+            assert _normalised(indicator.baseline_quote) in policy
+    assert indicators[-1].baseline == 33.3
+
+
+def test_indicators_on_the_sample(cli):
+    run = cli("indicators", "--as-of", "2023-08-01", "-f", "json", *HZ_OBSERVED)
+    rows = [(r["key"], r["target"], r["actual"], r["deviation"], r["relative"], r["light"]) for r in run.json()]
+    assert rows == [
+        ("start_rate_q1", 80.0, 76.5, -3.5, -0.0437, "amber"),
+        ("start_rate_q2", 100.0, 92.0, -8.0, -0.08, "amber"),
+        ("key_project_investment", 100.0, 55.0, -45.0, -0.45, "red"),
+        ("industrial_investment_share", 60.0, 61.2, 1.2, 0.02, "green"),
+        ("private_investment_share", 60.0, 41.0, -19.0, -0.3167, "red"),
+    ]
+    early = cli("indicators", "--as-of", "2023-06-30", "-f", "json", *HZ_OBSERVED).json()
+    assert [(r["key"], r["actual"], r["light"]) for r in early] == [
+        ("start_rate_q1", 76.5, "amber"),
+        ("start_rate_q2", None, "none"),
+        ("key_project_investment", None, "none"),
+        ("industrial_investment_share", None, "none"),
+        ("private_investment_share", 38.5, "red"),
+    ]
+
+
+def test_indicators_grouped_by_dimension(cli):
+    text = cli("indicators", "-f", "md", *HZ_OBSERVED).stdout
+    assert text.count("| 指标 | 期间 | 目标 | 实际 | 偏差 | 相对偏差 | 信号灯 |") == 2
+    assert "| 民间投资占比 | 2023年 | ≥60% | 41.0 | -19.0 | -31.7% | 红 |" in text
+
+
+def test_indicators_on_qinghe(cli):
+    run = cli("indicators", "-f", "json", *QH[2:], data=QINGHE)
+    assert [(r["key"], r["actual"], r["deviation"], r["relative"], r["light"]) for r in run.json()] == [
+        ("water_quality", 91.0, 1.0, 0.0111, "green"),
+        ("four_problems", 3.0, 3.0, None, "red"),
+    ]
+    july = cli("indicators", "--as-of", "2024-07-01", "-f", "json", *QH[2:], data=QINGHE).json()
+    assert (july[0]["actual"], july[0]["deviation"], july[0]["relative"], july[0]["light"]) == (
+        85.5,
+        -4.5,
+        -0.05,
+        "amber",
+    )
+
+
+def test_bad_observations_are_located(cli, tmp_path):
+    bad = tmp_path / "obs.yaml"
+    bad.write_text(
+        "observations:\n  - indicator: start_rate_q3\n    period: x\n    value: 80\n    date: 2023-04-01\n"
+        "  - indicator: start_rate_q1\n    period: x\n    value: 八十\n    date: 2023-04-01\n",
+        encoding="utf-8",
+    )
+    run = cli("indicators", "--observed", str(bad))
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"{bad}:8:12: “value”应为数字,而不是“八十”\n"
+        f"{bad}:2:16: 没有指标“start_rate_q3”。是否指:start_rate_q2、start_rate_q1?\n"
+    )
+
+
+def test_indicators_without_targets_is_empty(cli):
+    assert cli("indicators", "-f", "json", data=QINGHE).json() == []
+
+
+# --- the 通报 ---------------------------------------------------------------------------------------
+
+
+def test_report_markdown_on_the_sample(cli):
+    run = cli("report", "--as-of", "2023-08-01", *HZ, *HZ_OBSERVED)
+    assert run.exit_code == 0, run.stderr
+    text = run.stdout
+    assert text.startswith("# 关于《加强管控重点产业项目偏离度实施方案》落实情况的通报\n")
+    assert (
+        "截至 2023-08-01,已到期节点 4 个,已完成 2 个(完成率 50.0%),其中按期完成 1 个(按期完成率 25.0%);逾期任务 2 项,30 天内到期 1 项。"
+        in text
+    )
+    assert "### 市发改委\n" in text and "### 市国资委\n" in text
+    assert "| 1 | 市发改委 | 2 | 50.0% | 50.0% | 18.8% | 0.438 | 红旗奖 |" in text
+    assert "| 3 | 市国资委 | 1 | 0.0% | 0.0% | 25.0% | 0.050 | 蜗牛奖 |" in text
+    assert "- 红旗奖:市发改委\n- 蜗牛奖:市国资委\n" in text
+    assert "| 民间投资占比 | 2023年 | ≥60% | 41%(2023年1—6月) | −19 | −31.7% | 红灯 |" in text
+
+
+def test_report_rule_changes_the_awards(cli):
+    text = cli("report", "--as-of", "2023-08-01", "--rule", "completion:1", *HZ).stdout
+    assert "- 红旗奖:市行政审批服务局\n- 蜗牛奖:市国资委\n" in text
+    assert "评比规则:得分 = 完成率×1.0" in text
+    bad = cli("report", "--as-of", "2023-08-01", "--rule", "speed:1", *HZ)
+    assert bad.exit_code == 2 and bad.stderr.startswith("排名规则“speed:1”无法理解")
+
+
+def test_report_on_qinghe(cli):
+    text = cli("report", "--as-of", "2024-07-01", *QH, data=QINGHE).stdout
+    assert text.startswith("# 关于《清河县2024年河湖长制重点工作任务》落实情况的通报\n")
+    assert "- 红旗奖:县水利局\n- 蜗牛奖:县生态环境局\n" in text
+    assert "### 县生态环境局\n" in text and "### 县水利局\n" not in text
+    assert "| 水质达标率 | 2024年 | ≥90% | 85.5%(2024年1—5月) | −4.5 | −5.0% | 黄灯 |" in text
+    assert "| 四乱问题存量 | 2024年底 | ≤0个 | 3个(2024年6月) | +3 | — | 红灯 |" in text
+
+
+def test_report_html_is_self_contained_a4(cli, tmp_path):
+    out = tmp_path / "通报.html"
+    run = cli("report", "--as-of", "2023-08-01", "--format", "html", "-o", str(out), *HZ, *HZ_OBSERVED)
+    assert run.exit_code == 0, run.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "size: A4" in html
+    assert not re.search(r"""(src|href)=["']?https?:""", html) and "@import" not in html
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) == 4  # status, ranking, one per indicator dimension
+    for chart in charts:
+        xml.dom.minidom.parseString(chart)
+    assert '<span class="red-flag">红旗奖:市发改委</span>' in html
+
+
+def test_report_escapes_what_people_wrote(cli, tmp_path):
+    progress = tmp_path / "p.yaml"
+    progress.write_text(
+        "reports:\n  - task: 4\n    unit: 县城投公司\n    date: 2024-06-01\n    status: 滞后\n"
+        '    reason: "<script>alert(1)</script> | x"\n',
+        encoding="utf-8",
+    )
+    html = cli("report", "--as-of", "2024-12-01", "-f", "html", "--progress", str(progress), data=QINGHE).stdout
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | x" in html
+    md = cli("report", "--as-of", "2024-12-01", "--progress", str(progress), data=QINGHE).stdout
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| x" in md
+
+
+def test_report_needs_as_of_and_a_known_format(cli):
+    assert cli("report").exit_code == 2
+    run = cli("report", "--as-of", "2023-08-01", "--format", "pdf")
+    assert (run.exit_code, run.stderr) == (2, "--format 应为 md, html 之一,而不是“pdf”\n")
+
+
+def test_report_refuses_to_overwrite_the_progress_file(cli, tmp_path):
+    progress = tmp_path / "progress.yaml"
+    shutil.copy(SAMPLE / "progress.yaml", progress)
+    run = cli("report", "--as-of", "2023-08-01", "-o", str(progress), "--progress", str(progress))
+    assert run.exit_code == 2
+    assert progress.read_bytes() == (SAMPLE / "progress.yaml").read_bytes()
+
+
+def test_user_templates_override(cli, tmp_path):
+    (tmp_path / "bulletin.md.j2").write_text(
+        "{{ title }} {{ headline.overdue }} {{ red_flag | join(',') }}\n", encoding="utf-8"
+    )
+    run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path), *HZ)
+    assert run.stdout == "加强管控重点产业项目偏离度实施方案 2 市发改委\n"
+
+
+@pytest.mark.parametrize("command", ["record", "status", "indicators", "report"])
+def test_every_command_has_an_example_in_help(cli, command):
+    run = cli(command, "--help")
+    assert run.exit_code == 0 and "Example: deviation " + command in run.stdout
+
+
+# A user's bulletin template goes through render.py's environment: a mistake in it is
+# file:line:1 and exit 2, never a traceback, and the sandbox holds.
+BROKEN_BULLETINS = [
+    ("{{ title }}\n{% if %}\n", 2, "模板语法错误:Expected an expression, got 'end of statement block'"),
+    (
+        "{{ title }}\n\n{{ cycler.__init__.__globals__ }}\n",
+        3,
+        "模板 bulletin.md.j2 试图访问不允许的内部属性:access to attribute '__init__' of 'type' object is unsafe.",
+    ),
+    ("{{ title }}\n{{ nosuchname }}\n", 2, "模板 bulletin.md.j2 用到了不存在的变量或字段:'nosuchname' is undefined"),
+]
+
+
+@pytest.mark.parametrize(("template", "line", "problem"), BROKEN_BULLETINS)
+@pytest.mark.parametrize("register", ["hanzhong", "qinghe"])
+def test_a_broken_user_bulletin_template_is_a_located_message(cli, tmp_path, template, line, problem, register):
+    (tmp_path / "bulletin.md.j2").write_text(template, encoding="utf-8")
+    if register == "hanzhong":
+        run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path), *HZ)
+    else:
+        run = cli("report", "--as-of", "2024-08-01", "--templates", str(tmp_path), *QH, data=QINGHE)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == f"{tmp_path / 'bulletin.md.j2'}:{line}:1: {problem}\n"
+
+
+def test_a_missing_bulletin_templates_folder_is_a_usage_error(cli, tmp_path):
+    run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path / "nowhere"), *HZ)
+    assert run.exit_code == 2
+    assert run.stderr == f"找不到模板目录 {tmp_path / 'nowhere'}\n"
+
+
+def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from deviation_cli.documents import bulletin, templating
+
+    env = bulletin._environment(
+        tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER))
+    )
+    assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
+    assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-1].endswith("report")
+    assert {"pct", "num", "cell", "md", "date_zh"} <= set(env.filters)

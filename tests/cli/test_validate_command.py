@@ -1,0 +1,133 @@
+"""`deviation validate`: text, JSON and GitHub annotations; warnings apart; --strict."""
+
+from __future__ import annotations
+
+import pytest
+
+from deviation_cli.domain.issues import WARNING, Issue
+from deviation_cli.output.issue_lines import format_issues
+from support.editing import edit, edited_register
+from support.paths import HANZHONG, QINGHE
+
+WARN = {
+    "units.yaml": [
+        (
+            "  - name: 南山乡\n    kind: county\n",
+            "  - name: 南山乡\n    kind: county\n  - name: 县财政局\n    kind: department\n",
+        )
+    ],
+}
+BROKEN = {
+    "tasks.yaml": [("    lead: 县城投公司", "    leed: 县城投公司")],
+    **WARN,
+}
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    # Paths print relative to the working folder, as a user in the repository sees them.
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def warned(tmp_path):
+    edited_register(tmp_path / "warned", WARN)
+    return "warned"
+
+
+@pytest.fixture
+def broken(tmp_path):
+    edited_register(tmp_path / "broken", BROKEN)
+    return "broken"
+
+
+def test_valid_register_in_each_format(cli):
+    run = cli("validate")
+    assert (run.exit_code, run.stdout, run.stderr) == (0, "", f"{HANZHONG}: 登记册有效(23 项任务)\n")
+    assert cli("validate", "--format", "json").stdout == "[]\n"
+    assert cli("validate", "--format", "github").stdout == ""
+
+
+def test_warnings_pass_unless_strict(cli, warned):
+    units = f"{warned}/units.yaml"
+    run = cli("validate", str(warned), data=None)
+    assert run.exit_code == 0
+    assert run.stderr == (
+        f"{units}:18:11: 警告:单位“县财政局”已定义,但没有任何任务或单位组用到它\n"
+        f"{warned}: 登记册有效(4 项任务,1 条警告)\n"
+    )
+    strict = cli("validate", str(warned), "--strict", data=None)
+    assert strict.exit_code == 1
+    assert strict.stderr == f"{units}:18:11: 警告:单位“县财政局”已定义,但没有任何任务或单位组用到它\n"
+    english = cli("--lang", "en", "validate", str(warned), data=None)
+    assert english.stderr == (
+        f"{units}:18:11: warning: unit '县财政局' is defined but no task or group uses it\n"
+        f"{warned}: register is valid (4 tasks, 1 warning)\n"
+    )
+
+
+def test_errors_then_warnings_as_json(cli, broken):
+    run = cli("validate", str(broken), "--format", "json", data=None)
+    assert run.exit_code == 1
+    assert run.json() == [
+        {
+            "path": f"{broken}/tasks.yaml",
+            "line": 47,
+            "column": 5,
+            "severity": "error",
+            "code": "missing_field",
+            "message": "缺少必填字段“lead”",
+        },
+        {
+            "path": f"{broken}/tasks.yaml",
+            "line": 50,
+            "column": 5,
+            "severity": "error",
+            "code": "unknown_field",
+            "message": "未知字段“leed”。是否指:lead?",
+        },
+    ]
+
+
+def test_github_annotations_for_errors_and_warnings(cli, tmp_path):
+    edited_register(tmp_path / "g", {"tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2024年9月")], **WARN})
+    folder = "g"
+    run = cli("validate", str(folder), "--format", "github", "--strict", data=None)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines() == [
+        f"::error file={folder}/tasks.yaml,line=53,col=15,title=deadline_month_without_day::"
+        "完成时限“2024年9月”中 9 月缺少“底”或具体日期",
+    ]
+    edit(tmp_path / "g", {"tasks.yaml": [("2024年9月", "2024年9月底")]})
+    run = cli("validate", folder, "--format", "github", data=None)
+    assert run.exit_code == 0
+    assert run.stdout.splitlines() == [
+        f"::warning file={folder}/units.yaml,line=18,col=11,title=unit_unused::"
+        "单位“县财政局”已定义,但没有任何任务或单位组用到它",
+    ]
+
+
+def test_github_escaping_follows_the_actions_toolkit():
+    # @actions/core escapeData: % CR LF; escapeProperty: also : and ,
+    issue = Issue("schema_other", "a,b:c%d.yaml", 3, 0, {"field": "x", "detail": "50% done\r\nnext: a,b"})
+    # A CR/LF inside a quoted value is shown as <U+000D><U+000A> before escaping, so a value
+    # can never forge a second annotation line; % in the message is still escaped.
+    assert format_issues([issue], "github") == (
+        "::error file=a%2Cb%3Ac%25d.yaml,line=3,col=1,title=schema_other::“x”:50%25 done<U+000D><U+000A>next: a,b\n"
+    )
+    whole_file = Issue("file_empty", "t.yaml", severity=WARNING)
+    assert format_issues([whole_file], "github", "en") == "::warning file=t.yaml,title=file_empty::the file is empty\n"
+
+
+def test_files_stand_for_their_folder_as_pre_commit_passes_them(cli, warned):
+    run = cli("validate", f"{warned}/tasks.yaml", f"{warned}/units.yaml", str(QINGHE), data=None)
+    assert run.exit_code == 0
+    assert run.stderr.splitlines()[-2:] == [
+        f"{warned}: 登记册有效(4 项任务,1 条警告)",
+        f"{QINGHE}: 登记册有效(4 项任务)",
+    ]
+
+
+def test_a_missing_folder_is_a_usage_problem(cli, tmp_path):
+    run = cli("validate", "nowhere", data=None)
+    assert (run.exit_code, run.stderr) == (2, "找不到登记册目录 nowhere\n")

@@ -1,0 +1,15 @@
+"""Where the test data lives: the shipped register, the made-up registers, broken and golden files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
+HANZHONG = ROOT / "data"
+QINGHE = FIXTURES / "registers" / "qinghe"
+QINGHE_PROGRESS = FIXTURES / "registers" / "qinghe-progress"
+BROKEN = FIXTURES / "broken"
+GOLDEN = FIXTURES / "golden"
+BENCHMARKS = ROOT / "benchmarks"
