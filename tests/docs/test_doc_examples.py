@@ -39,6 +39,7 @@ review the diff:
 
 from __future__ import annotations
 
+import difflib
 import doctest
 import os
 import shlex
@@ -51,7 +52,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from doc_blocks import ROOT, Block, all_blocks, documentation_files, blocks
+from doc_blocks import ROOT, Block, all_blocks, blocks, documentation_files
 from deviation_cli.cli import app
 
 UPDATE = os.environ.get("DEVIATION_UPDATE_DOCS") == "1"
@@ -121,8 +122,8 @@ def run_deviation(args: list[str]) -> tuple[int, str, str, str]:
 
 def run_shell(line: str, stdin: str | None = None) -> tuple[int, str]:
     done = subprocess.run(
-        ["bash", "-c", line], input=stdin, capture_output=False, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, encoding="utf-8", timeout=120,
+        ["bash", "-c", line], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        encoding="utf-8", timeout=120,
     )
     return done.returncode, done.stdout
 
@@ -172,26 +173,25 @@ def test_console_example(block: Block, scratch):
     steps = parse_session(block.text)
     last_exit = 0
     seen: list[str] = []
-    failures: list[str] = []
+    failed: list[str] = []  # commands that exited non-zero without `echo $?` after them
+    differs: list[str] = []  # outputs that are not the documented ones
     for number, step in enumerate(steps):
         code, shown = run_step(step.line, last_exit)
         actual = normalise(shown.splitlines())
         following = steps[number + 1].line if number + 1 < len(steps) else ""
         if code != 0 and following.strip() != "echo $?":
-            failures.append(f"`{step.line}` exited {code}; show it with `$ echo $?` or fix the example:\n"
-                            + "\n".join(actual))
+            failed.append(f"`{step.line}` exited {code}; show it with `$ echo $?` or fix the example:\n"
+                          + "\n".join(actual))
         if actual != normalise(step.expected):
-            import difflib
-
             diff = difflib.unified_diff(normalise(step.expected), actual, "documented", "actual", lineterm="")
-            failures.append(f"`{step.line}` printed something else:\n" + "\n".join(diff))
+            differs.append(f"`{step.line}` printed something else:\n" + "\n".join(diff))
         seen.extend([*step.command, *actual])
         last_exit = code
-    if UPDATE and failures:
+    if UPDATE and differs:
         rewrite_block(block, "".join(f"{line}\n" for line in seen))
-        failures = [f for f in failures if "exited" in f and "printed" not in f]
-    assert not failures, (
-        f"{block.where}:\n" + "\n\n".join(failures)
+        differs = []
+    assert not failed + differs, (
+        f"{block.where}:\n" + "\n\n".join(failed + differs)
         + "\n\nAfter a deliberate change, refresh the outputs: DEVIATION_UPDATE_DOCS=1 python -m pytest tests/docs"
     )
 
