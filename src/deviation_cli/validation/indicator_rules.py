@@ -38,8 +38,9 @@ def check_indicators_text(text: str, shown: str, register: Register, issues: lis
     seen: set[str] = set()
     kept = []
 
-    def issue(index: int, code: str, key: str, **args: Any) -> None:
-        line, column = locate(root, ("indicators", index, key))
+    # Positional-only: the messages' own arguments include ``key`` (the indicator's key).
+    def issue(index: int, code: str, field: str, /, **args: object) -> None:
+        line, column = locate(root, ("indicators", index, field))
         issues.append(Issue(code, shown, line, column, args))
 
     for index, entry in zip(kept_at.get("indicators", []), parsed.indicators):
