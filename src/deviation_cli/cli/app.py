@@ -155,6 +155,7 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
                 raise typer.Exit(0) from None
 
         signature = inspect.signature(function)
+        # A function takes any attribute, and inspect (so typer) reads this one; typeshed declares no __signature__.
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), *_LOCAL_OPTIONS]
         )
