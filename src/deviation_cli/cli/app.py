@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, overload
 
 import typer
 
@@ -89,11 +89,11 @@ def _lang_option(value: str) -> Lang:
         raise typer.Exit(2) from None
 
 
-def print_issues(issues: list[Issue], stream: Any = None) -> None:
+def print_issues(issues: list[Issue], stream: IO[str] | None = None) -> None:
     (stream or sys.stderr).write(format_issues(issues, "text", settings.lang))
 
 
-def tell(key: str, **args: Any) -> None:
+def tell(key: str, **args: object) -> None:
     """One sentence of the catalog on stderr (what was written, where): data stays on stdout."""
     sys.stderr.write(say(key, settings.lang, **args) + "\n")
 
@@ -142,7 +142,7 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
-        def wrapper(*args: Any, data_here: str | None = None, lang_here: str | None = None, **kw: Any) -> Any:
+        def wrapper(*args: object, data_here: str | None = None, lang_here: str | None = None, **kw: object) -> object:
             try:
                 _apply_local_options(data_here, lang_here)
                 return function(*args, **kw)
@@ -155,6 +155,7 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
                 raise typer.Exit(0) from None
 
         signature = inspect.signature(function)
+        # A function takes any attribute, and inspect (so typer) reads this one; typeshed declares no __signature__.
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), *_LOCAL_OPTIONS]
         )
@@ -169,6 +170,10 @@ def load() -> Register:
     return load_register(settings.data, cache=settings.cache, progress=live_stages)
 
 
+@overload
+def date_option(value: str, as_of: date, option: str) -> date: ...
+@overload
+def date_option(value: str | None, as_of: date, option: str) -> date | None: ...
 def date_option(value: str | None, as_of: date, option: str) -> date | None:
     """Parse a date the user typed (ISO, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy)."""
     if value is None:

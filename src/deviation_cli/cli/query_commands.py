@@ -135,6 +135,7 @@ def units_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT
     records = []
     for name, led, shared in unit_counts(register):
         unit = register.unit(name)
+        assert unit is not None  # unit_counts names the register's own units
         records.append(
             {
                 "unit": name,

@@ -59,14 +59,11 @@ def render_command(
         fmt = "html" if output and not all_units and Path(output).suffix.lower() in (".html", ".htm") else "md"
     check_format(fmt, FORMATS)
     today = as_of_option(as_of)
-    options = dict(
-        issuer=issuer,
-        on=date_option(on, today, "--date"),
-        before=date_option(before, today, "--before"),
-        after=date_option(after, today, "--after"),
-        as_of=today,
-        templates=templates,
-    )
+    on_day = date_option(on, today, "--date")
+    before_day = date_option(before, today, "--before")
+    after_day = date_option(after, today, "--after")
+
+    folder = None  # where --all-units writes its files
     if all_units:
         if kind not in ("notice", "unit"):
             raise usage_error("render_all_units_kind", kind=kind)
@@ -74,20 +71,35 @@ def render_command(
             raise usage_error("render_all_units_and_unit")
         if output is None:
             raise usage_error("render_all_units_needs_output")
+        folder = Path(output)
     register = load()
     protect = register_files(register)
-    if not all_units:
-        text = render_document(register, kind, fmt, unit=unit, **options)
+
+    def render(for_unit: str | None) -> str:
+        return render_document(
+            register,
+            kind,
+            fmt,
+            unit=for_unit,
+            issuer=issuer,
+            on=on_day,
+            before=before_day,
+            after=after_day,
+            as_of=today,
+            templates=templates,
+        )
+
+    if folder is None:
+        text = render(unit)
         if output is None:
             sys.stdout.write(text)
         else:
             write_atomic(output, text, protect=protect)
         return
-    folder = Path(output)
     _make_folder(folder)
     names = assigned_units(register)
     for name in names:
-        text = render_document(register, kind, fmt, unit=name, **options)
+        text = render(name)
         write_atomic(folder / f"{file_slug(name)}.{fmt}", text, protect=protect)
     tell("cli.wrote_files", count=len(names), folder=folder)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.indicators import AMBER, GREEN, NONE, RED, Indicator, Observation, evaluate
 from ..domain.progress import STATUSES, ProgressLog
@@ -21,6 +21,9 @@ from ..output.escaping import markdown_escape
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..words import value_word
 from .templating import build_environment, render_template, template_folders
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 BULLETIN_FORMATS = ("md", "html")
 TEMPLATE_SUBFOLDER = "report"
@@ -110,7 +113,7 @@ def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(folders: tuple[str, ...]) -> Any:
+def _environment(folders: tuple[str, ...]) -> Environment:
     """render.py's environment with the 通报's filters on top.
 
     Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
@@ -151,8 +154,9 @@ def _signed_percent(value: float | None) -> str:
 
 
 def _target(item: dict[str, Any]) -> str:
-    return item["target_text"]
+    text: str = item["target_text"]  # an indicator object's (``indicator_object``)
+    return text
 
 
-def _markdown_cell(value: Any) -> str:
+def _markdown_cell(value: object) -> str:
     return markdown_escape("" if value is None else str(value))

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TypeVar, overload
 
 from markupsafe import Markup
 
@@ -28,7 +28,14 @@ _CJK_PUNCT = re.compile(rf"(?<=[{_CJK}])[ \t]*([,;:!?])[ \t]*|[ \t]*([,;:!?])[ \
 _CJK_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
 
 
-def cjk_punctuation(value: Any) -> Any:
+_Value = TypeVar("_Value")
+
+
+@overload
+def cjk_punctuation(value: str) -> str: ...
+@overload
+def cjk_punctuation(value: _Value) -> _Value: ...
+def cjk_punctuation(value: object) -> object:
     """Half-width punctuation next to Chinese text written full-width, as print expects.
 
     Why: the register is kept NFKC-normalised (制度(试行), 一季度80%,), which reads
@@ -70,7 +77,7 @@ def _full_width(value: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&])")
 
 
-def markdown_inline(value: Any) -> Any:
+def markdown_inline(value: object) -> Markup:
     """Text made safe for one line or one table cell of GitHub Markdown.
 
     Pipes, Markdown punctuation, ``<``, ``>`` and ``&`` are backslash-escaped (so a

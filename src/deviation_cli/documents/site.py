@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import os
 from datetime import date
-from typing import Any
 
 from ..domain.annex import TableRow, table_rows
 from ..domain.query import due, unit_task_index
@@ -41,7 +40,7 @@ def build_site(
     common.update(as_of=today, kind_label=lambda kind: value_word(kind, "zh"))
     pages: dict[str, str] = {}
 
-    def page(name: str, template: str, depth: int, **extra: Any) -> None:
+    def page(name: str, template: str, depth: int, **extra: object) -> None:
         context = dict(common, links=links.at(depth), **extra)
         pages[name] = render_template(template, context, env=env)
 

@@ -16,7 +16,7 @@ import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import query, register
 from ..domain.annex import TableRow
@@ -25,6 +25,10 @@ from ..formats.register_files import display_path
 from ..store.folders import bundled_templates_folder
 from .punctuation import cjk_punctuation, date_zh, markdown_inline
 from .template_data import DueList, Links, UnitList
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 def template_folders(templates: str | os.PathLike[str] | None = None, subfolder: str | None = None) -> list[Path]:
@@ -44,7 +48,7 @@ def template_folders(templates: str | os.PathLike[str] | None = None, subfolder:
     return folders
 
 
-def environment(templates: str | os.PathLike[str] | None = None) -> Any:
+def environment(templates: str | os.PathLike[str] | None = None) -> Environment:
     """A sandboxed Jinja environment: autoescape for .html, StrictUndefined, the helpers as filters.
 
     One per template folder, so rendering a file per unit compiles each template once
@@ -54,11 +58,11 @@ def environment(templates: str | os.PathLike[str] | None = None) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(folders: tuple[str, ...]) -> Any:
+def _environment(folders: tuple[str, ...]) -> Environment:
     return build_environment(folders)
 
 
-def build_environment(folders: Sequence[str], escape_all: bool = False, finalize: bool = True) -> Any:
+def build_environment(folders: Sequence[str], escape_all: bool = False, finalize: bool = True) -> Environment:
     """The one place a Jinja environment is made; every template the tool renders goes through one.
 
     Sandboxed, StrictUndefined, loading from ``folders`` in order (a user's folder
@@ -90,7 +94,7 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
 
 
 @functools.lru_cache(maxsize=1)
-def _sandbox() -> Any:
+def _sandbox() -> type[SandboxedEnvironment]:
     """SandboxedEnvironment, with a short way through for the register's own record types.
 
     Why: the sandbox checks every ``a.b`` in a template, which was a third of the
@@ -120,8 +124,8 @@ def _sandbox() -> Any:
         }
     )
 
-    class Sandbox(SandboxedEnvironment):  # type: ignore[misc]
-        def getattr(self, obj: Any, attribute: str) -> Any:
+    class Sandbox(SandboxedEnvironment):
+        def getattr(self, obj: object, attribute: str) -> object:
             if type(obj) in plain and not attribute.startswith("_"):
                 try:
                     return getattr(obj, attribute)
@@ -133,7 +137,10 @@ def _sandbox() -> Any:
 
 
 def render_template(
-    name: str, context: dict[str, Any], templates: str | os.PathLike[str] | None = None, env: Any = None
+    name: str,
+    context: dict[str, Any],
+    templates: str | os.PathLike[str] | None = None,
+    env: Environment | None = None,
 ) -> str:
     """Render one template; a broken user template is a located UsageError, not a traceback."""
     from jinja2 import TemplateError
@@ -155,7 +162,7 @@ def render_template(
         ) from None
 
 
-def _template_issue(error: Exception, name: str, env: Any) -> Issue:
+def _template_issue(error: Exception, name: str, env: Environment) -> Issue:
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
@@ -178,12 +185,16 @@ def _template_issue(error: Exception, name: str, env: Any) -> Issue:
     )
 
 
-def _failing_template_line(error: Exception, env: Any, user_only: bool = False) -> tuple[str, int]:
+def _failing_template_line(error: Exception, env: Environment, user_only: bool = False) -> tuple[str, int]:
     """The template file and line where rendering failed (Jinja puts them in the traceback).
 
     With ``user_only``, only a user's folder counts (the bundled one is searched last).
     """
-    folders = [os.path.abspath(folder) for folder in env.loader.searchpath]
+    from jinja2 import FileSystemLoader
+
+    loader = env.loader
+    assert isinstance(loader, FileSystemLoader)  # every environment here comes from build_environment
+    folders = [os.path.abspath(folder) for folder in loader.searchpath]
     if user_only:
         folders = folders[:-1]
     found = ("", 0)

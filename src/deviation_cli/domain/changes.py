@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -251,7 +252,9 @@ def text_diff(old: str, new: str) -> list[dict[str, str]]:
     return result
 
 
-def _renames(old_items: tuple, new_items: tuple, old: Register, new: Register, what: str) -> dict[str, str]:
+def _renames(
+    old_items: Sequence[Unit | Group], new_items: Sequence[Unit | Group], old: Register, new: Register, what: str
+) -> dict[str, str]:
     """Old name -> new name for units (or groups) that left under one name and came under another.
 
     Either one names the other (an alias, the same full name), or both stand in
@@ -291,7 +294,7 @@ def _tasks_naming(register: Register, name: str) -> frozenset[int]:
     )
 
 
-def _field_changes(kind: str, subject: str, old: Any, new: Any, fields: tuple[str, ...]) -> list[Change]:
+def _field_changes(kind: str, subject: str, old: object, new: object, fields: tuple[str, ...]) -> list[Change]:
     changes = []
     for name in fields:
         before, after = getattr(old, name), getattr(new, name)
@@ -303,7 +306,7 @@ def _field_changes(kind: str, subject: str, old: Any, new: Any, fields: tuple[st
     return changes
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if hasattr(value, "isoformat"):
@@ -317,8 +320,9 @@ def _measure_changes(old: Register, new: Register) -> list[Change]:
     for number in sorted(old_by.keys() | new_by.keys()):
         before, after = old_by.get(number), new_by.get(number)
         if before is None:
+            added = new_by[number]  # the number is in one of the two, and not in old
             changes.append(
-                Change("measure-added", subject=str(number), new=after.title, details={"dimension": after.dimension})
+                Change("measure-added", subject=str(number), new=added.title, details={"dimension": added.dimension})
             )
         elif after is None:
             changes.append(
@@ -340,7 +344,7 @@ def _dimension_changes(old: Register, new: Register) -> list[Change]:
     for key in [d.key for d in old.dimensions] + [d.key for d in new.dimensions if d.key not in old_by]:
         before, after = old_by.get(key), new_by.get(key)
         if before is None:
-            changes.append(Change("dimension-added", subject=key, new=after.name))
+            changes.append(Change("dimension-added", subject=key, new=new_by[key].name))  # a key of one of the two
         elif after is None:
             changes.append(Change("dimension-removed", subject=key, old=before.name))
         else:

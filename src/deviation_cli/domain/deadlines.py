@@ -94,7 +94,7 @@ def parse_deadline(wording: str) -> Deadline:
             _flush_pending(pending_months, year)
             year = int(groups["year"])
         elif groups["month"] is not None:
-            month = _need_year_month(year, int(groups["month"]))
+            year, month = _need_year_month(year, int(groups["month"]))
             if groups["day"] is not None:
                 dates.append(_real_date(year, month, int(groups["day"])))
             elif groups["end"]:
@@ -132,11 +132,11 @@ def _need_year(year: int | None) -> int:
     return year
 
 
-def _need_year_month(year: int | None, month: int) -> int:
-    _need_year(year)
+def _need_year_month(year: int | None, month: int) -> tuple[int, int]:
+    known = _need_year(year)
     if not 1 <= month <= 12:
         raise DeadlineError("deadline_bad_month", year=year, month=month)
-    return month
+    return known, month
 
 
 def _month_end(year: int, month: int) -> date:

@@ -87,5 +87,5 @@ class UsageError(DeviationError):
     exit_code = 2
 
 
-def usage_error(code: str, **args: Any) -> UsageError:
+def usage_error(code: str, **args: object) -> UsageError:
     return UsageError(Issue(code, args=args))

@@ -8,6 +8,7 @@ appending to them is ``store.progress_log``.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -43,12 +44,13 @@ class ProgressReport:
 
     task: int
     unit: str
-    date: date
+    # Spelt through the module: inside the class, ``date`` names this field.
+    date: datetime.date
     status: str
     note: str | None = None
     evidence: str | None = None
     reason: str | None = None
-    new_deadline: date | None = None
+    new_deadline: datetime.date | None = None
     path: str = ""
     line: int = 0
     order: int = 0  # position across all progress files: later wins a tie on date

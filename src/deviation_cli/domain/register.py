@@ -9,9 +9,13 @@ pydantic classes costs more at start-up than a whole query on this data.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 LEAD = "lead"
 RESPONSIBLE = "responsible"
@@ -162,7 +166,10 @@ class Register:
         return self._measures[task.measure]
 
 
-def record_builder(cls: type) -> Any:
+_Record = TypeVar("_Record", bound="DataclassInstance")
+
+
+def record_builder(cls: type[_Record]) -> Callable[..., _Record]:
     """A builder of a frozen slotted dataclass that fills its slots directly.
 
     Why: a frozen dataclass's ``__init__`` sets each field through
@@ -180,10 +187,10 @@ def record_builder(cls: type) -> Any:
     new = object.__new__
 
     # A closure, not generated source: nothing is compiled at run time.
-    def build(*values: Any, **named: Any) -> Any:
+    def build(*values: object, **named: object) -> _Record:
         if named:
             values = values + tuple(named[name] for name in names[len(values) :])
-        made = new(cls)
+        made: _Record = new(cls)
         for setter, value in zip(setters, values):
             setter(made, value)
         return made

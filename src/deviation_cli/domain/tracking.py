@@ -244,10 +244,11 @@ def rank_units(scores: list[UnitScore], rule: dict[str, float], min_due: int = 1
         if unit.fallen_due < min_due:
             continue
         rates = {"on_time": unit.on_time_rate, "completion": unit.completion_rate, "reporting": unit.reporting_rate}
+        known = {name: rate for name, rate in rates.items() if rate is not None}
         used = {name: weight for name, weight in rule.items() if weight and rates[name] is not None}
         if not used:
             continue
-        score = sum(rates[name] * weight for name, weight in used.items()) / sum(used.values())
+        score = sum(known[name] * weight for name, weight in used.items()) / sum(used.values())
         rows.append((round(score, 6), len(unit.overdue_tasks), order, unit))
     rows.sort(key=lambda row: (-row[0], row[1], row[2]))
     ranked = []

@@ -61,6 +61,7 @@ def event_uid(register: Register, task: Task, milestone: date) -> str:
 def calendar_entries(register: Register, unit: str | None = None, include_open: bool = False) -> list[CalendarEntry]:
     """Every dated milestone (of one unit's tasks, with ``unit``), by date then task id."""
 
+    rows: list[tuple[Task, str | None, str | None]]
     if unit is None:
         rows = [(task, None, None) for task in register.tasks]
     else:
@@ -114,7 +115,8 @@ def calendar_bytes(
             alarm.add("trigger", timedelta(days=-days))
             event.add_component(alarm)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
+    return ical
 
 
 def _summary(register: Register, entry: CalendarEntry) -> str:

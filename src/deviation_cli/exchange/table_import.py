@@ -15,7 +15,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..domain.annex import ANNEX_COLUMNS, annex_header, table_title
 from ..domain.deadlines import DeadlineError, parse_deadline
@@ -27,6 +26,7 @@ from ..formats.atomic import write_atomic
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, read_text
 from ..formats.tables import Grid, cell_text
 from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_tree import YamlMap
 from ..formats.yaml_writer import dump
 from ..store.load import validate_folder
 
@@ -63,7 +63,7 @@ class ImportedTask:
     deadline: str
     where: str  # the 序号 cell, for messages
 
-    def as_yaml(self) -> dict[str, Any]:
+    def as_yaml(self) -> dict[str, str | list[str]]:
         return {
             "id": str(self.id),
             "measure": str(self.measure),
@@ -135,7 +135,14 @@ def read_table(grid: Grid, register: Register) -> TableReading:
         lead = mapper.lead(cells["lead"], at["lead"])
         responsible = mapper.responsible(cells["responsible"], at["responsible"])
         deadline = mapper.deadline(cells["deadline"], at["deadline"])
-        if None not in (task_id, measure, lead, responsible, deadline) and text:
+        if (
+            task_id is not None
+            and measure is not None
+            and lead is not None
+            and responsible is not None
+            and deadline is not None
+            and text
+        ):
             reading.tasks.append(ImportedTask(task_id, measure, text, lead, responsible, deadline, at["id"]))
     if not reading.tasks and not reading.errors:
         reading.issues.append(Issue("import_no_tasks", grid.sheet))
@@ -206,7 +213,7 @@ class _CellMapper:
             for wording in {measure.title, measure.body_title}:
                 self.measures.setdefault(normalise_name(wording), []).append(measure.number)
 
-    def problem(self, code: str, where: str, **args: Any) -> None:
+    def problem(self, code: str, where: str, /, **args: object) -> None:
         self.issues.append(Issue(code, where, args=args))
 
     def task_id(self, text: str, where: str, seen: dict[int, str]) -> int | None:
@@ -275,7 +282,9 @@ class _CellMapper:
             else:
                 self.problem("unknown_unit", where, name=text, suggestions=self.units.suggestions(text))
             return None
-        if self.units.resolve(spelling).kind != REF_UNIT:
+        ref = self.units.resolve(spelling)
+        assert ref is not None  # a known spelling resolves
+        if ref.kind != REF_UNIT:
             self.problem("lead_is_group", where, name=text)
             return None
         return spelling
@@ -294,14 +303,16 @@ class _CellMapper:
                 continue
             # Staff sometimes separate names by spaces alone: 市发改委 市工信局.
             pieces = [self.units.known_spelling(piece) for piece in written.split()]
-            if len(pieces) > 1 and all(pieces):
-                entries.extend(pieces)
+            known = [piece for piece in pieces if piece]
+            if len(pieces) > 1 and len(known) == len(pieces):
+                entries.extend(known)
                 continue
             self.problem("unknown_unit", where, name=written, suggestions=self.units.suggestions(written))
             ok = False
         seen: set[str] = set()
         for entry in entries:
             ref = self.units.resolve(entry)
+            assert ref is not None  # every entry is a known spelling
             if ref.kind == REF_OPEN_TAIL and not self.units.groups[ref.name].is_open:
                 self.problem("open_tail_not_open", where, name=ref.name)
                 ok = False
@@ -377,6 +388,7 @@ def tasks_yaml(register: Register, tasks: list[ImportedTask], source: str = "") 
     written there (its scalars are strings), so nothing is reformatted.
     """
     root, _ = parse_yaml(read_text(Path(register.folder) / TASKS_FILE), TASKS_FILE)
+    assert isinstance(root, YamlMap)  # the file the register was just validated from
     tree = {
         "document": root["document"],
         "dimensions": root["dimensions"],

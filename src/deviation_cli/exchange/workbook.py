@@ -11,11 +11,15 @@ import io
 import math
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from ..domain.annex import annex_header, merged_ranges, table_cells, table_title
 from ..domain.query import directory, unit_tasks
 from ..domain.register import LEAD, Register
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER = annex_header()
 
@@ -34,7 +38,14 @@ SHEET_NAME_LIMIT = 31
 _OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
-def ooxml_text(value: Any) -> Any:
+_Value = TypeVar("_Value")
+
+
+@overload
+def ooxml_text(value: str) -> str: ...
+@overload
+def ooxml_text(value: _Value) -> _Value: ...
+def ooxml_text(value: object) -> object:
     """Text as a cell may hold it: control characters as OOXML's ``_x001B_``, as Excel writes them.
 
     Why: openpyxl refuses a control character (a YAML ``"\\e"`` puts one in a task
@@ -71,6 +82,7 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
     units = directory(register)
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook has its one sheet active
     taken: set[str] = set()
     sheet.title = sheet_name(MAIN_SHEET, taken)
     rows = [table_cells(register, task, units) for task in register.tasks]
@@ -105,7 +117,12 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
 
 
 def _write_table(
-    sheet: Any, title: str, header: list[str], rows: list[tuple[Any, ...]], widths: tuple[int, ...], centred: set[int]
+    sheet: Worksheet,
+    title: str,
+    header: list[str],
+    rows: Sequence[Sequence[str | int]],
+    widths: tuple[int, ...],
+    centred: set[int],
 ) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -147,7 +164,7 @@ def _write_table(
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
-    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1)
+    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1).coordinate  # what the setter takes from a cell
     sheet.print_title_rows = "2:2"
     setup = sheet.page_setup
     setup.orientation = "landscape"
@@ -158,7 +175,9 @@ def _write_table(
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "第 &P 页,共 &N 页"
+    footer = sheet.oddFooter
+    assert footer is not None  # a sheet is made with its header and footer items
+    footer.center.text = "第 &P 页,共 &N 页"
 
 
 def _lines(text: str, width: int) -> int:

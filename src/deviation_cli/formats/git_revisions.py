@@ -23,7 +23,8 @@ def repository_prefix(folder: Path) -> tuple[Path, str] | None:
     Why the nearest existing folder: the register folder may be gone from the
     working tree while older revisions still hold it.
     """
-    where, missing = folder, []
+    where = folder
+    missing: list[str] = []
     while not where.is_dir() and where != where.parent:
         missing.insert(0, where.name)
         where = where.parent

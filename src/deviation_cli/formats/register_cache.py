@@ -151,7 +151,7 @@ def load(folder: Path, key: str) -> reg.Register | None:
             gc.enable()
 
 
-def _header(key: str, body: Any) -> dict[str, Any]:
+def _header(key: str, body: object) -> dict[str, object]:
     return {"magic": MAGIC, "format": FORMAT, "version": __version__, "key": key, "body": body}
 
 
@@ -190,7 +190,7 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
     ref_objects = list(by_identity.values())
     index_of = {identity: index for index, identity in enumerate(by_identity)}
     ref_lists = [[index_of[id(ref)] for ref in task.refs] for task in tasks]
-    dues: dict[tuple[Any, ...], int] = {}
+    dues: dict[tuple[date, ...], int] = {}
     # In a valid register every responsible entry resolved, so the list is the
     # refs' spelling; it is stored only where it is not.
     spelled_apart = [
@@ -298,11 +298,11 @@ def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
     )
 
 
-def _all(values: Any, kind: type) -> bool:
+def _all(values: object, kind: type) -> bool:
     return isinstance(values, list) and all(value.__class__ is kind for value in values)
 
 
-def _check_shape(body: Any, columns: Any) -> None:
+def _check_shape(body: object, columns: object) -> None:
     """Refuse (ValueError, hence a miss) a body whose values are not what ``encode`` writes."""
     if not isinstance(body, dict) or not isinstance(columns, dict):
         raise ValueError("cache body is not a mapping")

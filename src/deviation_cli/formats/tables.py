@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from ..domain.issues import Issue, UsageError
 from .register_files import display_path
@@ -27,7 +26,7 @@ class Grid:
     """A sheet's cells as values; merged cells already hold their range's value."""
 
     sheet: str
-    rows: list[list[Any]]
+    rows: list[list[object]]  # str from a CSV file; whatever openpyxl reads from a workbook
     #: (row, column) of each merged cell -> (row, column) of its range's first cell, 0-based.
     merged_into: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
@@ -45,7 +44,7 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def cell_text(value: Any) -> str:
+def cell_text(value: object) -> str:
     """A cell as the text a clerk sees: dates as ISO, 1.0 as 1, line ends unified, ends trimmed."""
     if value is None:
         return ""
@@ -99,7 +98,9 @@ def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
         pass
 
     dialect.delimiter = delimiter
-    rows = [[unguard_formula(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    rows: list[list[object]] = [
+        [unguard_formula(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)
+    ]
     return Grid(sheet or path.name, rows)
 
 
@@ -119,7 +120,7 @@ def _decode_table_bytes(raw: bytes) -> str | None:
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def ooxml_unescape(value: Any) -> Any:
+def ooxml_unescape(value: object) -> object:
     """A cell's text with OOXML's ``_xHHHH_`` escapes (what Excel writes for control characters) undone."""
     if not isinstance(value, str) or "_x" not in value:
         return value

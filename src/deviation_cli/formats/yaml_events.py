@@ -11,10 +11,14 @@ not need (anchors, aliases, custom tags, a second document) is an issue.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.issues import Issue
-from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
+from .yaml_tree import MAX_DEPTH, YamlList, YamlMap, YamlValue
+
+if TYPE_CHECKING:
+    from yaml import MarkedYAMLError
+    from yaml.events import CollectionStartEvent, ScalarEvent
 
 #: Tags a plain register may carry explicitly; anything else (``!!python/...``,
 #: ``!!binary``, local tags) is refused, never constructed.
@@ -76,7 +80,7 @@ class _Duplicate:
     """Marks a mapping slot whose key repeated: its value is read and dropped."""
 
 
-def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
+def parse_events(text: str, path: str) -> tuple[YamlValue, list[Issue]]:
     """Parse one YAML document from libyaml's events into YamlMap/YamlList/str/None, with every issue found."""
     issues, fatal = scan_characters(text, path)
     if fatal:
@@ -84,14 +88,23 @@ def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
     tab_lines = {issue.line for issue in issues}
 
     import yaml
+    from yaml.events import (
+        AliasEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+    )
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    root: Any = None
+    root: YamlValue = None
     documents = 0
     # Each frame: [container, pending key or None, key line, key column]
     stack: list[list[Any]] = []
 
-    def add(value: Any, line: int, column: int) -> None:
+    def add(value: YamlValue, line: int, column: int) -> None:
         nonlocal root
         if not stack:
             root = value
@@ -119,37 +132,37 @@ def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
             container.positions[key] = (key_line, key_column, line, column)
         frame[1] = None
 
-    def check_node(event: Any, line: int, column: int) -> None:
-        if getattr(event, "anchor", None) is not None:
+    def check_node(event: ScalarEvent | CollectionStartEvent, line: int, column: int) -> None:
+        if event.anchor is not None:
             issues.append(Issue("anchor", path, line, column, {"anchor": event.anchor}))
-        tag = getattr(event, "tag", None)
-        if tag not in PLAIN_TAGS:
+        tag = event.tag
+        if tag is not None and tag not in PLAIN_TAGS:
             shown = "!!" + tag[len(_CORE_TAG_PREFIX) :] if tag.startswith(_CORE_TAG_PREFIX) else tag
             issues.append(Issue("yaml_tag", path, line, column, {"tag": shown}))
 
     try:
         for event in yaml.parse(text, Loader=loader):
             mark = event.start_mark
+            assert mark is not None  # both parsers mark where every event starts
             line, column = mark.line + 1, mark.column + 1
-            kind = type(event).__name__
-            if kind == "ScalarEvent":
+            if isinstance(event, ScalarEvent):
                 check_node(event, line, column)
                 plain_empty = event.value == "" and not event.style and event.implicit[0]
                 add(None if plain_empty else event.value, line, column)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 check_node(event, line, column)
                 if len(stack) >= MAX_DEPTH:
                     issues.append(Issue("yaml_too_deep", path, line, column, {"depth": MAX_DEPTH}))
                     return None, issues
-                container_type = YamlMap if kind == "MappingStartEvent" else YamlList
+                container_type = YamlMap if isinstance(event, MappingStartEvent) else YamlList
                 stack.append([container_type(line, column), None, 0, 0])
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 container = stack.pop()[0]
                 add(container, container.line, container.column)
-            elif kind == "AliasEvent":
+            elif isinstance(event, AliasEvent):
                 issues.append(Issue("alias", path, line, column, {"anchor": event.anchor}))
                 add(None, line, column)
-            elif kind == "DocumentStartEvent":
+            elif isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     issues.append(Issue("several_documents", path, line, column))
@@ -165,7 +178,7 @@ def parse_events(text: str, path: str) -> tuple[Any, list[Issue]]:
     return root, issues
 
 
-def _syntax_issue(error: Any, path: str) -> Issue:
+def _syntax_issue(error: MarkedYAMLError, path: str) -> Issue:
     """A PyYAML error in plain words, pointing where the clerk has to look."""
     words = f"{error.context or ''} {error.problem or ''}"
     code = next((code for phrase, code in _SYNTAX_PROBLEMS if phrase in words), "yaml_syntax")

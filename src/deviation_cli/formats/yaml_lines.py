@@ -13,12 +13,21 @@ it, it gives up and the event path reads the file, so every unusual file
 
 from __future__ import annotations
 
+import enum
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final, Literal, cast
 
 from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
 
-UNSUPPORTED = object()
+
+class _Unsupported(enum.Enum):
+    """The one value ``parse_plain_subset`` gives for a file outside its subset (an enum: a sentinel with a type)."""
+
+    UNSUPPORTED = "unsupported"
+
+
+UNSUPPORTED: Final = _Unsupported.UNSUPPORTED
 
 #: Characters libyaml treats as line breaks or refuses; their presence sends a file to libyaml.
 _UNUSUAL_CHARACTERS = re.compile(
@@ -96,23 +105,33 @@ def _flow_list(text: str, line: int, column: int) -> YamlList | None:
     return items
 
 
-def parse_plain_subset(text: str, progress: Any = None) -> Any:
+def _no_progress(fraction: float) -> None:
+    pass
+
+
+def parse_plain_subset(
+    text: str, progress: Callable[[float], None] | None = None
+) -> YamlMap | Literal[_Unsupported.UNSUPPORTED]:
     """The register tree of a file in the plain block subset, or ``UNSUPPORTED``.
 
     Written as one flat loop because it runs once per line of the register:
     on 100,000 tasks that is 1.7 million lines, and every call counts.
     """
-    line_match = _LINE.match
+    # ``_LINE`` matches every string (each part is optional): no None to check for on 1.7 million lines.
+    line_match = cast(Callable[[str], re.Match[str]], _LINE.match)
     # One string object per distinct short value (unit names, deadlines, ids):
     # 100,000 tasks name a few hundred units some 700,000 times, and later
     # lookups by name compare by identity instead of by content.
-    shared = {}.setdefault
+    shared_values: dict[str, str] = {}
+    shared = shared_values.setdefault
     refused = _PLAIN_START_REFUSED
-    root: Any = None
+    root: YamlMap | None = None
     # Open containers, innermost last, and the indent of their keys or dashes.
+    # Typed loosely: the loop tells a map from a list by ``__class__``, which the checker does not follow.
     containers: list[Any] = []
     indents: list[int] = []
     container: Any = None
+    value: str | YamlList | None
     top = -1
     # A key whose value is on the next lines: (map, key, key line, key column, empty-value column)
     pending: tuple[YamlMap, str, int, int, int] | None = None
@@ -121,9 +140,10 @@ def parse_plain_subset(text: str, progress: Any = None) -> Any:
     numbered = enumerate(lines, 1)
     # Reported every 2**16 lines when asked; never otherwise.
     report_at = 1 << 16 if progress is not None else count + 1
+    report = progress if progress is not None else _no_progress
     for number, raw in numbered:
         if number >= report_at:
-            progress(number / count)
+            report(number / count)
             report_at += 1 << 16
         if not raw.isprintable() and _UNUSUAL_CHARACTERS.search(raw):
             return UNSUPPORTED

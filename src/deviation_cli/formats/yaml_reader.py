@@ -7,14 +7,14 @@ with the line and column of everything in them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..domain.issues import Issue
 from .yaml_events import parse_events
 from .yaml_lines import UNSUPPORTED, parse_plain_subset
+from .yaml_tree import YamlValue
 
 
-def parse_yaml(text: str, path: str, progress: Callable[[float], None] | None = None) -> tuple[Any, list[Issue]]:
+def parse_yaml(text: str, path: str, progress: Callable[[float], None] | None = None) -> tuple[YamlValue, list[Issue]]:
     """Parse one YAML document into YamlMap/YamlList/str/None, with every issue found.
 
     A register written in the plain block style it is kept in (nearly every

@@ -7,7 +7,7 @@ unit) can point at the line a clerk has to change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 #: Deepest nesting of mappings and sequences a register file may have (it needs
 #: four: file, list of tasks, task, list of units). Why a bound of our own:
@@ -17,7 +17,7 @@ from typing import Any
 MAX_DEPTH = 1000
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, "YamlValue"]):
     """A mapping with the position of the mapping, of each key and of each value."""
 
     __slots__ = ("line", "column", "positions")
@@ -38,7 +38,7 @@ class YamlMap(dict):
         return (pos[2], pos[3]) if pos else (self.line, self.column)
 
 
-class YamlList(list):
+class YamlList(list["YamlValue"]):
     """A sequence with its own position and that of each item."""
 
     __slots__ = ("line", "column", "positions")
@@ -55,7 +55,14 @@ class YamlList(list):
         return (self.line, self.column)
 
 
-def locate(root: Any, path: tuple[Any, ...], at_key: bool = False) -> tuple[int, int]:
+#: Whatever a register file holds: mappings, lists, strings, and None for an empty value.
+YamlValue: TypeAlias = "YamlMap | YamlList | str | None"
+
+#: A place in a file, as pydantic's ``loc`` names it: keys of mappings and indexes of lists.
+YamlPath: TypeAlias = tuple[str | int, ...]
+
+
+def locate(root: YamlValue, path: YamlPath, at_key: bool = False) -> tuple[int, int]:
     """Line and column of the value at ``path`` (or of its key, with ``at_key``).
 
     A path that runs past what the file has (a missing field) points at the

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 #: Plain words that YAML 1.1 tools (not this project's loader) would turn into booleans or null.
 _SURPRISING = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
 
 
-def dump(tree: dict[str, Any], comments: Iterable[str] = ()) -> str:
+def dump(tree: Mapping[str, object], comments: Iterable[str] = ()) -> str:
     """A mapping of strings, lists and mappings as hand-style YAML; top-level keys apart by a blank line."""
     lines = [f"# {_comment_text(comment)}" if comment else "#" for comment in comments]
     for index, (key, value) in enumerate(tree.items()):
@@ -54,7 +53,7 @@ def scalar(text: str) -> str:
 _RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
-def _entry(key: str, value: Any, indent: int, lines: list[str]) -> None:
+def _entry(key: str, value: object, indent: int, lines: list[str]) -> None:
     pad = " " * indent
     if value is None:
         # An absent optional field: leaving the key out reads back the same.
@@ -72,7 +71,7 @@ def _entry(key: str, value: Any, indent: int, lines: list[str]) -> None:
         _scalar_line(f"{pad}{key}:", value, indent, lines)
 
 
-def _items(values: list[Any], indent: int, lines: list[str]) -> None:
+def _items(values: list[object], indent: int, lines: list[str]) -> None:
     pad = " " * indent
     for value in values:
         if isinstance(value, dict) and value:
@@ -96,7 +95,7 @@ def _items(values: list[Any], indent: int, lines: list[str]) -> None:
             _scalar_line(f"{pad}-", value, indent, lines)
 
 
-def _scalar_line(prefix: str, value: str | None, indent: int, lines: list[str]) -> None:
+def _scalar_line(prefix: str, value: object, indent: int, lines: list[str]) -> None:
     text = "" if value is None else str(value)
     if "\n" in text and _block_fits(text):
         lines.append(f"{prefix} |-")
@@ -119,7 +118,7 @@ def _reads_back(text: str, expected: str) -> bool:
     return _loads("k: " + text) == {"k": expected}
 
 
-def _loads(document: str) -> Any:
+def _loads(document: str) -> object:
     import yaml
 
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)

@@ -11,7 +11,7 @@ from ..words import DEFAULT_LANG, Lang, say, value_word
 WORDED_FIELDS = frozenset({"role", "matched_field", "kind", "status", "light", "award"})
 
 
-def cell(value: Any, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
+def cell(value: object, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
     """A value as one table/CSV cell: lists joined with 、, booleans as 是/否."""
     if value is None:
         return ""
@@ -26,7 +26,7 @@ def cell(value: Any, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
     return str(value)
 
 
-def shown_cell(value: Any, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
+def shown_cell(value: object, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
     """A cell as a reader sees it in a table or document: days left said in words."""
     if key == "days_left" and isinstance(value, int) and not isinstance(value, bool):
         if value < 0:

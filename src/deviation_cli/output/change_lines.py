@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from ..domain.changes import Change
 from ..words import DEFAULT_LANG, Lang, has, label, say
@@ -17,7 +16,7 @@ CHANGE_FORMATS = ("text", "md", "json")
 DIFF_CONTEXT = 12
 
 
-def _w(key: str, lang: Lang, **args: Any) -> str:
+def _w(key: str, lang: Lang, **args: object) -> str:
     return say("change." + key, lang, **args)
 
 
@@ -62,10 +61,10 @@ def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
     colon = _w("colon", lang)
     joiner = _w("joiner", lang)
 
-    def names(values: Any) -> str:
+    def names(values: Iterable[object] | None) -> str:
         return joiner.join(q(str(value)) for value in values) if values else _w("empty", lang)
 
-    def value(raw: Any) -> str:
+    def value(raw: object) -> str:
         if raw is None or raw == "" or raw == []:
             return _w("empty", lang)
         return names(raw) if isinstance(raw, list) else q(str(raw))
@@ -131,6 +130,7 @@ def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
         )
     if action == "renamed":
         return f"{head} {_w('renamed', lang)} {q(change.new)}"
+    assert change.field is not None  # every other change (a *-changed one) names the field that changed
     field_word = _w(change.field, lang) if has("change." + change.field) else field_label(change.field)
     if change.field == "members":
         parts = []

@@ -61,7 +61,7 @@ def to_csv(records: Sequence[Row], lang: Lang = DEFAULT_LANG) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _csv_cell(value: Any, lang: Lang, key: str) -> str:
+def _csv_cell(value: object, lang: Lang, key: str) -> str:
     """A CSV cell; text that Excel/WPS would run as a formula is kept as text.
 
     Why: a task text starting with ``=`` (``=HYPERLINK(...)``) is a formula to a

@@ -44,7 +44,8 @@ def print_table(
     colour = use_colour(stream)
     # Without colour the table is rendered to text first so that lines carry no
     # trailing padding (clean to diff, paste or pipe).
-    target = stream if colour else io.StringIO()
+    buffer = None if colour else io.StringIO()
+    target = stream if buffer is None else buffer
     console = Console(
         file=target,
         no_color=not colour,
@@ -80,11 +81,11 @@ def print_table(
             cells.append(text)
         table.add_row(*cells)
     console.print(table)
-    if not colour:
-        stream.write("\n".join(line.rstrip() for line in target.getvalue().splitlines()) + "\n")
+    if buffer is not None:
+        stream.write("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")
 
 
-def _is_negative(value: Any) -> bool:
+def _is_negative(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value < 0
 
 

@@ -19,6 +19,7 @@ from ..domain.register import Register
 from ..formats.atomic import write_atomic
 from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path, read_text
 from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_tree import YamlValue
 from ..formats.yaml_writer import scalar
 from ..validation.progress_rules import check_progress_text, report_count
 
@@ -125,11 +126,11 @@ def append_report(
     return path, reports[-1].line
 
 
-def _item_indent(text: str, root: object) -> str:
+def _item_indent(text: str, root: YamlValue) -> str:
     """The indentation of the existing report items, so the new one joins the same list."""
     items = root.get("reports") if isinstance(root, dict) else None
     if isinstance(items, list) and items:
-        line = text.splitlines()[items.positions[0][0] - 1]  # type: ignore[attr-defined]
+        line = text.splitlines()[items.positions[0][0] - 1]
         dash = line.find("-")
         if dash >= 0 and not line[:dash].strip():
             return line[:dash]

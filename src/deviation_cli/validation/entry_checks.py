@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain.issues import Issue
-from ..formats.yaml_tree import locate
+from ..formats.yaml_tree import YamlMap, YamlPath, YamlValue, locate
 from .entries import MAX_NUMBER_DIGITS
+
+_File = TypeVar("_File", bound=BaseModel)
 
 
 def validate_entries(
-    root: Any,
-    file_model: type[BaseModel],
+    root: YamlValue,
+    file_model: type[_File],
     path: str,
     issues: list[Issue],
     progress: Callable[[float], None] | None = None,
     kept_indexes: dict[str, list[int]] | None = None,
-) -> Any:
+) -> _File | None:
     """Validate a file's top level, then each entry of its lists on its own.
 
     Returns the file model built from what is valid (entries that fail are left
@@ -62,7 +64,8 @@ def validate_entries(
                 _add_schema_issue({"type": "list_type", "loc": (name,)}, file_model, root, path, issues)
                 usable = False
                 continue
-            kept = []
+            # Plainly valid entries are namespaces with the model's fields (see ``_plain_entry_builder``).
+            kept: list[BaseModel | SimpleNamespace] = []
             positions: list[int] = []
             fast = _plain_entry_builder(item_type)
             for index, item in enumerate(value):
@@ -85,11 +88,13 @@ def validate_entries(
             if kept_indexes is not None:
                 kept_indexes[name] = positions
         else:
+            annotation = info.annotation
+            assert annotation is not None  # every field of the file models is annotated
             try:
-                if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-                    values[name] = info.annotation.model_validate(value)
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    values[name] = annotation.model_validate(value)
                 else:
-                    values[name] = TypeAdapter(info.annotation).validate_python(value, strict=True)
+                    values[name] = TypeAdapter(annotation).validate_python(value, strict=True)
             except ValidationError as error:
                 for detail in error.errors(include_url=False):
                     detail["loc"] = (name, *detail["loc"])
@@ -122,7 +127,7 @@ _PLAIN_ENTRIES: dict[str, dict[str, str]] = {
 _REQUIRED_KINDS = ("number", "text")
 
 
-def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[Any], Any] | None:
+def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], SimpleNamespace | None] | None:
     """A function building ``item_type`` from a record that is plainly valid, else returning None.
 
     Why: pydantic spends ~12 µs per task in its Python validators, seconds on
@@ -144,13 +149,13 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[Any], Any] | N
     lists = [name for name, kind in spec.items() if kind == "texts"]
     defaults = {name: info.default for name, info in item_type.model_fields.items() if not info.is_required()}
 
-    def build(item: Any) -> Any:
+    def build(item: YamlValue) -> SimpleNamespace | None:
         if not isinstance(item, dict):
             return None
         keys = item.keys()
         if not (keys <= allowed and required <= keys):
             return None
-        values = dict(item)
+        values: dict[str, Any] = dict(item)
         for name in numbers:
             value = values[name]
             if (
@@ -187,7 +192,7 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[Any], Any] | N
     return build
 
 
-def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+def _list_item_model(annotation: object) -> type[BaseModel] | None:
     if typing.get_origin(annotation) is list:
         (item,) = typing.get_args(annotation)
         if isinstance(item, type) and issubclass(item, BaseModel):
@@ -195,7 +200,7 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _unknown_keys(root: Any, file_model: type[BaseModel], path: str, issues: list[Issue]) -> None:
+def _unknown_keys(root: YamlMap, file_model: type[BaseModel], path: str, issues: list[Issue]) -> None:
     for key in root:
         if key not in file_model.model_fields:
             _add_schema_issue({"type": "extra_forbidden", "loc": (key,)}, file_model, root, path, issues)
@@ -219,7 +224,10 @@ _TYPE_CODES = {
 }
 
 
-def _add_schema_issue(detail: Any, file_model: type[BaseModel], root: Any, path: str, issues: list[Issue]) -> None:
+def _add_schema_issue(
+    detail: Mapping[str, Any], file_model: type[BaseModel], root: YamlValue, path: str, issues: list[Issue]
+) -> None:
+    """``detail`` is one of pydantic's error dicts (``ErrorDetails``), or the like made here."""
     loc = tuple(detail["loc"])
     kind = detail["type"]
     code = _TYPE_CODES.get(kind, "schema_other")
@@ -246,7 +254,7 @@ def _add_schema_issue(detail: Any, file_model: type[BaseModel], root: Any, path:
     issues.append(Issue(code, path, line, column, args))
 
 
-def _fields_at(file_model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _fields_at(file_model: type[BaseModel], loc: YamlPath) -> list[str]:
     """Field names allowed at ``loc``, for 'did you mean' after an unknown key."""
     current: type[BaseModel] = file_model
     for part in loc:

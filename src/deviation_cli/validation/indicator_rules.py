@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -11,14 +11,16 @@ from ..domain.indicators import Indicator, Observation
 from ..domain.issues import Issue
 from ..domain.register import Register
 from ..formats.yaml_reader import parse_yaml
-from ..formats.yaml_tree import locate
+from ..formats.yaml_tree import YamlValue, locate
 from .entries import IndicatorsFile, ObservationsFile
 from .entry_checks import validate_entries
 
+_File = TypeVar("_File", bound=BaseModel)
+
 
 def _entries(
-    text: str, shown: str, file_model: type[BaseModel], issues: list[Issue]
-) -> tuple[Any, Any, dict[str, list[int]]]:
+    text: str, shown: str, file_model: type[_File], issues: list[Issue]
+) -> tuple[YamlValue, _File | None, dict[str, list[int]]]:
     """The file parsed and validated: its tree, its valid entries (or None), where each kept entry stands."""
     root, parse_issues = parse_yaml(text, shown)
     issues.extend(parse_issues)
@@ -38,8 +40,9 @@ def check_indicators_text(text: str, shown: str, register: Register, issues: lis
     seen: set[str] = set()
     kept = []
 
-    def issue(index: int, code: str, key: str, **args: Any) -> None:
-        line, column = locate(root, ("indicators", index, key))
+    # Positional-only: the messages' own arguments include ``key`` (the indicator's key).
+    def issue(index: int, code: str, field: str, /, **args: object) -> None:
+        line, column = locate(root, ("indicators", index, field))
         issues.append(Issue(code, shown, line, column, args))
 
     for index, entry in zip(kept_at.get("indicators", []), parsed.indicators):

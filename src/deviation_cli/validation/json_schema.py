@@ -13,17 +13,22 @@ What needs the whole register (unknown units, duplicate ids) stays with validate
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
 from ..domain.deadlines import ONGOING_WORDS
 from .entries import TasksFile, UnitsFile
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import core_schema
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 #: File name of each committed schema -> (model, file it describes).
-SCHEMA_FILES: dict[str, tuple[type, str]] = {
+SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "tasks.schema.json": (TasksFile, "tasks.yaml"),
     "units.schema.json": (UnitsFile, "units.yaml"),
 }
@@ -69,14 +74,14 @@ class _EditorView(GenerateJsonSchema):
         # A definition is named for what the entry describes: Task, not TaskEntry.
         return super().normalize_name(name.removesuffix("Entry"))
 
-    def str_schema(self, schema: Any) -> dict[str, Any]:
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
         # A plain scalar that YAML 1.2 reads as a number or boolean is still text to us.
         result: dict[str, Any] = {"type": list(_SCALAR_TEXT)}
         if schema.get("min_length"):
             result["minLength"] = schema["min_length"]
         return result
 
-    def int_schema(self, schema: Any) -> dict[str, Any]:
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
         return {
             "anyOf": [
                 {"type": "integer", "minimum": 1},
@@ -84,10 +89,10 @@ class _EditorView(GenerateJsonSchema):
             ]
         }
 
-    def date_schema(self, schema: Any) -> dict[str, Any]:
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
         return {"type": "string", "format": "date", "pattern": _DATE}
 
-    def datetime_schema(self, schema: Any) -> dict[str, Any]:
+    def datetime_schema(self, schema: core_schema.DatetimeSchema) -> JsonSchemaValue:
         return {"type": "string", "pattern": _DATETIME}
 
 
@@ -124,7 +129,7 @@ def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def _drop_constraint_leftovers(node: Any) -> None:
+def _drop_constraint_leftovers(node: object) -> None:
     """Remove ``ge`` that pydantic copies from ``Field(ge=1)``: not a JSON Schema keyword."""
     if isinstance(node, dict):
         if isinstance(node.get("anyOf"), list):

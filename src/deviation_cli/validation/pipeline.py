@@ -12,16 +12,19 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from ..domain.issues import ERROR, Issue
 from ..domain.register import Register
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, UNITS_FILE
 from ..formats.yaml_reader import parse_yaml
-from .entries import TasksFile, UnitsFile
+from ..formats.yaml_tree import YamlValue
+from .entries import Entry, TasksFile, UnitsFile
 from .entry_checks import validate_entries
 from .register_rules import build_register, build_units
 from .review import review_register
+
+_File = TypeVar("_File", bound=Entry)
 
 
 class Stages(Protocol):
@@ -68,30 +71,8 @@ def validate_texts(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        files: dict[str, tuple[str, Any, Any]] = {}
-        file_models: tuple[tuple[str, type[UnitsFile] | type[TasksFile]], ...] = (
-            (UNITS_FILE, UnitsFile),
-            (TASKS_FILE, TasksFile),
-        )
-        for name, file_model in file_models:
-            big = progress is not None and name == TASKS_FILE
-            root, issues = parse_yaml(
-                texts[name], shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None
-            )
-            report.issues.extend(issues)
-            parsed = None
-            if not issues:
-                parsed = validate_entries(
-                    root,
-                    file_model,
-                    shown[name],
-                    report.issues,
-                    progress=progress.stage(0.6, 0.7) if big and progress else None,
-                )
-            files[name] = (shown[name], root, parsed)
-
-        units_shown, units_root, units_file = files[UNITS_FILE]
-        tasks_shown, tasks_root, tasks_file = files[TASKS_FILE]
+        units_shown, units_root, units_file = _read_file(UNITS_FILE, UnitsFile, texts, shown, report, progress)
+        tasks_shown, tasks_root, tasks_file = _read_file(TASKS_FILE, TasksFile, texts, shown, report, progress)
         if units_file is None or tasks_file is None:
             return report
         directory = build_units(units_file, units_shown, units_root, report.issues, _unit_names(units_root))
@@ -114,7 +95,31 @@ def validate_texts(
             gc.enable()
 
 
-def _unit_names(units_root: Any) -> list[str]:
+def _read_file(
+    name: str,
+    file_model: type[_File],
+    texts: dict[str, str],
+    shown: dict[str, str],
+    report: Report,
+    progress: Stages | None,
+) -> tuple[str, YamlValue, _File | None]:
+    """One file parsed and its entries validated: its name as shown, its tree, its model (None if unusable)."""
+    big = progress is not None and name == TASKS_FILE
+    root, issues = parse_yaml(texts[name], shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None)
+    report.issues.extend(issues)
+    parsed = None
+    if not issues:
+        parsed = validate_entries(
+            root,
+            file_model,
+            shown[name],
+            report.issues,
+            progress=progress.stage(0.6, 0.7) if big and progress else None,
+        )
+    return shown[name], root, parsed
+
+
+def _unit_names(units_root: YamlValue) -> list[str]:
     """Every unit name units.yaml writes, valid entry or not.
 
     Why: a unit whose entry has a mistake (a bad kind) is still the unit the
@@ -124,6 +129,7 @@ def _unit_names(units_root: Any) -> list[str]:
     names: list[str] = []
     entries = units_root.get("units") if isinstance(units_root, dict) else None
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            names.append(entry["name"])
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, str):
+            names.append(name)
     return names

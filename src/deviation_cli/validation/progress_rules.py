@@ -7,14 +7,12 @@ postponement without an approved new deadline, is a warning.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain.issues import ERROR, WARNING, Issue
 from ..domain.progress import POSTPONED, ProgressReport, involved_units
 from ..domain.query import directory
 from ..domain.register import REF_UNIT, Register
 from ..formats.yaml_reader import parse_yaml
-from ..formats.yaml_tree import locate
+from ..formats.yaml_tree import YamlValue, locate
 from .entries import ProgressFile, ReportEntry
 from .entry_checks import validate_entries
 
@@ -47,15 +45,14 @@ def check_progress_text(
 def report_count(text: str, shown: str) -> int:
     """How many items the ``reports:`` list of a progress file has, valid or not."""
     root, _ = parse_yaml(text, shown)
-    if isinstance(root, dict) and isinstance(root.get("reports"), list):
-        return len(root["reports"])
-    return 0
+    reports = root.get("reports") if isinstance(root, dict) else None
+    return len(reports) if isinstance(reports, list) else 0
 
 
 def _resolve(
-    entry: ReportEntry, index: int, root: Any, shown: str, register: Register, issues: list[Issue], order: int
+    entry: ReportEntry, index: int, root: YamlValue, shown: str, register: Register, issues: list[Issue], order: int
 ) -> ProgressReport | None:
-    def issue(code: str, key: str | None, severity: str = ERROR, **args: Any) -> None:
+    def issue(code: str, key: str | None, severity: str = ERROR, /, **args: object) -> None:
         where = ("reports", index, key) if key else ("reports", index)
         line, column = locate(root, where)
         issues.append(Issue(code, shown, line, column, args, severity))

@@ -8,38 +8,40 @@ register so that one run reports every problem.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 
 from ..domain import register as reg
 from ..domain.deadlines import DeadlineError, parse_deadline
 from ..domain.issues import WARNING, Issue
 from ..domain.units import UnitDirectory, split_unit_list
-from ..formats.yaml_tree import YamlList, YamlMap, locate
+from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
 from .entries import TasksFile, UnitsFile
 
 
 class Located:
     """Collects issues for one file, turning a data path into file:line:col."""
 
-    def __init__(self, path: str, root: Any, issues: list[Issue]):
+    def __init__(self, path: str, root: YamlValue, issues: list[Issue]):
         self.path = path
         self.root = root
         self.issues = issues
 
-    def error(self, code: str, where: tuple[Any, ...], at_key: bool = False, **args: Any) -> None:
+    # ``at_key`` is positional-only so that no message argument can be taken for it.
+    def error(self, code: str, where: YamlPath, at_key: bool = False, /, **args: object) -> None:
         line, column = locate(self.root, where, at_key)
         self.issues.append(Issue(code, self.path, line, column, args))
 
-    def warning(self, code: str, where: tuple[Any, ...], at_key: bool = False, **args: Any) -> None:
+    def warning(self, code: str, where: YamlPath, at_key: bool = False, /, **args: object) -> None:
         line, column = locate(self.root, where, at_key)
         self.issues.append(Issue(code, self.path, line, column, args, severity=WARNING))
 
-    def line_of(self, where: tuple[Any, ...]) -> int:
+    def line_of(self, where: YamlPath) -> int:
         return locate(self.root, where)[0]
 
 
 def build_units(
-    units_file: UnitsFile, path: str, root: Any, issues: list[Issue], written_names: list[str] = ()
+    units_file: UnitsFile, path: str, root: YamlValue, issues: list[Issue], written_names: Iterable[str] = ()
 ) -> UnitDirectory:
     """Check units.yaml on its own and return the directory tasks resolve against.
 
@@ -48,9 +50,9 @@ def build_units(
     units.yaml is reported once and not again at every task naming that unit.
     """
     at = Located(path, root, issues)
-    first_seen: dict[str, tuple[Any, ...]] = {}
+    first_seen: dict[str, YamlPath] = {}
 
-    def claim(name: str, where: tuple[Any, ...]) -> None:
+    def claim(name: str, where: YamlPath) -> None:
         if name in first_seen:
             at.error("duplicate_unit", where, name=name, first=at.line_of(first_seen[name]))
         else:
@@ -95,10 +97,10 @@ def build_register(
     folder: str,
     tasks_file: TasksFile,
     tasks_path: str,
-    tasks_root: Any,
+    tasks_root: YamlValue,
     directory: UnitDirectory,
     issues: list[Issue],
-    progress: Any = None,
+    progress: Callable[[float], None] | None = None,
 ) -> reg.Register:
     """Resolve every reference in tasks.yaml, reporting each one that does not hold."""
     at = Located(tasks_path, tasks_root, issues)
@@ -140,17 +142,18 @@ def build_register(
 
     tasks: dict[int, reg.Task] = {}
     # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
-    deadlines: dict[str, tuple[tuple[Any, ...], bool] | DeadlineError] = {}
+    deadlines: dict[str, tuple[tuple[date, ...], bool] | DeadlineError] = {}
     task_lines = _item_lines(tasks_root, "tasks")
     make_task = reg.record_builder(reg.Task)
+    due: tuple[date, ...]
     for index, task in enumerate(tasks_file.tasks):
         if progress is not None and not index % 4096:
             progress(index / len(tasks_file.tasks))
         where = ("tasks", index)
         if task.id in tasks:
             at.error("duplicate_id", (*where, "id"), id=task.id, first=tasks[task.id].line)
-        measure = measures.get(task.measure)
-        if measure is None:
+        task_measure = measures.get(task.measure)
+        if task_measure is None:
             at.error("unknown_measure", (*where, "measure"), number=task.measure)
         lead = _resolve_lead(task.lead, (*where, "lead"), directory, at)
         refs = _resolve_responsible(task.responsible, (*where, "responsible"), directory, at)
@@ -170,7 +173,7 @@ def build_register(
             tasks[task.id] = make_task(
                 id=task.id,
                 measure=task.measure,
-                dimension=measure.dimension if measure else "",
+                dimension=task_measure.dimension if task_measure else "",
                 text=task.text,
                 lead=lead,
                 responsible=tuple(task.responsible),
@@ -206,7 +209,7 @@ def build_register(
     )
 
 
-def _item_lines(root: Any, name: str) -> list[int]:
+def _item_lines(root: YamlValue, name: str) -> list[int]:
     """The line of each item of a top-level list: what ``locate(root, (name, i))`` gives, in one go."""
     items = root.get(name) if isinstance(root, YamlMap) else None
     if not isinstance(items, YamlList):
@@ -214,7 +217,7 @@ def _item_lines(root: Any, name: str) -> list[int]:
     return [position[0] for position in items.positions[: len(items)]]
 
 
-def _resolve_lead(written: str, where: tuple[Any, ...], directory: UnitDirectory, at: Located) -> str:
+def _resolve_lead(written: str, where: YamlPath, directory: UnitDirectory, at: Located) -> str:
     ref = directory.resolve(written)
     if ref is None:
         _report_unknown(written, where, directory, at)
@@ -225,7 +228,7 @@ def _resolve_lead(written: str, where: tuple[Any, ...], directory: UnitDirectory
 
 
 def _resolve_responsible(
-    entries: list[str], where: tuple[Any, ...], directory: UnitDirectory, at: Located
+    entries: list[str], where: YamlPath, directory: UnitDirectory, at: Located
 ) -> tuple[reg.UnitRef, ...]:
     refs = []
     seen: set[tuple[str, str]] = set()
@@ -251,7 +254,7 @@ def _resolve_responsible(
     return tuple(refs)
 
 
-def _report_unknown(written: str, where: tuple[Any, ...], directory: UnitDirectory, at: Located) -> None:
+def _report_unknown(written: str, where: YamlPath, directory: UnitDirectory, at: Located) -> None:
     clean = directory.clean_spelling(written)
     parts = split_unit_list(written, directory)
     if clean is not None:
@@ -262,9 +265,9 @@ def _report_unknown(written: str, where: tuple[Any, ...], directory: UnitDirecto
         at.error("unknown_unit", where, name=written, suggestions=directory.suggestions(written))
 
 
-def _first_index(records: list[Any], attribute: str, value: Any) -> int:
+def _first_index(records: Sequence[object], attribute: str, value: object) -> int:
     return next(i for i, record in enumerate(records) if getattr(record, attribute) == value)
 
 
-def _close(word: str, known: dict[str, Any]) -> list[str]:
+def _close(word: str, known: Mapping[str, object]) -> list[str]:
     return difflib.get_close_matches(word, list(known), n=3, cutoff=0.5)

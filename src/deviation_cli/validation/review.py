@@ -7,10 +7,9 @@ Why warnings and not errors: each of these can be what the plan really says
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import register as reg
 from ..domain.issues import WARNING, Issue
+from ..formats.yaml_tree import YamlValue
 from .register_rules import Located
 
 #: A milestone this many years after the plan was written is more likely a typo (2203年) than a plan.
@@ -19,8 +18,8 @@ FAR_FUTURE_YEARS = 10
 
 def review_register(
     register: reg.Register,
-    units_file: tuple[str, Any],
-    tasks_file: tuple[str, Any],
+    units_file: tuple[str, YamlValue],
+    tasks_file: tuple[str, YamlValue],
     issues: list[Issue],
 ) -> None:
     """Add warnings (severity ``warning``) about a register that is valid but looks wrong.
@@ -117,7 +116,7 @@ def _review_usage(register: reg.Register, at: Located) -> None:
             at.warning("group_unused", where, name=group.name)
 
 
-def _first_yaml_indexes(root: Any, section: str, field: str) -> dict[str, int]:
+def _first_yaml_indexes(root: YamlValue, section: str, field: str) -> dict[str, int]:
     """For every value of ``field`` in ``section``, where its first record stands: ``_yaml_index`` for all at once."""
     first: dict[str, int] = {}
     items = root.get(section) if isinstance(root, dict) else None
@@ -128,7 +127,7 @@ def _first_yaml_indexes(root: Any, section: str, field: str) -> dict[str, int]:
     return first
 
 
-def _yaml_index(root: Any, section: str, field: str, value: str, fallback: int) -> int:
+def _yaml_index(root: YamlValue, section: str, field: str, value: str, fallback: int) -> int:
     """Where a record stands in the file; records dropped as invalid shift the register's order."""
     items = root.get(section) if isinstance(root, dict) else None
     if isinstance(items, list):

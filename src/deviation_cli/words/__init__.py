@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, overload
 
 from . import en, zh
 
@@ -30,10 +30,10 @@ def as_lang(value: str) -> Lang:
     """``value`` as a Lang; ValueError for anything but ``zh`` or ``en``."""
     if value not in LANGS:
         raise ValueError(value)
-    return cast(Lang, value)
+    return value  # narrowed to Lang by the test above
 
 
-def say(key: str, lang: Lang = DEFAULT_LANG, **args: Any) -> str:
+def say(key: str, lang: Lang = DEFAULT_LANG, **args: object) -> str:
     """The catalog's sentence for ``key``, filled with ``args`` (not quoted: the caller's own values)."""
     template = CATALOGS[lang].get(key)
     if template is None:
@@ -72,7 +72,14 @@ MAX_QUOTED_CHARS = 120
 _PATHS = frozenset({"file", "folder"})
 
 
-def quoted(value: Any) -> Any:
+_Value = TypeVar("_Value")
+
+
+@overload
+def quoted(value: str) -> str: ...
+@overload
+def quoted(value: _Value) -> _Value: ...
+def quoted(value: object) -> object:
     """A piece of the user's text made safe and short enough to repeat in a message.
 
     Why: a message quotes what the file says. Invisible characters (U+200B,
