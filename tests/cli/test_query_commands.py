@@ -56,6 +56,7 @@ def test_due_json_contract(cli):
         ],
         "deadline": "2023年6月底",
         "due": ["2023-06-30"],
+        "leads": ["市行政审批服务局"],
         "ongoing": False,
         "milestone": "2023-06-30",
         "days_left": -1,

@@ -237,7 +237,7 @@ def test_report_rule_changes_the_awards(cli):
 def test_report_on_qinghe(cli):
     text = cli("report", "--as-of", "2024-07-01", *QH, data=QINGHE).stdout
     assert text.startswith("# 关于《清河县2024年河湖长制重点工作任务》落实情况的通报\n")
-    assert "- 红旗奖:县水利局\n- 蜗牛奖:县生态环境局\n" in text
+    assert "- 流动红旗:县水利局\n- 黄牌警示:县生态环境局\n" in text  # the register's own award names
     assert "### 县生态环境局\n" in text and "### 县水利局\n" not in text
     assert "| 水质达标率 | 2024年 | ≥90% | 85.5%(2024年1—5月) | −4.5 | −5.0% | 黄灯 |" in text
     assert "| 四乱问题存量 | 2024年底 | ≤0个 | 3个(2024年6月) | +3 | — | 红灯 |" in text

@@ -7,51 +7,12 @@ Comparison is after NFKC and whitespace normalisation (DESIGN.md, "Faithful").
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pytest
 
 from deviation_cli.domain.query import directory
 from deviation_cli.domain.units import join_unit_list, split_unit_list
-from support.paths import HANZHONG
-
-POLICY = (HANZHONG / "source" / "policy.txt").read_text(encoding="utf-8")
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def annex_rows() -> list[dict]:
-    """The annex table as rows; a row without dimension/measure cells has None there."""
-    annex = POLICY.split("完成 |\n", 1)[1]
-    cells = [cell.strip() for cell in annex.split("|")]
-    rows: list[list[str]] = []
-    for cell in cells:
-        if cell == str(len(rows) + 1):
-            rows.append([])
-        elif cell:
-            rows[-1].append(cell)
-    parsed = []
-    for number, row in enumerate(rows, 1):
-        leading, (task, lead, responsible, deadline) = row[:-4], row[-4:]
-        dimension = next((c for c in leading if c.endswith("偏离度方面")), None)
-        measure = next((c for c in leading if not c.endswith("偏离度方面")), None)
-        parsed.append(
-            dict(
-                id=number,
-                dimension=dimension,
-                measure=measure,
-                task=task,
-                lead=lead,
-                responsible=responsible,
-                deadline=deadline,
-            )
-        )
-    return parsed
-
-
-ROWS = annex_rows()
+from support.policy_annex import POLICY, ROWS, norm
 
 
 def test_the_annex_has_23_rows_and_the_register_23_tasks(hanzhong):
@@ -80,11 +41,11 @@ def test_merged_cells_continue_the_row_above(hanzhong, row):
     if row["measure"] is not None:
         assert norm(measure.title) == norm(row["measure"])
     else:
-        assert task.measure == hanzhong.task(row["id"] - 1).measure
+        assert task.path[1] == hanzhong.task(row["id"] - 1).path[1]
     if row["dimension"] is not None:
         assert norm(dimension.table_name) == norm(row["dimension"])
     else:
-        assert task.dimension == hanzhong.task(row["id"] - 1).dimension
+        assert task.path[0] == hanzhong.task(row["id"] - 1).path[0]
 
 
 def body_measures() -> dict[int, str]:
@@ -95,14 +56,15 @@ def body_measures() -> dict[int, str]:
 def test_the_18_measures_carry_the_body_text(hanzhong):
     body = body_measures()
     assert sorted(body) == list(range(1, 19))
-    assert [m.number for m in hanzhong.measures] == list(range(1, 19))
+    assert [m.key for m in hanzhong.measures] == [str(n) for n in range(1, 19)]
+    assert [m.number for m in hanzhong.measures] == [f"{n}." for n in range(1, 19)]  # as the body numbers them
     for measure in hanzhong.measures:
-        assert norm(measure.text) == norm(body[measure.number])
+        assert norm(measure.text) == norm(body[int(measure.key)])
         assert norm(measure.text).startswith(norm(measure.body_title) + "。")
 
 
 def test_measure_17_keeps_both_wordings_of_its_title(hanzhong):
-    measure = hanzhong.measure(17)
+    measure = hanzhong.heading("17")
     assert measure.title == "坚持月调度季观摩"
     assert measure.body_title == "坚持月调度季观摩机制"
 

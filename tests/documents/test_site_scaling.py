@@ -95,7 +95,7 @@ def test_public_fields_of_the_records_still_render(qinghe, tmp_path):
         "{{ task.id }} {{ row.dimension.key }} {{ links.task(task) }} {{ task.nosuch is defined }}\n", encoding="utf-8"
     )
     pages = site.build_site(qinghe, date(2024, 1, 1), tmp_path)
-    assert pages["tasks/1.html"] == f"1 {qinghe.tasks[0].dimension} ../tasks/1.html False\n"
+    assert pages["tasks/1.html"] == f"1 {qinghe.tasks[0].path[0]} ../tasks/1.html False\n"
     (tmp_path / "site" / "task.html").write_text("{{ task.nosuch }}\n", encoding="utf-8")
     with pytest.raises(UsageError):
         site.build_site(qinghe, date(2024, 1, 1), tmp_path)

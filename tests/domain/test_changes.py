@@ -13,7 +13,7 @@ from support.paths import QINGHE
 
 
 def task(deadline: str, *due: date, ongoing: bool = False) -> Task:
-    return Task(3, 1, "d", "t", "lead", (), (), deadline, tuple(due), ongoing)
+    return Task(3, ("d", "1"), "t", ("lead",), (), (), deadline, tuple(due), ongoing)
 
 
 @pytest.mark.parametrize(

@@ -166,8 +166,8 @@ def test_dimension_by_key_name_and_prefix(hanzhong):
 
 def test_measure_by_number_and_title(hanzhong):
     assert find_measure(hanzhong, "8").title == "大力发展数字经济"
-    assert find_measure(hanzhong, "大力发展数字").number == 8
-    assert find_measure(hanzhong, "坚持月调度季观摩机制").number == 17
+    assert find_measure(hanzhong, "大力发展数字").key == "8"
+    assert find_measure(hanzhong, "坚持月调度季观摩机制").key == "17"
 
 
 @pytest.mark.parametrize(

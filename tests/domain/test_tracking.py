@@ -94,15 +94,15 @@ def test_sample_ranking_default_rule(hanzhong, sample_log):
     scores = unit_scores(hanzhong, task_states(hanzhong, sample_log, day), sample_log, day)
     ranked = rank_units(scores, DEFAULT_RULE)
     assert [(r.rank, r.unit.unit, r.score, r.award) for r in ranked] == [
-        (1, "市发改委", 0.4375, "red_flag"),
+        (1, "市发改委", 0.4375, "first"),
         (2, "市行政审批服务局", 0.35, None),
-        (3, "市国资委", 0.05, "snail"),
+        (3, "市国资委", 0.05, "last"),
     ]
     by_completion = rank_units(scores, parse_rule("completion:1"))
     assert [(r.unit.unit, r.award) for r in by_completion] == [
-        ("市行政审批服务局", "red_flag"),
+        ("市行政审批服务局", "first"),
         ("市发改委", None),
-        ("市国资委", "snail"),
+        ("市国资委", "last"),
     ]
 
 
@@ -131,8 +131,8 @@ def test_qinghe_units_and_ranking(qinghe, qinghe_log):
         ("南山乡", 0, 2, 0, 0, 0, 0),
     ]
     assert [(r.unit.unit, r.score, r.award) for r in rank_units(scores, DEFAULT_RULE)] == [
-        ("县水利局", 0.866667, "red_flag"),
-        ("县生态环境局", 0.5, "snail"),
+        ("县水利局", 0.866667, "first"),
+        ("县生态环境局", 0.5, "last"),
     ]
     everyone = rank_units(scores, DEFAULT_RULE, min_due=0)
     assert [r.unit.unit for r in everyone] == [
@@ -144,7 +144,7 @@ def test_qinghe_units_and_ranking(qinghe, qinghe_log):
         "西河镇",
         "南山乡",
     ]
-    assert [r.award for r in everyone] == ["red_flag", None, None, None, None, None, "snail"]
+    assert [r.award for r in everyone] == ["first", None, None, None, None, None, "last"]
 
 
 def test_no_awards_when_nobody_stands_out(qinghe, qinghe_log):
@@ -152,15 +152,15 @@ def test_no_awards_when_nobody_stands_out(qinghe, qinghe_log):
     scores = unit_scores(qinghe, task_states(qinghe, qinghe_log, day), qinghe_log, day)
     ranked = rank_units(scores, parse_rule("reporting:1"), min_due=1)
     assert [(r.unit.unit, r.score, r.award) for r in ranked] == [
-        ("县生态环境局", 0.5, "red_flag"),
-        ("县水利局", 0.333333, "snail"),
+        ("县生态环境局", 0.5, "first"),
+        ("县水利局", 0.333333, "last"),
     ]
     # one unit alone, or everyone level: no awards
     assert [r.award for r in rank_units(scores[:1], DEFAULT_RULE)] == [None]
     level = rank_units(scores, parse_rule("completion:1,on_time:1"), min_due=1)
     assert [(r.unit.unit, r.score, r.award) for r in level] == [
-        ("县水利局", 1.0, "red_flag"),
-        ("县生态环境局", 0.5, "snail"),
+        ("县水利局", 1.0, "first"),
+        ("县生态环境局", 0.5, "last"),
     ]
     tied = rank_units([scores[2], scores[3]], parse_rule("reporting:1"), min_due=0)
     assert [(r.unit.unit, r.score, r.award) for r in tied] == [("县农业农村局", 1.0, None), ("县城投公司", 1.0, None)]

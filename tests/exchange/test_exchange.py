@@ -12,7 +12,6 @@ import json
 
 import openpyxl
 import pytest
-from test_fidelity import ROWS
 
 from deviation_cli import load_register
 from deviation_cli.domain.annex import merged_ranges as runs
@@ -24,6 +23,7 @@ from deviation_cli.exchange.workbook import sheet_name
 from deviation_cli.formats.tables import Grid
 from deviation_cli.output.json_objects import task_object as task_record
 from support.paths import HANZHONG, QINGHE
+from support.policy_annex import ROWS
 
 HEADER = ["序号", "管控", "改进措施", "具体任务", "牵头部门", "责任单位", "完成时限"]
 
@@ -109,8 +109,9 @@ def test_per_unit_sheets_list_lead_then_shared_tasks(cli, tmp_path, hanzhong):
     path = tmp_path / "units.xlsx"
     assert cli("export", "xlsx", "--per-unit", "-o", str(path)).exit_code == 0
     book = openpyxl.load_workbook(path)
-    # Every unit with at least one task gets a sheet; none of Hanzhong's has none but 市委办 etc. do.
-    assert len(book.sheetnames) == 46
+    # Every unit and group with at least one task gets a sheet; 市委办 etc. have none.
+    assert len(book.sheetnames) == 48
+    assert book.sheetnames[-2:] == ["各县区政府", "市级相关部门单位"]
     assert book.sheetnames[:3] == ["任务分解表", "汉台区", "南郑区"]
     sheet = book["市国资委"]
     assert sheet["A1"].value == "市国资委 责任清单(加强管控重点产业项目偏离度工作任务分解表)"
@@ -135,6 +136,7 @@ def test_per_unit_sheets_on_qinghe(cli, tmp_path):
         "东关镇",
         "西河镇",
         "南山乡",
+        "各镇人民政府",
     ]
     assert [row[:2] for row in book["东关镇"].iter_rows(min_row=3, values_only=True)] == [
         (1, "责任"),
@@ -255,7 +257,7 @@ def test_units_as_staff_type_them(hanzhong):
     )
     assert reading.issues == []
     first, second = reading.tasks
-    assert first.lead == "市行政审批局"
+    assert first.leads == ["市行政审批局"]
     assert first.responsible == [
         "各县区政府",
         "汉中经开区管委会",
@@ -266,7 +268,7 @@ def test_units_as_staff_type_them(hanzhong):
         "市生态环境局",
         "等市级相关部门单位",
     ]
-    assert (second.measure, second.responsible) == (1, ["市城投公司", "市投控集团", "等市级平台公司"])
+    assert (second.heading, second.responsible) == ("1", ["市城投公司", "市投控集团", "等市级平台公司"])
     assert second.deadline == "2023-06-30"
 
 
@@ -282,10 +284,10 @@ def test_merged_and_blank_cells_continue_the_row_above(qinghe):
         qinghe,
     )
     assert reading.issues == []
-    assert [(t.id, t.measure, t.responsible) for t in reading.tasks] == [
-        (1, 1, ["东关镇"]),
-        (2, 1, []),
-        (3, 2, ["西河镇"]),
+    assert [(t.id, t.heading, t.responsible) for t in reading.tasks] == [
+        (1, "1", ["东关镇"]),
+        (2, "1", []),
+        (3, "2", ["西河镇"]),
     ]
 
 
@@ -311,7 +313,6 @@ def test_every_bad_cell_is_reported_as_sheet_and_cell(cli, tmp_path, hanzhong_xl
     assert run.exit_code == 1
     assert run.stderr.splitlines() == [
         "任务分解表!F5: 未知单位“市发改委员会”。是否指:市发改委、市卫健委?",
-        "任务分解表!E6: “市发改委、市国资委”写了多个单位;每个单位单独一项:[市发改委, 市国资委]",
         "任务分解表!E7: 未知单位“市国资”。是否指:市国资委?",
         "任务分解表!G8: 完成时限“2023年13月底”中没有 13 月;月份应在 1 到 12 之间",
         "任务分解表!A9: 序号 6 重复(任务分解表!A8 已有)",
@@ -337,7 +338,7 @@ def test_csv_problems_name_the_file_and_cell(cli, tmp_path):
     assert run.stderr.splitlines() == [
         "清河.csv!F2: 未知单位“西河真”。是否指:西河镇?",
         "清河.csv!A3: 序号应为正整数,而不是“x”",
-        "清河.csv!B3: 管控“河湖岸线”不在当前登记册中。是否指:河湖岸线管控?(新的方面请先加入 tasks.yaml)",
+        "清河.csv!B3: 方面“河湖岸线”不在当前登记册中。是否指:河湖岸线管控?(新的方面请先加入 tasks.yaml)",
         "清河.csv!G3: 完成时限为空",
     ]
     assert not (tmp_path / "out").exists()
@@ -364,8 +365,8 @@ def test_a_table_without_header_or_columns_is_reported(hanzhong):
         i.format()
         for i in read_table(grid(["题"], ["序号", "管控", "具体任务", "牵头部门", "责任单位"]), hanzhong).issues
     ] == [
-        "表!A2: 表头缺少“改进措施”列",
         "表!A2: 表头缺少“完成时限”列",
+        "表!A2: 表头缺少“改进措施”列",
     ]
 
 
@@ -450,7 +451,7 @@ def test_export_csv_opens_in_excel(cli, tmp_path, qinghe):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == "序号,管控,改进措施,具体任务,牵头部门,责任单位,完成时限,到期日,持续推进"
+    assert lines[0] == "序号,方面,措施,任务,牵头单位,责任单位,完成时限,到期日,持续推进"
     assert lines[2].startswith("2,水资源保护,加强饮用水水源地保护,")
     assert lines[2].endswith(
         ",县生态环境局,各镇人民政府、县水利局、等县级有关部门,2024年3月、6月、9月、12月底,"

@@ -394,10 +394,10 @@ def test_markup_in_every_text_field_is_text_in_csv(cli, tmp_path):
     out = cli("tasks", "--format", "csv", data=folder).stdout
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     header, first = rows[0], dict(zip(rows[0], rows[1]))
-    assert header[:4] == ["序号", "管控", "改进措施", "具体任务"]
+    assert header[:4] == ["序号", "方面", "措施", "任务"]
     # a leading = would be a formula to Excel/WPS: a quote keeps it text
-    assert first["具体任务"] == "'=完成县级饮用水水源地规范化建设。" + HOSTILE_TEXT
-    assert first["管控"] == "'=水资源保护" + HOSTILE_TEXT
+    assert first["任务"] == "'=完成县级饮用水水源地规范化建设。" + HOSTILE_TEXT
+    assert first["方面"] == "'=水资源保护" + HOSTILE_TEXT
 
 
 def test_markup_in_every_text_field_cannot_drive_the_terminal_in_a_table(cli, tmp_path):

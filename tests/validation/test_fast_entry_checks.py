@@ -57,7 +57,9 @@ def test_a_broken_register_reports_the_same_issues_both_ways(folder, tmp_path, m
     head, body = text[:start], text[start:]
     for old, new in BREAKAGES:
         body = body.replace(old, new, 1)
-    body += "  - id: 999\n    measure: 1\n    text: 多出的任务\n    lead: 市不存在局\n    deadline: 某时\n"
+    extra = "  - id: 999\n    measure: 1\n    text: 多出的任务\n    lead: 市不存在局\n    deadline: 某时\n"
+    # The task goes at the end of the tasks list, before a `plan:` block written after it.
+    body = body.replace("\nplan:", "\n" + extra + "plan:", 1) if "\nplan:" in body else body + extra
     tasks.write_text(head + body, encoding="utf-8")
     fast, slow = both_ways(copy, monkeypatch)
     assert len(fast.errors) >= 5

@@ -27,7 +27,7 @@ def test_a_plan_may_rename_a_label_in_chinese_only():
     plan = {"lead": "牵头单位"}
     assert words.label("lead", "zh", plan) == "牵头单位"
     assert words.label("lead", "en", plan) == "Lead"
-    assert words.label("lead", "zh") == "牵头部门"
+    assert words.label("lead", "zh") == "牵头单位"
 
 
 def test_a_message_quotes_what_the_user_wrote_and_suggests():

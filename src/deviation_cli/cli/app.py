@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, TypeVar, overload
 
@@ -45,6 +45,8 @@ class Settings:
     data: str | None = None
     lang: Lang = "zh"
     cache: bool = True
+    #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
+    words: dict[str, str] = field(default_factory=dict)
 
 
 settings = Settings()
@@ -167,7 +169,9 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
 
 def load() -> Register:
     """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
-    return load_register(settings.data, cache=settings.cache, progress=live_stages)
+    register = load_register(settings.data, cache=settings.cache, progress=live_stages)
+    settings.words = register.plan.words()
+    return register
 
 
 @overload

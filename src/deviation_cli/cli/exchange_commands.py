@@ -107,7 +107,12 @@ def export_csv(out: str = typer.Option(..., "--output", "-o", metavar="FILE", he
     """
     register = load()
     records = register_objects(register)
-    _write(register, out, to_csv(records, settings.lang), say("cli.tasks_count", settings.lang, count=len(records)))
+    _write(
+        register,
+        out,
+        to_csv(records, settings.lang, settings.words),
+        say("cli.tasks_count", settings.lang, count=len(records)),
+    )
 
 
 @command("json", on=export_app)

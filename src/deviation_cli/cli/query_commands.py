@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from ..domain.query import due, filter_tasks, find_task, find_unit, ongoing, search, unit_counts, unit_tasks
-from ..output.cells import cell
+from ..output.cells import cell, group_kind_name, kind_name, shown_value
 from ..output.json_objects import due_object, search_object, task_object, unit_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import label, say
@@ -24,7 +24,7 @@ def _emit(
     title: str | None = None,
     highlight: str | None = None,
 ) -> None:
-    emit(records, columns, fmt, settings.lang, title=title, highlight=highlight)
+    emit(records, columns, fmt, settings.lang, title=title, highlight=highlight, words=settings.words)
 
 
 @command("due")
@@ -135,18 +135,25 @@ def units_command(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT
     records = []
     for name, led, shared in unit_counts(register):
         unit = register.unit(name)
-        assert unit is not None  # unit_counts names the register's own units
+        group = register.group(name)
         records.append(
             {
                 "unit": name,
-                "kind": unit.kind,
-                "full_name": unit.full_name,
-                "aliases": list(unit.aliases),
+                "kind": unit.kind if unit else "group",
+                "kind_name": kind_name(unit, register.plan, settings.lang)
+                if unit
+                else group_kind_name(group, settings.lang),
+                "level": (unit.level or (register.plan.admin_level if unit.kind == "department" else None))
+                if unit
+                else None,
+                "full_name": unit.full_name if unit else None,
+                "aliases": list(unit.aliases if unit else group.aliases if group else ()),
+                "members": list(group.members) if group else None,
                 "led": led,
                 "shared": shared,
             }
         )
-    _emit(records, ["unit", "kind", "full_name", "led", "shared"], fmt)
+    _emit(records, ["unit", "kind_name", "full_name", "led", "shared"], fmt)
 
 
 @command("dimensions")
@@ -162,11 +169,13 @@ def dimensions_command(fmt: str = typer.Option("table", "--format", "-f", help=F
             "key": dim.key,
             "name": dim.name,
             "problem": dim.problem,
-            "measures": sum(1 for m in register.measures if m.dimension == dim.key),
-            "tasks": sum(1 for t in register.tasks if t.dimension == dim.key),
+            "measures": sum(1 for m in register.measures if m.parent == dim.key),
+            "tasks": sum(1 for t in register.tasks if t.path and t.path[0] == dim.key),
         }
         for dim in register.dimensions
     ]
+    if len(register.levels) > 1:  # the count of headings one level down, in the plan's word for them
+        settings.words.setdefault("measures", say("cli.count_of", settings.lang, what=register.levels[1].name))
     _emit(records, ["key", "name", "problem", "measures", "tasks"], fmt)
 
 
@@ -184,23 +193,21 @@ def show_command(
     task = find_task(register, task_id)
     record = task_object(register, task)
     measure = register.measure_of(task)
-    record["measure_number"] = measure.number
-    record["measure_text"] = measure.text
-    record["problem"] = register.dimension_of(task).problem
+    record["measure_number"] = _heading_id(measure.key) if measure else None
+    record["measure_text"] = measure.text if measure else None
+    top = register.dimension_of(task)
+    record["problem"] = top.problem if top else None
     if fmt == "table":
-        fields = [
-            "id",
-            "dimension",
-            "problem",
-            "measure",
-            "measure_text",
-            "task",
-            "lead",
-            "responsible",
-            "deadline",
-            "due",
+        fields = ["id", "dimension", "problem", "measure", "measure_text", "headings", "task", "lead", "responsible"]
+        fields += ["deadline", "due", "remark"]
+        shown = [key for key in fields if record.get(key) not in (None, [], "") or key in ("lead", "responsible")]
+        rows = [
+            {
+                "field": label(key, settings.lang, settings.words),
+                "value": cell(shown_value(record, key), settings.lang),
+            }
+            for key in shown
         ]
-        rows = [{"field": label(key, settings.lang), "value": cell(record[key], settings.lang)} for key in fields]
         _emit(rows, ["field", "value"], fmt, title=say("cli.task_title", settings.lang, id=task.id))
     else:
         _emit([record], ["id", "dimension", "measure", "task", "lead", "deadline"], fmt)
@@ -219,3 +226,8 @@ def search_command(
     register = load()
     records = [search_object(register, hit) for hit in search(register, text)]
     _emit(records, ["id", "matched_field", "task", "lead", "deadline"], fmt, highlight=text)
+
+
+def _heading_id(key: str) -> int | str:
+    """A second-level heading's number as JSON has given it (Hanzhong's measures: 8), else its key."""
+    return int(key) if key.isdigit() else key

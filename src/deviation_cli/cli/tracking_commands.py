@@ -28,7 +28,7 @@ PROGRESS_HELP = "Progress file or folder. Default: progress.yaml and progress/*.
 
 
 def _emit(records: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, title: str | None = None) -> None:
-    emit(records, columns, fmt, settings.lang, title=title)
+    emit(records, columns, fmt, settings.lang, title=title, words=settings.words)
 
 
 @command("record")

@@ -16,16 +16,20 @@ from typing import TYPE_CHECKING, Any
 from ..domain.indicators import AMBER, GREEN, NONE, RED, Indicator, Observation, evaluate
 from ..domain.progress import STATUSES, ProgressLog
 from ..domain.register import Register
-from ..domain.tracking import parse_rule, rank_units, task_states, unit_scores
+from ..domain.tracking import FIRST, LAST, parse_rule, rank_units, task_states, unit_scores
 from ..output.escaping import markdown_escape
 from ..output.json_objects import indicator_object, score_object, state_object
-from ..words import value_word
+from ..words import label, value_word
 from .templating import build_environment, render_template, template_folders
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 BULLETIN_FORMATS = ("md", "html")
+#: The columns whose heading the 通报 writes in the plan's own words.
+WORDED_FIELDS = ("id", "task", "lead", "responsible", "deadline")
+#: Section numbers of an official document: 一、二、三 …
+NUMERALS = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 TEMPLATE_SUBFOLDER = "report"
 
 
@@ -91,8 +95,14 @@ def bulletin_data(
         "due_soon": sorted((r for r in records if r["due_soon"]), key=lambda r: (r["next_due"], r["id"])),
         "late_reasons": [r for r in records if r["reason"] and r["status"] in ("滞后", "延期")],
         "ranking": ranking,
-        "red_flag": [row["unit"] for row in ranking if row["award"] == "red_flag"],
-        "snail": [row["unit"] for row in ranking if row["award"] == "snail"],
+        "first_place": [row["unit"] for row in ranking if row["award"] == FIRST],
+        "last_place": [row["unit"] for row in ranking if row["award"] == LAST],
+        # The names earlier templates used for the two places (Hanzhong's awards); kept for users' own templates.
+        "red_flag": [row["unit"] for row in ranking if row["award"] == FIRST],
+        "snail": [row["unit"] for row in ranking if row["award"] == LAST],
+        # What the plan calls the two places (Hanzhong: 红旗奖, 蜗牛奖); None leaves awards out.
+        "awards": dict(zip((FIRST, LAST), register.plan.awards)) if register.plan.awards else None,
+        "words": {field: label(field, "zh", register.plan.words()) for field in WORDED_FIELDS},
         "rule": {"weights": rule, "min_due": min_due},
         "indicator_groups": dimensions,
         "lights": {
@@ -126,6 +136,7 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     env.filters["cell"] = _markdown_cell
     env.filters["signed_pct"] = _signed_percent
     env.filters["target"] = _target
+    env.globals["NUMERALS"] = NUMERALS
     env.globals["LIGHT_WORDS"] = {light: value_word("light." + light, "zh") for light in (GREEN, AMBER, RED, NONE)}
     return env
 

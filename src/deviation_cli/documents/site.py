@@ -14,8 +14,8 @@ from datetime import date
 
 from ..domain.annex import TableRow, table_rows
 from ..domain.query import due, unit_task_index
-from ..domain.register import LEAD, Register, Task
-from ..words import value_word
+from ..domain.register import LEAD, Heading, Register, Task
+from ..output.cells import kind_name
 from .punctuation import remembered
 from .template_data import Links, base_context, build_unit_list
 from .templating import environment, render_template
@@ -37,7 +37,8 @@ def build_site(
     today = as_of or date.today()
     links = Links(register)
     common = base_context(register)
-    common.update(as_of=today, kind_label=lambda kind: value_word(kind, "zh"))
+    # What a unit is, in the plan's terms (a district's bureau is a 区级部门).
+    common.update(as_of=today, kind_label=lambda unit: kind_name(unit, register.plan, "zh"))
     pages: dict[str, str] = {}
 
     def page(name: str, template: str, depth: int, **extra: object) -> None:
@@ -54,11 +55,13 @@ def build_site(
         led = sum(1 for row in assigned if row.role == LEAD)
         counts.append((unit, led, len(assigned) - led))
     rows = table_rows(register)
-    by_dimension: dict[str, list[TableRow]] = {}
-    by_measure: dict[int, list[Task]] = {}
+    by_top: dict[str, list[TableRow]] = {}
+    under: dict[str, list[Task]] = {}  # every heading's tasks, however deep below it
     for row in rows:
-        by_dimension.setdefault(row.task.dimension, []).append(row)
-        by_measure.setdefault(row.task.measure, []).append(row.task)
+        if row.task.path:
+            by_top.setdefault(row.task.path[0], []).append(row)
+        for key in row.task.path:
+            under.setdefault(key, []).append(row.task)
 
     # Why freeze: the register and these indexes (hundreds of thousands of objects at
     # 10,000 tasks) live until the end, and rendering allocates so many short-lived
@@ -76,15 +79,15 @@ def build_site(
             )
             page("table.html", "site/table.html", 0, rows=rows)
             for dimension in register.dimensions:
-                tasks = [row.task for row in by_dimension.get(dimension.key, [])]
-                dimension_measures = [m for m in register.measures if m.dimension == dimension.key]
+                tasks = [row.task for row in by_top.get(dimension.key, [])]
+                dimension_measures = [h for h in register.headings if h.level > 1 and _within(register, h, dimension)]
                 page(
                     links.dimension_file(dimension),
                     "site/dimension.html",
                     1,
                     dimension=dimension,
                     dimension_measures=dimension_measures,
-                    measure_tasks={m.number: by_measure.get(m.number, []) for m in dimension_measures},
+                    measure_tasks={h.key: under.get(h.key, []) for h in dimension_measures},
                     rows=table_rows(register, tasks),
                 )
             for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
@@ -104,3 +107,9 @@ def build_site(
         finally:
             gc.unfreeze()
     return pages
+
+
+def _within(register: Register, heading: Heading, top: Heading) -> bool:
+    while heading.parent is not None:
+        heading = register.heading(heading.parent)
+    return heading is top

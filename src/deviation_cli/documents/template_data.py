@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..domain.annex import annex_columns
 from ..domain.query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
-from ..domain.register import LEAD, Dimension, Group, Measure, Register, Task, Unit
+from ..domain.register import LEAD, Group, Heading, Register, Task, Unit
 from ..domain.units import join_unit_list
+from ..words import label
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,18 +151,33 @@ class Links:
         task_id = task if isinstance(task, int) else task.id
         return f"{self.root}tasks/{task_id}.html"
 
-    def dimension_file(self, dimension: Dimension | str) -> str:
+    def dimension_file(self, dimension: Heading | str) -> str:
+        """The page of a first-level heading (every heading below it is a section of that page)."""
         key = dimension if isinstance(dimension, str) else dimension.key
         return f"dimensions/{file_slug(key)}.html"
 
-    def dimension(self, dimension: Dimension | str) -> str:
+    def dimension(self, dimension: Heading | str) -> str:
         return self.root + _quote(self.dimension_file(dimension))
 
-    def measure(self, measure: Measure) -> str:
-        return f"{self.dimension(measure.dimension)}#measure-{measure.number}"
+    def heading(self, heading: Heading) -> str:
+        """Link to a heading at any level: its first-level page, at its own section."""
+        top = heading
+        while top.parent is not None:
+            top = self.register.heading(top.parent)
+        if top is heading:
+            return self.dimension(top)
+        return f"{self.dimension(top)}#{anchor(heading)}"
+
+    def measure(self, measure: Heading) -> str:
+        return self.heading(measure)
 
     def page(self, name: str) -> str:
         return self.root + name
+
+
+def anchor(heading: Heading) -> str:
+    """The id of a heading's section on its page: measure-8 (second level), heading-KEY (deeper)."""
+    return f"{'measure' if heading.level == 2 else 'heading'}-{file_slug(heading.key)}"
 
 
 _UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
@@ -182,11 +199,21 @@ def base_context(register: Register) -> dict[str, Any]:
     """What every document's template gets: the register and its parts, and two helpers."""
     units = directory(register)
     join_units: Callable[[Iterable[str]], str] = lambda entries: join_unit_list(entries, units)  # noqa: E731
+    words = register.plan.words()
+    word: Callable[[str], str] = lambda field: label(field, "zh", words)  # noqa: E731
     return {
+        "word": word,
+        "columns": annex_columns(register),
+        "has_remarks": register.has_remarks,
+        "level_counts": [(level, len(register.headings_at(n))) for n, level in enumerate(register.levels, 1)],
+        "anchor": anchor,
         "register": register,
         "document": register.document,
         "dimensions": register.dimensions,
         "measures": register.measures,
+        "levels": register.levels,
+        "plan": register.plan,
+        "words": register.plan.words(),
         "tasks": register.tasks,
         "join_units": join_units,
         "milestones": milestones_by_date,

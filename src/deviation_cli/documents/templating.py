@@ -109,8 +109,9 @@ def _sandbox() -> type[SandboxedEnvironment]:
     plain = frozenset(
         {
             register.Document,
-            register.Dimension,
-            register.Measure,
+            register.Heading,
+            register.Level,
+            register.Plan,
             register.Task,
             register.Unit,
             register.Group,

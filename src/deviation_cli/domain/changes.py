@@ -51,6 +51,9 @@ CHANGE_KINDS = (
     "dimension-added",
     "dimension-removed",
     "dimension-changed",
+    "heading-added",
+    "heading-removed",
+    "heading-changed",
     "unit-added",
     "unit-removed",
     "unit-renamed",
@@ -100,8 +103,10 @@ def diff_registers(old: Register, new: Register) -> list[Change]:
     changes: list[Change] = []
     for task_id in sorted({task.id for task in old.tasks} | {task.id for task in new.tasks}):
         changes.extend(_task_changes(old.task(task_id), new.task(task_id), old, new, renamed))
-    changes.extend(_measure_changes(old, new))
-    changes.extend(_dimension_changes(old, new))
+    changes.extend(_heading_changes(old, new, 2))
+    changes.extend(_heading_changes(old, new, 1))
+    for level in range(3, max(len(old.levels), len(new.levels)) + 1):
+        changes.extend(_heading_changes(old, new, level))
     changes.extend(_unit_changes(old, new, unit_renames))
     changes.extend(_group_changes(old, new, group_renames, renamed))
     changes.extend(_document_changes(old, new))
@@ -117,7 +122,7 @@ def _task_changes(
                 TASK_ADDED,
                 new.id,
                 new=new.text,
-                details={"lead": new.lead, "responsible": list(new.responsible), "deadline": new.deadline},
+                details={"lead": new.lead_text, "responsible": list(new.responsible), "deadline": new.deadline},
             )
         ]
     if new is None and old is not None:
@@ -126,20 +131,20 @@ def _task_changes(
                 TASK_REMOVED,
                 old.id,
                 old=old.text,
-                details={"lead": old.lead, "responsible": list(old.responsible), "deadline": old.deadline},
+                details={"lead": old.lead_text, "responsible": list(old.responsible), "deadline": old.deadline},
             )
         ]
     assert old is not None and new is not None
     changes = []
-    if old.measure != new.measure:
+    if old.heading != new.heading:
         changes.append(
             Change(
                 TASK_MOVED,
                 new.id,
                 field="measure",
-                old=old.measure,
-                new=new.measure,
-                details={"old_title": old_reg.measure_of(old).title, "new_title": new_reg.measure_of(new).title},
+                old=_heading_id(old.heading),
+                new=_heading_id(new.heading),
+                details={"old_title": _heading_title(old_reg, old), "new_title": _heading_title(new_reg, new)},
             )
         )
     if old.text != new.text:
@@ -153,8 +158,8 @@ def _task_changes(
                 details={"segments": text_diff(old.text, new.text)},
             )
         )
-    if renamed.get(old.lead, old.lead) != new.lead:
-        changes.append(Change(LEAD_CHANGED, new.id, field="lead", old=old.lead, new=new.lead))
+    if tuple(renamed.get(lead, lead) for lead in old.leads) != new.leads:
+        changes.append(Change(LEAD_CHANGED, new.id, field="lead", old=old.lead_text, new=new.lead_text))
     old_refs = {(ref.kind, renamed.get(ref.name, ref.name)): ref.written for ref in old.refs}
     new_refs = {(ref.kind, ref.name): ref.written for ref in new.refs}
     removed = [written for key, written in old_refs.items() if key not in new_refs]
@@ -290,14 +295,18 @@ def _same_thing(before: Unit | Group, after: Unit | Group) -> bool:
 
 def _tasks_naming(register: Register, name: str) -> frozenset[int]:
     return frozenset(
-        task.id for task in register.tasks if task.lead == name or any(ref.name == name for ref in task.refs)
+        task.id for task in register.tasks if name in task.leads or any(ref.name == name for ref in task.refs)
     )
 
 
-def _field_changes(kind: str, subject: str, old: object, new: object, fields: tuple[str, ...]) -> list[Change]:
+def _field_changes(
+    kind: str, subject: str, old: object, new: object, fields: tuple[str, ...], attributes: dict[str, str] | None = None
+) -> list[Change]:
+    """A change for each of ``fields`` that differs; ``attributes`` names the attribute a field is read from."""
     changes = []
     for name in fields:
-        before, after = getattr(old, name), getattr(new, name)
+        attribute = (attributes or {}).get(name, name)
+        before, after = getattr(old, attribute), getattr(new, attribute)
         if before != after:
             details = {"segments": text_diff(before or "", after or "")} if isinstance(before or after, str) else {}
             changes.append(
@@ -314,42 +323,47 @@ def _plain(value: object) -> object:
     return value
 
 
-def _measure_changes(old: Register, new: Register) -> list[Change]:
-    changes = []
-    old_by, new_by = {m.number: m for m in old.measures}, {m.number: m for m in new.measures}
-    for number in sorted(old_by.keys() | new_by.keys()):
-        before, after = old_by.get(number), new_by.get(number)
-        if before is None:
-            added = new_by[number]  # the number is in one of the two, and not in old
-            changes.append(
-                Change("measure-added", subject=str(number), new=added.title, details={"dimension": added.dimension})
-            )
-        elif after is None:
-            changes.append(
-                Change(
-                    "measure-removed", subject=str(number), old=before.title, details={"dimension": before.dimension}
-                )
-            )
-        else:
-            # body_title repeats title when the file gives none: report it only where it is its own.
-            own_body_title = before.body_title != before.title or after.body_title != after.title
-            fields = ("dimension", "title", "body_title", "text") if own_body_title else ("dimension", "title", "text")
-            changes.extend(_field_changes("measure-changed", str(number), before, after, fields))
-    return changes
+#: Per level: the change kind's name, and each reported field with the heading attribute it reads.
+_LEVEL_CHANGES: dict[int, tuple[str, dict[str, str]]] = {
+    1: ("dimension", {"name": "title", "table_name": "table_title", "problem": "problem"}),
+    2: ("measure", {"dimension": "parent", "title": "title", "body_title": "body_title", "text": "text"}),
+}
+_DEEPER_CHANGES = ("heading", {"parent": "parent", "number": "number", "title": "title", "text": "text"})
 
 
-def _dimension_changes(old: Register, new: Register) -> list[Change]:
+def _heading_changes(old: Register, new: Register, level: int) -> list[Change]:
+    """Headings at ``level`` added, removed or changed: dimension-* (level 1), measure-* (2), heading-* (deeper)."""
+    word, attributes = _LEVEL_CHANGES.get(level, _DEEPER_CHANGES)
     changes = []
-    old_by, new_by = {d.key: d for d in old.dimensions}, {d.key: d for d in new.dimensions}
-    for key in [d.key for d in old.dimensions] + [d.key for d in new.dimensions if d.key not in old_by]:
+    old_by = {h.key: h for h in old.headings_at(level)}
+    new_by = {h.key: h for h in new.headings_at(level)}
+    keys = list(old_by) + [key for key in new_by if key not in old_by]
+    if level == 2 and all(key.isdigit() for key in keys):
+        keys.sort(key=int)  # Hanzhong's measures are numbers: reported in number order
+    for key in keys:
         before, after = old_by.get(key), new_by.get(key)
+        either = after if after is not None else old_by[key]
+        details = {"dimension": either.parent} if level == 2 else {}
         if before is None:
-            changes.append(Change("dimension-added", subject=key, new=new_by[key].name))  # a key of one of the two
+            changes.append(Change(f"{word}-added", subject=key, new=new_by[key].title, details=details))
         elif after is None:
-            changes.append(Change("dimension-removed", subject=key, old=before.name))
+            changes.append(Change(f"{word}-removed", subject=key, old=before.title, details=details))
         else:
-            changes.extend(_field_changes("dimension-changed", key, before, after, ("name", "table_name", "problem")))
+            fields = tuple(attributes)
+            if level == 2 and before.body_title == before.title and after.body_title == after.title:
+                # body_title repeats title when the file gives none: report it only where it is its own.
+                fields = tuple(name for name in fields if name != "body_title")
+            changes.extend(_field_changes(f"{word}-changed", key, before, after, fields, attributes))
     return changes
+
+
+def _heading_id(key: str | None) -> object:
+    """A heading as a change record names it: Hanzhong's measures by number, others by key."""
+    return int(key) if key is not None and key.isdigit() else key
+
+
+def _heading_title(register: Register, task: Task) -> str:
+    return register.heading(task.heading).title if task.heading else ""
 
 
 def _unit_changes(old: Register, new: Register, renames: dict[str, str]) -> list[Change]:

@@ -75,7 +75,7 @@ class ProgressLog:
 
 def involved_units(register: Register, task: Task) -> set[str]:
     """Units that lead or share a task: named, members of a closed group, or of an open tail's kind."""
-    names = {task.lead}
+    names = set(task.leads)
     for ref in task.refs:
         if ref.kind == REF_UNIT:
             names.add(ref.name)
@@ -83,6 +83,8 @@ def involved_units(register: Register, task: Task) -> set[str]:
         group = register.group(ref.name)
         if group is None:
             continue
+        if group.is_unlisted:
+            names.add(group.name)  # it answers for itself
         names.update(group.members)
         if group.is_open:
             names.update(unit.name for unit in register.units if unit.kind in group.open_to)

@@ -19,8 +19,7 @@ from .register import (
     REF_OPEN_TAIL,
     REF_UNIT,
     RESPONSIBLE,
-    Dimension,
-    Measure,
+    Heading,
     Register,
     Task,
     normalise_name,
@@ -105,7 +104,7 @@ def unit_tasks(
     lead_rows: list[UnitTask] = []
     shared_rows: list[UnitTask] = []
     for task in register.tasks:
-        if task.lead == canonical:
+        if canonical in task.leads:
             lead_rows.append(UnitTask(task, LEAD, None))
         shared = _shared_through(register, task, canonical, kind, include_open)
         if shared is not None:
@@ -132,7 +131,7 @@ def _shared_through(register: Register, task: Task, name: str, kind: str | None,
             through_open = through_open or group.name
     if through_group:
         return UnitTask(task, RESPONSIBLE, through_group)
-    if include_open and through_open and task.lead != name:
+    if include_open and through_open and name not in task.leads:
         return UnitTask(task, RESPONSIBLE, through_open, open=True)
     return None
 
@@ -151,8 +150,9 @@ def unit_task_index(register: Register, include_open: bool = False) -> dict[str,
     for unit in register.units:
         by_kind.setdefault(unit.kind, []).append(unit.name)
     for task in register.tasks:
-        if task.lead in lead_rows:
-            lead_rows[task.lead].append(UnitTask(task, LEAD, None))
+        for lead in task.leads:
+            if lead in lead_rows:
+                lead_rows[lead].append(UnitTask(task, LEAD, None))
         # What _shared_through decides for each name: named directly, else reached
         # through the first closed group listing it, else (include_open) the first
         # open tail standing for its kind.
@@ -174,7 +174,7 @@ def unit_task_index(register: Register, include_open: bool = False) -> dict[str,
             for _, group in groups:
                 for unit_kind in group.open_to:
                     for name in by_kind.get(unit_kind, ()):
-                        if name not in reached and name != task.lead:
+                        if name not in reached and name not in task.leads:
                             reached[name] = UnitTask(task, RESPONSIBLE, group.name, open=True)
         for name, row in reached.items():
             shared_rows[name].append(row)
@@ -182,57 +182,61 @@ def unit_task_index(register: Register, include_open: bool = False) -> dict[str,
 
 
 def unit_counts(register: Register) -> list[tuple[str, int, int]]:
-    """Every unit with how many tasks it leads and shares (open tails not counted)."""
+    """Every unit, then every group, with how many tasks it leads and shares (open tails not counted).
+
+    A group counts the tasks that name it; its members count them too, through it.
+    """
+    index = unit_task_index(register)
     counts = []
-    for unit in register.units:
-        rows = unit_tasks(register, unit.name)
+    for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
+        rows = index[name]
         led = sum(1 for row in rows if row.role == LEAD)
-        counts.append((unit.name, led, len(rows) - led))
+        counts.append((name, led, len(rows) - led))
     return counts
 
 
-# --- dimensions, measures, filters -------------------------------------------------------
+# --- headings (dimensions, measures, any level), filters ----------------------------------
 
 
-def find_dimension(register: Register, query: str) -> Dimension:
-    """A dimension by key (investment), name (投资结构偏离度), table wording or unique prefix."""
+def find_heading(register: Register, query: str, level: int | None = None) -> Heading:
+    """A heading at ``level`` (any level without one) by key (investment, 8), number as written
+    (一、), title (投资结构偏离度), table wording, or a unique prefix of its key or title."""
     text = normalise_name(query).lower()
-    for dim in register.dimensions:
-        if text in (dim.key.lower(), normalise_name(dim.name), normalise_name(dim.table_name)):
-            return dim
+    candidates = register.headings_at(level) if level is not None else register.headings
+    bare = text.strip("、.()（）")
+    for heading in candidates:
+        spellings = {heading.key.lower(), normalise_name(heading.title), normalise_name(heading.table_name)}
+        if heading.number:
+            spellings.add(normalise_name(heading.number).strip("、.()（）"))
+        if text in spellings or (bare and bare in spellings):
+            return heading
     prefixed = [
-        dim
-        for dim in register.dimensions
-        if text and (dim.key.lower().startswith(text) or normalise_name(dim.name).startswith(text))
+        heading
+        for heading in candidates
+        if text
+        and (
+            heading.key.lower().startswith(text)
+            or normalise_name(heading.title).startswith(text)
+            or normalise_name(heading.body_title or heading.title).startswith(text)
+        )
     ]
     if len(prefixed) == 1:
         return prefixed[0]
-    names = [dim.key for dim in register.dimensions] + [dim.name for dim in register.dimensions]
-    if prefixed:
-        raise usage_error("arg_ambiguous_unit", name=query, candidates="、".join(d.name for d in prefixed))
-    raise usage_error(
-        "arg_unknown_dimension", name=query, suggestions=difflib.get_close_matches(query, names, n=3, cutoff=0.4)
-    )
+    code = "arg_unknown_dimension" if level == 1 else "arg_unknown_measure" if level == 2 else "arg_unknown_heading"
+    if prefixed and level != 2:
+        raise usage_error("arg_ambiguous_unit", name=query, candidates="、".join(h.title for h in prefixed))
+    names = [h.key for h in candidates] + [h.title for h in candidates] if level != 2 else [h.title for h in candidates]
+    raise usage_error(code, name=query, suggestions=difflib.get_close_matches(query, names, n=3, cutoff=0.4))
 
 
-def find_measure(register: Register, query: str) -> Measure:
-    """A measure by number (8) or by title (大力发展数字经济) or its unique prefix."""
-    text = normalise_name(query)
-    if _is_number(text):
-        for measure in register.measures:
-            if measure.number == int(text):
-                return measure
-    matches = [
-        m
-        for m in register.measures
-        if text and (normalise_name(m.title).startswith(text) or normalise_name(m.body_title).startswith(text))
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    titles = [m.title for m in register.measures]
-    raise usage_error(
-        "arg_unknown_measure", name=query, suggestions=difflib.get_close_matches(query, titles, n=3, cutoff=0.4)
-    )
+def find_dimension(register: Register, query: str) -> Heading:
+    """A first-level heading (Hanzhong: a dimension) by key, name, table wording or unique prefix."""
+    return find_heading(register, query, 1)
+
+
+def find_measure(register: Register, query: str) -> Heading:
+    """A second-level heading (Hanzhong: a measure) by number (8), title or unique prefix."""
+    return find_heading(register, query, 2)
 
 
 def _is_number(text: str) -> bool:
@@ -257,25 +261,28 @@ def filter_tasks(
     lead: str | None = None,
     dimension: str | None = None,
     measure: str | None = None,
+    heading: str | None = None,
     before: date | None = None,
     after: date | None = None,
     ongoing: bool | None = None,
     include_open: bool = False,
 ) -> list[Task]:
-    """Tasks matching every filter given; dates keep tasks with a milestone in range."""
+    """Tasks matching every filter given; dates keep tasks with a milestone in range.
+
+    ``dimension`` and ``measure`` name a first- and second-level heading, ``heading``
+    one at any level: a task under it, however deep, matches.
+    """
     tasks = list(register.tasks)
     if unit is not None:
         ids = {row.task.id for row in unit_tasks(register, unit, include_open)}
         tasks = [task for task in tasks if task.id in ids]
     if lead is not None:
         canonical = find_unit(register, lead)
-        tasks = [task for task in tasks if task.lead == canonical]
-    if dimension is not None:
-        key = find_dimension(register, dimension).key
-        tasks = [task for task in tasks if task.dimension == key]
-    if measure is not None:
-        number = find_measure(register, measure).number
-        tasks = [task for task in tasks if task.measure == number]
+        tasks = [task for task in tasks if canonical in task.leads]
+    for query, level in ((dimension, 1), (measure, 2), (heading, None)):
+        if query is not None:
+            key = find_heading(register, query, level).key
+            tasks = [task for task in tasks if key in task.path]
     if before is not None or after is not None:
         if before is not None and after is not None and after > before:
             raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())
@@ -295,24 +302,25 @@ def filter_tasks(
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     task: Task
-    field: str  # "task", "measure" or "measure_text"
+    field: str  # "task"; "measure"/"measure_text" (second level) or "heading"/"heading_text" (any other)
     spans: tuple[tuple[int, int], ...]  # character ranges of the matches in that field
 
 
 def search(register: Register, text: str) -> list[SearchHit]:
-    """Tasks whose text, measure title or measure text contains ``text`` (width-insensitive)."""
+    """Tasks whose text, or the title or text of the heading right above them, contains ``text``
+    (width-insensitive)."""
     needle = unicodedata.normalize("NFKC", text).strip()
     if not needle:
         return []
     pattern = re.compile(re.escape(needle), re.IGNORECASE)
     hits = []
     for task in register.tasks:
-        measure = register.measure_of(task)
-        for field_name, value in (
-            ("task", task.text),
-            ("measure", measure.title),
-            ("measure_text", measure.text or ""),
-        ):
+        fields = [("task", task.text)]
+        if task.path:
+            above = register.heading(task.path[-1])
+            word = "measure" if above.level == 2 else "heading"
+            fields += [(word, above.title), (f"{word}_text", above.text or "")]
+        for field_name, value in fields:
             spans = tuple(m.span() for m in pattern.finditer(unicodedata.normalize("NFKC", value)))
             if spans:
                 hits.append(SearchHit(task, field_name, spans))

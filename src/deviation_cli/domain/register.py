@@ -3,7 +3,7 @@
 Why plain dataclasses and not the pydantic models: queries, documents and the
 cache of a validated register need none of pydantic's machinery, and building
 pydantic classes costs more at start-up than a whole query on this data.
-``model`` describes the file; this module describes what the file means.
+``validation.entries`` describes the file; this module describes what the file means.
 """
 
 from __future__ import annotations
@@ -46,23 +46,76 @@ class Document:
     cover_letter: str | None = None
     annex_title: str | None = None
     sections: tuple[Section, ...] = ()
+    doc_number: str | None = None  # 发文字号
 
 
 @dataclass(frozen=True, slots=True)
-class Dimension:
-    key: str
-    name: str
-    table_name: str
-    problem: str | None
+class Level:
+    """A level of the plan above its tasks, named as the plan names it.
+
+    Hanzhong's two: 方面 (its table column says 管控, counted 个) and 改进措施 (条).
+    A district's 政府工作报告 split may have one (类别); a four-level table three.
+    """
+
+    name: str  # the noun prose uses: 方面
+    column: str  # the table column's heading: 管控
+    counter: str = "个"  # the measure word that counts it: 6个方面, 18条改进措施
 
 
 @dataclass(frozen=True, slots=True)
-class Measure:
-    number: int
-    dimension: str  # dimension key
+class Heading:
+    """One heading above tasks at some level: a 方面, an 改进措施, a (一) of a numbered plan."""
+
+    key: str  # stable: a dimension's key, a measure's number, else the numbering path (1, 1.2)
+    level: int  # 1 = outermost
     title: str
-    body_title: str
-    text: str | None
+    parent: str | None = None  # the key of the heading one level up
+    number: str | None = None  # the numbering as the plan writes it: 一、 (一) 1.
+    table_title: str = ""  # the table cell's wording where it differs from the title
+    body_title: str = ""  # the body's own heading where it differs from the title
+    text: str | None = None  # what the body says under the heading
+    problem: str | None = None  # the problem the plan states for it (存在问题)
+
+    # The words earlier templates and records used for Hanzhong's two levels.
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def table_name(self) -> str:
+        return self.table_title or self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a plan speaks and when it runs: its own words for columns and levels, its year and span.
+
+    ``labels`` maps a field (``lead``, ``responsible``, ``deadline``, ``task``, ``id``,
+    ``remark``) to the plan's word for it (牵头单位, 配合单位, 时间节点, ...); a field the
+    plan leaves out keeps the tool's word.
+    """
+
+    levels: tuple[Level, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    year: int | None = None  # for deadlines written without one (6月底)
+    start: date | None = None  # the span recurring deadlines (每月) fill
+    end: date | None = None
+    reporting: str | None = None  # when units report (每月28日前)
+    awards: tuple[str, ...] = ()  # the ranking's first and last place (红旗奖, 蜗牛奖), if the plan names them
+    admin_level: str | None = None  # the issuing government's level (市, 区, 县): whose 部门 its units are
+
+    def words(self) -> dict[str, str]:
+        """Every field's word in this plan: the declared labels, and each level's column."""
+        found = dict(self.labels)
+        if "lead" in found:
+            found.setdefault("leads", found["lead"])
+        for index, level in enumerate(self.levels):
+            found.setdefault(LEVEL_FIELDS[index] if index < len(LEVEL_FIELDS) else f"level{index + 1}", level.column)
+        return found
+
+
+#: The JSON contract's names for the first two levels (DESIGN: ``dimension``, ``measure``).
+LEVEL_FIELDS = ("dimension", "measure", "heading")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +124,7 @@ class Unit:
     kind: str
     full_name: str | None = None
     aliases: tuple[str, ...] = ()
+    level: str | None = None  # administrative level (市, 区, 县) where it differs from the plan's
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +137,11 @@ class Group:
     @property
     def is_open(self) -> bool:
         return bool(self.open_to)
+
+    @property
+    def is_unlisted(self) -> bool:
+        """A group the plan names without saying who is in it (各街道): it answers for itself."""
+        return not self.members and not self.open_to
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +156,31 @@ class UnitRef:
 @dataclass(frozen=True, slots=True)
 class Task:
     id: int
-    measure: int
-    dimension: str  # dimension key, through the measure
+    path: tuple[str, ...]  # the keys of the headings it sits under, outermost first; () without levels
     text: str
-    lead: str  # canonical unit name
+    leads: tuple[str, ...]  # canonical unit names: one, several (co-leads), or none where the plan names none
     responsible: tuple[str, ...]  # as the register writes them, open tails kept
     refs: tuple[UnitRef, ...]
     deadline: str  # as written
     due: tuple[date, ...]  # milestones in date order; empty when ongoing
     ongoing: bool
+    remark: str | None = None  # 备注
     line: int = 0  # where the task starts in tasks.yaml
+
+    @property
+    def lead(self) -> str | None:
+        """The first lead (the JSON contract's ``lead``); None where the plan names none."""
+        return self.leads[0] if self.leads else None
+
+    @property
+    def lead_text(self) -> str:
+        """The leads as a cell writes them: 甲、乙."""
+        return "、".join(self.leads)
+
+    @property
+    def heading(self) -> str | None:
+        """The key of the innermost heading the task sits under."""
+        return self.path[-1] if self.path else None
 
 
 def normalise_name(name: str) -> str:
@@ -121,34 +195,65 @@ def normalise_name(name: str) -> str:
 
 @dataclass(slots=True)
 class Register:
-    """A validated register. Build it with ``load_register``; query it with ``query``."""
+    """A validated register. Build it with ``load_register``; query it with ``domain.query``."""
 
     folder: str
     document: Document
-    dimensions: tuple[Dimension, ...]
-    measures: tuple[Measure, ...]
+    plan: Plan
+    headings: tuple[Heading, ...]  # every level, in the file's order
     tasks: tuple[Task, ...]
     units: tuple[Unit, ...]
     groups: tuple[Group, ...]
     shared_suffixes: tuple[str, ...] = ()
-    _dimensions: dict[str, Dimension] = field(default_factory=dict, repr=False)
-    _measures: dict[int, Measure] = field(default_factory=dict, repr=False)
+    _headings: dict[str, Heading] = field(default_factory=dict, repr=False)
+    _by_level: dict[int, tuple[Heading, ...]] = field(default_factory=dict, repr=False)
+    has_remarks: bool = field(default=False, repr=False)  # whether any task has a 备注
     _tasks: dict[int, Task] = field(default_factory=dict, repr=False)
     _units: dict[str, Unit] = field(default_factory=dict, repr=False)
     _groups: dict[str, Group] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._dimensions = {d.key: d for d in self.dimensions}
-        self._measures = {m.number: m for m in self.measures}
+        self._headings = {h.key: h for h in self.headings}
+        by_level: dict[int, list[Heading]] = {}
+        for heading in self.headings:
+            by_level.setdefault(heading.level, []).append(heading)
+        self._by_level = {level: tuple(found) for level, found in by_level.items()}
+        self.has_remarks = any(task.remark is not None for task in self.tasks)
         self._tasks = {t.id: t for t in self.tasks}
         self._units = {u.name: u for u in self.units}
         self._groups = {g.name: g for g in self.groups}
 
-    def dimension(self, key: str) -> Dimension:
-        return self._dimensions[key]
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        return self.plan.levels
 
-    def measure(self, number: int) -> Measure:
-        return self._measures[number]
+    def heading(self, key: str) -> Heading:
+        return self._headings[key]
+
+    def headings_at(self, level: int) -> tuple[Heading, ...]:
+        return self._by_level.get(level, ())
+
+    def heading_of(self, task: Task, level: int) -> Heading | None:
+        """The heading at ``level`` (1 = outermost) that ``task`` sits under, if the plan has that level."""
+        return self._headings[task.path[level - 1]] if 0 < level <= len(task.path) else None
+
+    def path_of(self, task: Task) -> tuple[Heading, ...]:
+        return tuple(self._headings[key] for key in task.path)
+
+    # Hanzhong's two levels under the names the JSON contract gives them.
+    @property
+    def dimensions(self) -> tuple[Heading, ...]:
+        return self.headings_at(1)
+
+    @property
+    def measures(self) -> tuple[Heading, ...]:
+        return self.headings_at(2)
+
+    def dimension_of(self, task: Task) -> Heading | None:
+        return self.heading_of(task, 1)
+
+    def measure_of(self, task: Task) -> Heading | None:
+        return self.heading_of(task, 2)
 
     def task(self, task_id: int) -> Task | None:
         return self._tasks.get(task_id)
@@ -158,12 +263,6 @@ class Register:
 
     def group(self, name: str) -> Group | None:
         return self._groups.get(name)
-
-    def dimension_of(self, task: Task) -> Dimension:
-        return self._dimensions[task.dimension]
-
-    def measure_of(self, task: Task) -> Measure:
-        return self._measures[task.measure]
 
 
 _Record = TypeVar("_Record", bound="DataclassInstance")

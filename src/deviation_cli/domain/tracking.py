@@ -103,7 +103,7 @@ def _state(task: Task, reports: list[ProgressReport], as_of: date, within: int) 
         if report.new_deadline is not None:
             postponed_to = report.new_deadline
             _postpone(milestones, report.new_deadline)
-        if report.unit == task.lead and report.status == DONE:
+        if report.unit in task.leads and report.status == DONE:
             open_ones = [m for m in milestones if m.closed is None]
             if open_ones:
                 open_ones[0].closed = report.date
@@ -138,12 +138,12 @@ def _postpone(milestones: list[Milestone], new: date) -> None:
 def _status(task: Task, reports: list[ProgressReport], milestones_open: bool) -> tuple[str, ProgressReport | None]:
     if not reports:
         return NOT_STARTED, None
-    lead_reports = [r for r in reports if r.unit == task.lead]
+    lead_reports = [r for r in reports if r.unit in task.leads]
     if lead_reports and lead_reports[-1].status == DONE and not milestones_open:
         return DONE, lead_reports[-1]
     latest_day = reports[-1].date
     same_day = [r for r in reports if r.date == latest_day]
-    lead_same_day = [r for r in same_day if r.unit == task.lead]
+    lead_same_day = [r for r in same_day if r.unit in task.leads]
     last = (lead_same_day or same_day)[-1]
     # only the lead closes a task, and only once no milestone is left open
     status = IN_PROGRESS if last.status == DONE else last.status
@@ -151,8 +151,10 @@ def _status(task: Task, reports: list[ProgressReport], milestones_open: bool) ->
 
 
 def unit_scores(register: Register, states: list[TaskState], log: ProgressLog, as_of: date) -> list[UnitScore]:
-    """Each unit that leads or shares a task by name or closed group, in register order."""
-    involved: dict[str, set[int]] = {unit.name: set() for unit in register.units}
+    """Each unit that leads or shares a task by name or closed group, in register order; then each
+    group whose members the plan does not list, which answers for itself."""
+    names = [unit.name for unit in register.units] + [g.name for g in register.groups if g.is_unlisted]
+    involved: dict[str, set[int]] = {name: set() for name in names}
     for task in register.tasks:
         for name in _named_units(register, task):
             involved.setdefault(name, set()).add(task.id)
@@ -162,20 +164,20 @@ def unit_scores(register: Register, states: list[TaskState], log: ProgressLog, a
         reported.setdefault(report.unit, set()).add(report.task)
         report_counts[report.unit] = report_counts.get(report.unit, 0) + 1
     scores = []
-    for unit in register.units:
-        tasks = involved.get(unit.name, set())
+    for name in names:
+        tasks = involved.get(name, set())
         if not tasks:
             continue
-        led = [state for state in states if state.task.lead == unit.name]
+        led = [state for state in states if name in state.task.leads]
         fallen = [m for state in led for m in state.milestones if m.due < as_of]
         closed = [m for m in fallen if not m.open_on(as_of)]
         scores.append(
             UnitScore(
-                unit=unit.name,
+                unit=name,
                 led=len(led),
                 involved=len(tasks),
-                reported=len(tasks & reported.get(unit.name, set())),
-                reports=report_counts.get(unit.name, 0),
+                reported=len(tasks & reported.get(name, set())),
+                reports=report_counts.get(name, 0),
                 fallen_due=len(fallen),
                 closed=len(closed),
                 on_time=sum(1 for m in closed if m.on_time),
@@ -186,7 +188,7 @@ def unit_scores(register: Register, states: list[TaskState], log: ProgressLog, a
 
 
 def _named_units(register: Register, task: Task) -> set[str]:
-    names = {task.lead}
+    names = set(task.leads)
     for ref in task.refs:
         if ref.kind == REF_UNIT:
             names.add(ref.name)
@@ -194,10 +196,14 @@ def _named_units(register: Register, task: Task) -> set[str]:
             group = register.group(ref.name)
             if group is not None:
                 names.update(group.members)
+                if group.is_unlisted:
+                    names.add(group.name)
     return names
 
 
-# --- ranking: 红旗奖 / 蜗牛奖 ---------------------------------------------------------------------
+# --- ranking: the first and last place, with the awards a plan may give them (Hanzhong: 红旗奖 / 蜗牛奖) ---
+
+FIRST, LAST = "first", "last"
 
 #: The default rule: what counts most is meeting milestones on time.
 DEFAULT_RULE = {"on_time": 0.5, "completion": 0.3, "reporting": 0.2}
@@ -229,15 +235,16 @@ class Ranked:
     rank: int
     score: float
     unit: UnitScore
-    award: str | None  # "red_flag" (红旗奖), "snail" (蜗牛奖) or None
+    award: str | None  # "first" or "last" place where the ranking gives one (the plan names the awards), else None
 
 
 def rank_units(scores: list[UnitScore], rule: dict[str, float], min_due: int = 1) -> list[Ranked]:
     """Units with at least ``min_due`` milestones fallen due, by score: the weighted mean
     of the rates a unit has (a rate without data drops out, the weights renormalised).
 
-    Ties go to fewer overdue tasks, then register order. 红旗奖 goes to the
-    first; 蜗牛奖 to the last, and only when its score is below the first's.
+    Ties go to fewer overdue tasks, then register order. The first place goes to the
+    first; the last place to the last, and only when its score is below the first's
+    (Hanzhong calls them 红旗奖 and 蜗牛奖).
     """
     rows: list[tuple[float, int, int, UnitScore]] = []
     for order, unit in enumerate(scores):
@@ -255,9 +262,9 @@ def rank_units(scores: list[UnitScore], rule: dict[str, float], min_due: int = 1
     for position, (score, _, _, unit) in enumerate(rows, start=1):
         award = None
         if position == 1:
-            award = "red_flag"
+            award = FIRST
         elif position == len(rows) and score < rows[0][0]:
-            award = "snail"
+            award = LAST
         ranked.append(Ranked(position, score, unit, award))
     if len(ranked) == 1 or (ranked and ranked[-1].score == ranked[0].score):
         # nobody stands out: no awards

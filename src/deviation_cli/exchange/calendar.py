@@ -16,6 +16,7 @@ from ..domain.issues import usage_error
 from ..domain.query import directory, find_unit, unit_tasks
 from ..domain.register import LEAD, Register, Task
 from ..domain.units import join_unit_list
+from ..words import label
 
 DEFAULT_ALARMS = (7, 3)
 PRODID = "-//deviation-cli//任务分解表//ZH"
@@ -106,7 +107,9 @@ def calendar_bytes(
         event.add("dtend", entry.milestone + timedelta(days=1))
         event.add("summary", summary)
         event.add("description", _description(register, entry))
-        event.add("categories", [register.dimension_of(task).name])
+        top = register.dimension_of(task)
+        if top is not None:
+            event.add("categories", [top.title])
         event.add("transp", "TRANSPARENT")
         for days in alarms:
             alarm = Alarm()
@@ -119,31 +122,40 @@ def calendar_bytes(
     return ical
 
 
+#: How much of a task's text names it in a calendar's summary when no heading does.
+SUMMARY_TEXT = 24
+
+
 def _summary(register: Register, entry: CalendarEntry) -> str:
     task = entry.task
-    return f"第{task.id}项任务到期:{register.measure_of(task).title}({task.lead}牵头)"
+    path = register.path_of(task)
+    what = path[-1].title if path else task.text[:SUMMARY_TEXT] + ("…" if len(task.text) > SUMMARY_TEXT else "")
+    who = f"({task.lead_text}牵头)" if task.leads else ""
+    return f"第{task.id}项任务到期:{what}{who}"
 
 
 def _description(register: Register, entry: CalendarEntry) -> str:
+    """The event's text, in the plan's own words for each column."""
     task = entry.task
+    words = register.plan.words()
+
+    def word(field: str) -> str:
+        return label(field, "zh", words)
+
     milestone = entry.milestone.isoformat()
     if len(task.due) > 1:
         milestone += f",第 {entry.number} 个节点,共 {len(task.due)} 个"
     lines = [
-        f"序号:{task.id}",
-        f"完成时限:{task.deadline}({milestone})",
-        f"牵头部门:{task.lead}",
-        f"责任单位:{join_unit_list(task.responsible, directory(register))}",
+        f"{word('id')}:{task.id}",
+        f"{word('deadline')}:{task.deadline}({milestone})",
+        f"{word('lead')}:{task.lead_text}",
+        f"{word('responsible')}:{join_unit_list(task.responsible, directory(register))}",
     ]
     if entry.role is not None:
-        role = "牵头" if entry.role == LEAD else "责任单位" + (f"(经由{entry.via})" if entry.via else "")
+        role = "牵头" if entry.role == LEAD else word("responsible") + (f"(经由{entry.via})" if entry.via else "")
         lines.append(f"本单位职责:{role}")
-    lines += [
-        f"管控:{register.dimension_of(task).table_name}",
-        f"改进措施:{register.measure_of(task).title}",
-        f"具体任务:{task.text}",
-        f"出处:《{register.document.title}》",
-    ]
+    lines += [f"{level.column}:{heading.table_name}" for level, heading in zip(register.levels, register.path_of(task))]
+    lines += [f"{word('task')}:{task.text}", f"出处:《{register.document.title}》"]
     return "\n".join(lines)
 
 

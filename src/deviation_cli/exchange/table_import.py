@@ -1,9 +1,9 @@
 """A 任务分解表 edited in a spreadsheet, read back into a register folder.
 
 ``read_table`` takes a grid of cells (from a workbook or a CSV file), finds
-the header by its labels, fills merged or blank 管控/改进措施 cells down, and
-maps every cell onto the current register: units by their names, dimensions by
-their table wording, measures by their titles. Every cell that does not map is
+the header by its labels (the plan's own words, or common ones), fills merged
+or blank level cells (Hanzhong: 管控, 改进措施) down, and maps every cell onto
+the current register: units by their names, headings by their wording. Every cell that does not map is
 an ``Issue`` located as ``Sheet!C12``. ``import_table`` then writes a register
 folder (tasks.yaml + units.yaml) only when nothing is wrong.
 """
@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.annex import ANNEX_COLUMNS, annex_header, table_title
+from ..domain.annex import table_title
 from ..domain.deadlines import DeadlineError, parse_deadline
 from ..domain.issues import ERROR, WARNING, Issue, RegisterInvalid, UsageError
 from ..domain.query import directory
@@ -26,25 +26,25 @@ from ..formats.atomic import write_atomic
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, read_text
 from ..formats.tables import Grid, cell_text
 from ..formats.yaml_reader import parse_yaml
-from ..formats.yaml_tree import YamlMap
+from ..formats.yaml_tree import YamlMap, YamlValue
 from ..formats.yaml_writer import dump
 from ..store.load import validate_folder
+from ..words import label
 
-COLUMNS = ANNEX_COLUMNS
-HEADER = annex_header()
-
-#: Header wordings accepted on import (after removing spaces and folding widths),
-#: including the English labels of ``export csv --lang en``.
+#: Header wordings accepted on import (after removing spaces and folding widths), beside the
+#: register's own words for its columns and levels; English ones are those of ``export csv --lang en``.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "id": ("序号", "序", "编号", "id"),
-    "dimension": ("管控", "管控方面", "方面", "dimension"),
-    "measure": ("改进措施", "措施", "measure"),
-    "task": ("具体任务", "任务", "工作任务", "task"),
-    "lead": ("牵头部门", "牵头单位", "lead"),
-    "responsible": ("责任单位", "责任部门", "responsible"),
-    "deadline": ("完成时限", "完成", "时限", "完成时间", "完成期限", "deadline"),
+    "level1": ("管控", "管控方面", "方面", "类别", "dimension"),
+    "level2": ("改进措施", "措施", "measure"),
+    "task": ("具体任务", "任务", "工作任务", "任务内容", "重点任务", "主要任务", "工作内容", "task"),
+    "lead": ("牵头部门", "牵头单位", "牵头领导", "牵头责任单位", "责任领导", "lead"),
+    "responsible": ("责任单位", "责任部门", "配合单位", "协办单位", "参与单位", "responsible"),
+    "deadline": ("完成时限", "完成", "时限", "完成时间", "完成期限", "时间节点", "时间要求", "deadline"),
+    "remark": ("备注", "remark"),
 }
-REQUIRED_COLUMNS = ("id", "measure", "task", "lead", "responsible", "deadline")
+#: Columns every table must have; the innermost level's column too, where the register has levels.
+REQUIRED_COLUMNS = ("id", "task", "lead", "deadline")
 HEADER_SEARCH_ROWS = 20
 
 
@@ -56,22 +56,27 @@ class ImportedTask:
     """One row of the table, mapped onto the register's spellings."""
 
     id: int
-    measure: int
+    heading: str | None  # the key of the innermost heading it sits under
     text: str
-    lead: str
+    leads: list[str]
     responsible: list[str]
     deadline: str
     where: str  # the 序号 cell, for messages
+    remark: str | None = None
 
-    def as_yaml(self) -> dict[str, str | list[str]]:
-        return {
-            "id": str(self.id),
-            "measure": str(self.measure),
-            "text": self.text,
-            "lead": self.lead,
-            "responsible": list(self.responsible),
-            "deadline": self.deadline,
-        }
+    def as_yaml(self, by_measure: bool) -> dict[str, str | list[str]]:
+        """The task as tasks.yaml writes it: under a ``measure`` number (Hanzhong's files) or a ``heading``."""
+        entry: dict[str, str | list[str]] = {"id": str(self.id)}
+        if self.heading is not None:
+            entry["measure" if by_measure else "heading"] = self.heading
+        entry["text"] = self.text
+        if self.leads:
+            entry["lead"] = self.leads[0] if len(self.leads) == 1 else list(self.leads)
+        entry["responsible"] = list(self.responsible)
+        entry["deadline"] = self.deadline
+        if self.remark:
+            entry["remark"] = self.remark
+        return entry
 
 
 @dataclass
@@ -87,27 +92,43 @@ class TableReading:
         return [issue for issue in self.issues if issue.severity == ERROR]
 
 
+def column_words(register: Register) -> dict[str, str]:
+    """Each column's heading as the register's plan words it: id, level1.., task, lead, ..."""
+    words = register.plan.words()
+    found = {field: label(field, "zh", words) for field in ("id", "task", "lead", "responsible", "deadline", "remark")}
+    for index, level in enumerate(register.levels, 1):
+        found[f"level{index}"] = level.column
+    return found
+
+
 def read_table(grid: Grid, register: Register) -> TableReading:
     """Map a 任务分解表 grid onto ``register``: tasks in the register's spellings, or located issues."""
     reading = TableReading()
-    header_row, columns = _find_header(grid)
+    words = column_words(register)
+    depth = len(register.levels)
+    header_row, columns = _find_header(grid, words)
     if header_row is None:
-        reading.issues.append(Issue("import_no_header", grid.sheet, args={"labels": " / ".join(HEADER)}))
+        shown = [
+            words[name]
+            for name in ("id", *[f"level{n}" for n in range(1, depth + 1)], "task", "lead", "responsible", "deadline")
+        ]
+        reading.issues.append(Issue("import_no_header", grid.sheet, args={"labels": " / ".join(shown)}))
         return reading
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    required = (*REQUIRED_COLUMNS, f"level{depth}") if depth else REQUIRED_COLUMNS
+    missing = [name for name in required if name not in columns]
     if missing:
         for name in missing:
             reading.issues.append(
-                Issue("import_missing_column", grid.where(header_row, 0), args={"label": HEADER[COLUMNS.index(name)]})
+                Issue("import_missing_column", grid.where(header_row, 0), args={"label": words[name]})
             )
         return reading
     reading.title, title_at = _title_above(grid, header_row)
     _check_title(reading, title_at, register)
 
-    mapper = _CellMapper(grid, register, reading.issues)
+    mapper = _CellMapper(grid, register, reading.issues, words)
     seen_ids: dict[int, str] = {}
-    dimension: tuple[str, str] | None = None  # (key, where)
-    measure_text: tuple[str, int] | None = None  # (text, row) of the cell filled down
+    # Each level's cell as last written, filled down over the rows a merged or blank cell continues.
+    level_cells: dict[int, tuple[str, int]] = {}
     for row_index in range(header_row + 1, len(grid.rows)):
         row = grid.rows[row_index]
         cells = {name: cell_text(row[col]) if col < len(row) else "" for name, col in columns.items()}
@@ -115,35 +136,49 @@ def read_table(grid: Grid, register: Register) -> TableReading:
             continue
         at = {name: grid.where(row_index, col) for name, col in columns.items()}
         task_id = mapper.task_id(cells["id"], at["id"], seen_ids)
-
-        if "dimension" in columns and cells["dimension"]:
-            dimension = mapper.dimension(cells["dimension"], at["dimension"])
-        elif "dimension" in columns and dimension is None:
-            reading.issues.append(Issue("import_empty_cell", at["dimension"], args={"label": HEADER[1]}))
-        if cells["measure"]:
-            measure_text = (cells["measure"], row_index)
-        measure = None
-        if measure_text is None:
-            reading.issues.append(Issue("import_empty_cell", at["measure"], args={"label": HEADER[2]}))
-        else:
-            measure_at = grid.where(measure_text[1], columns["measure"])
-            measure = mapper.measure(measure_text[0], measure_at, dimension)
+        for level in range(1, depth + 1):
+            name = f"level{level}"
+            if name in columns and cells[name]:
+                level_cells[level] = (cells[name], row_index)
+                for deeper in range(level + 1, depth + 1):
+                    if f"level{deeper}" in columns and not cells[f"level{deeper}"]:
+                        level_cells.pop(deeper, None)
+        heading: str | None = None
+        placed = True
+        if depth:
+            written = {
+                level: (text, grid.where(row, columns[f"level{level}"]))
+                for level, (text, row) in level_cells.items()
+                if f"level{level}" in columns
+            }
+            if depth not in written:
+                reading.issues.append(
+                    Issue("import_empty_cell", at[f"level{depth}"], args={"label": words[f"level{depth}"]})
+                )
+                placed = False
+            else:
+                heading = mapper.heading(written)
+                placed = heading is not None
 
         text = cells["task"]
         if not text:
-            reading.issues.append(Issue("import_empty_cell", at["task"], args={"label": HEADER[3]}))
-        lead = mapper.lead(cells["lead"], at["lead"])
-        responsible = mapper.responsible(cells["responsible"], at["responsible"])
+            reading.issues.append(Issue("import_empty_cell", at["task"], args={"label": words["task"]}))
+        leads = mapper.leads(cells["lead"], at["lead"])
+        responsible = mapper.responsible(cells.get("responsible", ""), at.get("responsible", at["lead"]))
         deadline = mapper.deadline(cells["deadline"], at["deadline"])
         if (
             task_id is not None
-            and measure is not None
-            and lead is not None
+            and placed
+            and leads is not None
             and responsible is not None
             and deadline is not None
             and text
         ):
-            reading.tasks.append(ImportedTask(task_id, measure, text, lead, responsible, deadline, at["id"]))
+            reading.tasks.append(
+                ImportedTask(
+                    task_id, heading, text, leads, responsible, deadline, at["id"], cells.get("remark") or None
+                )
+            )
     if not reading.tasks and not reading.errors:
         reading.issues.append(Issue("import_no_tasks", grid.sheet))
     # A merged cell is read once per row it covers; say what is wrong with it once.
@@ -155,12 +190,14 @@ def read_table(grid: Grid, register: Register) -> TableReading:
     return reading
 
 
-def _find_header(grid: Grid) -> tuple[int | None, dict[str, int]]:
-    words = {normalise_name(word).lower(): name for name, options in HEADER_WORDS.items() for word in options}
+def _find_header(grid: Grid, words: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    known = {normalise_name(word).lower(): name for name, options in HEADER_WORDS.items() for word in options}
+    # The register's own words win over the common ones (a plan whose level is called 类别).
+    known.update({normalise_name(word).lower(): name for name, word in words.items()})
     for row_index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, int] = {}
         for col, value in enumerate(row):
-            name = words.get(normalise_name(cell_text(value)).lower())
+            name = known.get(normalise_name(cell_text(value)).lower())
             if name is not None and name not in columns:
                 columns[name] = col
         if {"task", "lead"} <= set(columns) and len(columns) >= 4:
@@ -200,18 +237,23 @@ _NUMBERING = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、.)]|^\(
 class _CellMapper:
     """Turns one kind of cell into register values, adding an issue for each cell it cannot map."""
 
-    def __init__(self, grid: Grid, register: Register, issues: list[Issue]):
+    def __init__(self, grid: Grid, register: Register, issues: list[Issue], words: dict[str, str]):
         self.register = register
         self.issues = issues
+        self.words = words
         self.units = directory(register)
-        self.dimensions: dict[str, str] = {}
-        for dim in register.dimensions:
-            for wording in (dim.key, dim.name, dim.table_name):
-                self.dimensions.setdefault(normalise_name(wording).lower(), dim.key)
-        self.measures: dict[str, list[int]] = {}
-        for measure in register.measures:
-            for wording in {measure.title, measure.body_title}:
-                self.measures.setdefault(normalise_name(wording), []).append(measure.number)
+        # Each level: every wording of a heading (key, title, table and body wording, numbering stripped) -> keys.
+        self.headings: dict[int, dict[str, list[str]]] = {}
+        for heading in register.headings:
+            spellings = {heading.title, heading.table_name, heading.body_title or heading.title}
+            if heading.level == 1:
+                spellings.add(heading.key)
+            for wording in spellings:
+                clean = normalise_name(wording).lower()
+                for form in {clean, _NUMBERING.sub("", clean)}:
+                    found = self.headings.setdefault(heading.level, {}).setdefault(form, [])
+                    if heading.key not in found:
+                        found.append(heading.key)
 
     def problem(self, code: str, where: str, /, **args: object) -> None:
         self.issues.append(Issue(code, where, args=args))
@@ -219,7 +261,7 @@ class _CellMapper:
     def task_id(self, text: str, where: str, seen: dict[int, str]) -> int | None:
         clean = normalise_name(text).rstrip(".")
         if not clean:
-            self.problem("import_empty_cell", where, label=HEADER[0])
+            self.problem("import_empty_cell", where, label=self.words["id"])
             return None
         if not clean.isascii() or not clean.isdigit() or int(clean) < 1:
             self.problem("import_bad_id", where, value=text)
@@ -231,63 +273,70 @@ class _CellMapper:
         seen[number] = where
         return number
 
-    def dimension(self, text: str, where: str) -> tuple[str, str] | None:
-        key = self.dimensions.get(normalise_name(text).lower())
-        if key is None:
-            names = [dim.table_name for dim in self.register.dimensions]
-            self.problem(
-                "import_unknown_dimension",
-                where,
-                name=text,
-                suggestions=difflib.get_close_matches(text, names, n=3, cutoff=0.4),
-            )
-            return None
-        return key, where
+    def _keys(self, level: int, text: str) -> list[str]:
+        clean = normalise_name(text).lower()
+        table = self.headings.get(level, {})
+        return table.get(clean) or table.get(_NUMBERING.sub("", clean), [])
 
-    def measure(self, text: str, where: str, dimension: tuple[str, str] | None) -> int | None:
-        clean = normalise_name(text)
-        numbers = self.measures.get(clean) or self.measures.get(_NUMBERING.sub("", clean), [])
-        if dimension is not None and len(numbers) > 1:
-            numbers = [n for n in numbers if self.register.measure(n).dimension == dimension[0]] or numbers
-        if not numbers:
-            titles = [m.title for m in self.register.measures]
-            self.problem(
-                "import_unknown_measure",
-                where,
-                name=text,
-                suggestions=difflib.get_close_matches(text, titles, n=3, cutoff=0.4),
-            )
-            return None
-        measure = self.register.measure(numbers[0])
-        if dimension is not None and measure.dimension != dimension[0]:
-            self.problem(
-                "import_measure_dimension",
-                where,
-                name=text,
-                dimension=self.register.dimension(dimension[0]).table_name,
-                expected=self.register.dimension(measure.dimension).table_name,
-            )
-            return None
-        return measure.number
+    def heading(self, written: dict[int, tuple[str, str]]) -> str | None:
+        """The innermost heading the row's level cells name, agreeing with the outer ones where written."""
+        outer: dict[int, str] = {}
+        for level in sorted(written):
+            text, where = written[level]
+            keys = self._keys(level, text)
+            if level > 1 and level - 1 in outer and len(keys) > 1:
+                keys = [key for key in keys if self.register.heading(key).parent == outer[level - 1]] or keys
+            if not keys:
+                code = "import_unknown_dimension" if level == 1 else "import_unknown_measure"
+                titles = [h.table_name for h in self.register.headings_at(level)]
+                self.problem(
+                    code,
+                    where,
+                    name=text,
+                    label=self.words[f"level{level}"],
+                    level=self.register.levels[level - 1].name,
+                    suggestions=difflib.get_close_matches(text, titles, n=3, cutoff=0.4),
+                )
+                return None
+            key = keys[0]
+            parent = self.register.heading(key).parent
+            if level - 1 in outer and parent != outer[level - 1]:
+                self.problem(
+                    "import_measure_dimension",
+                    where,
+                    name=text,
+                    dimension=self.register.heading(outer[level - 1]).table_name,
+                    expected=self.register.heading(parent).table_name if parent else "",
+                )
+                return None
+            outer[level] = key
+        return outer[max(outer)]
 
-    def lead(self, text: str, where: str) -> str | None:
+    def leads(self, text: str, where: str) -> list[str] | None:
+        """The lead cell's units: one, several co-leads (甲、乙), or none where the cell is empty."""
         if not text:
-            self.problem("import_empty_cell", where, label=HEADER[4])
-            return None
+            return []
         spelling = self.units.known_spelling(text)
-        if spelling is None:
-            parts = self._parts(text)
-            if len(parts) > 1 and all(self.units.known_spelling(part) for part in parts):
-                self.problem("several_units_in_one", where, name=text, parts=", ".join(parts))
-            else:
-                self.problem("unknown_unit", where, name=text, suggestions=self.units.suggestions(text))
-            return None
-        ref = self.units.resolve(spelling)
-        assert ref is not None  # a known spelling resolves
-        if ref.kind != REF_UNIT:
-            self.problem("lead_is_group", where, name=text)
-            return None
-        return spelling
+        parts = [spelling] if spelling is not None else self._parts(text)
+        found: list[str] = []
+        for part in parts:
+            known = self.units.known_spelling(part) if part is not None else None
+            if known is None:
+                self.problem(
+                    "unknown_unit",
+                    where,
+                    name=text if len(parts) == 1 else part,
+                    suggestions=self.units.suggestions(text if len(parts) == 1 else part or text),
+                )
+                return None
+            ref = self.units.resolve(known)
+            assert ref is not None  # a known spelling resolves
+            group = self.units.groups.get(ref.name) if ref.kind != REF_UNIT else None
+            if ref.kind != REF_UNIT and (group is None or not group.is_unlisted):
+                self.problem("lead_is_group", where, name=known)
+                return None
+            found.append(known)
+        return found
 
     def _parts(self, text: str) -> list[str]:
         parts = split_unit_list(text, self.units)
@@ -382,23 +431,22 @@ def _check_target(out: Path, force: bool) -> None:
 
 
 def tasks_yaml(register: Register, tasks: list[ImportedTask], source: str = "") -> str:
-    """tasks.yaml with the register's document, dimensions and measures, and the imported tasks.
+    """tasks.yaml with the register's document, plan and headings, and the imported tasks.
 
-    The first three are taken from the register's own file, value for value as
+    All but the tasks are taken from the register's own file, value for value as
     written there (its scalars are strings), so nothing is reformatted.
     """
     root, _ = parse_yaml(read_text(Path(register.folder) / TASKS_FILE), TASKS_FILE)
     assert isinstance(root, YamlMap)  # the file the register was just validated from
-    tree = {
-        "document": root["document"],
-        "dimensions": root["dimensions"],
-        "measures": root["measures"],
-        "tasks": [task.as_yaml() for task in sorted(tasks, key=lambda t: t.id)],
+    by_measure = "measures" in root
+    tree: dict[str, YamlValue | list[dict[str, str | list[str]]]] = {
+        name: root[name] for name in ("document", "plan", "dimensions", "measures", "headings") if name in root
     }
+    tree["tasks"] = [task.as_yaml(by_measure) for task in sorted(tasks, key=lambda t: t.id)]
     comments = [
         f"任务登记册:《{register.document.title}》",
         f"由 deviation import 从 {source} 导入;" if source else "由 deviation import 导入;",
-        "文件信息、方面(dimensions)和改进措施(measures)取自导入时的登记册,任务(tasks)取自表格。",
+        "文件信息、方案用语(plan)和各级标题取自导入时的登记册,任务(tasks)取自表格。",
     ]
     return dump(tree, comments)
 

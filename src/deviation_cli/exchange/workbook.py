@@ -1,8 +1,9 @@
 """The 任务分解表 as an Excel/WPS workbook (openpyxl).
 
-The sheet looks like the annex: a title row, the seven-column header, 管控 and
-改进措施 merged over their rows, wrapped text, fixed column widths, A4
-landscape fitted to the page width, the header repeated on every printed page.
+The sheet looks like the annex: a title row, the header in the plan's own words,
+each level above the task (Hanzhong: 管控, 改进措施) merged over its rows, wrapped
+text, fixed column widths, A4 landscape fitted to the page width, the header
+repeated on every printed page.
 """
 
 from __future__ import annotations
@@ -14,19 +15,29 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar, overload
 
-from ..domain.annex import annex_header, merged_ranges, table_cells, table_title
+from ..domain.annex import AnnexColumn, annex_columns, merged_ranges, table_cells, table_title
 from ..domain.query import directory, unit_tasks
 from ..domain.register import LEAD, Register
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-HEADER = annex_header()
-
 MAIN_SHEET = "任务分解表"
-#: Column widths in Excel's character units (a CJK character is about two).
-WIDTHS = (6, 11, 14, 52, 12, 38, 12)
-CENTRED = {0, 1, 2, 4, 6}
+#: Column widths in Excel's character units (a CJK character is about two), by field.
+WIDTHS = {
+    "id": 6,
+    "dimension": 11,
+    "measure": 14,
+    "heading": 14,
+    "task": 52,
+    "lead": 12,
+    "responsible": 38,
+    "deadline": 12,
+    "remark": 16,
+    "role": 10,
+}
+#: Fields whose cells are centred; the running text is left-aligned.
+CENTRED = frozenset({"id", "dimension", "measure", "heading", "lead", "deadline", "role"})
 FONT = "宋体"
 FIRST_ROW = 3  # title, header, then tasks
 LINE_HEIGHT = 14.25  # points per wrapped line at 10.5 pt
@@ -85,32 +96,31 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
     assert sheet is not None  # a new workbook has its one sheet active
     taken: set[str] = set()
     sheet.title = sheet_name(MAIN_SHEET, taken)
-    rows = [table_cells(register, task, units) for task in register.tasks]
-    _write_table(sheet, table_title(register), list(HEADER), rows, WIDTHS, CENTRED)
-    first = FIRST_ROW
-    for column, key in ((2, lambda task: task.dimension), (3, lambda task: task.measure)):
-        for start, end in merged_ranges([key(task) for task in register.tasks]):
-            sheet.merge_cells(start_row=first + start, end_row=first + end, start_column=column, end_column=column)
+    columns = annex_columns(register)
+    rows = [table_cells(register, task, units, columns) for task in register.tasks]
+    _write_table(sheet, table_title(register), columns, rows)
+    for position, column in enumerate(columns, 1):
+        if column.level:
+            paths = [task.path[: column.level] for task in register.tasks]
+            for start, end in merged_ranges(paths):
+                sheet.merge_cells(
+                    start_row=FIRST_ROW + start, end_row=FIRST_ROW + end, start_column=position, end_column=position
+                )
 
     if per_unit:
-        for unit in register.units:
-            listing = unit_tasks(register, unit.name)
+        with_role = (columns[0], AnnexColumn("role", "职责"), *columns[1:])
+        names = [unit.name for unit in register.units] + [group.name for group in register.groups]
+        for name in names:
+            listing = unit_tasks(register, name)
             if not listing:
                 continue
             unit_rows = []
             for row in listing:
                 role = "牵头" if row.role == LEAD else ("责任" + (f"(经由{row.via})" if row.via else ""))
-                cells = table_cells(register, row.task, units)
+                cells = table_cells(register, row.task, units, columns)
                 unit_rows.append((cells[0], role, *cells[1:]))
-            unit_sheet = book.create_sheet(sheet_name(unit.name, taken))
-            _write_table(
-                unit_sheet,
-                f"{unit.name} 责任清单({table_title(register)})",
-                [HEADER[0], "职责", *HEADER[1:]],
-                unit_rows,
-                (WIDTHS[0], 10, *WIDTHS[1:]),
-                {0, 1, 2, 3, 5, 7},
-            )
+            unit_sheet = book.create_sheet(sheet_name(name, taken))
+            _write_table(unit_sheet, f"{name} 责任清单({table_title(register)})", with_role, unit_rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -119,16 +129,16 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
 def _write_table(
     sheet: Worksheet,
     title: str,
-    header: list[str],
+    columns: Sequence[AnnexColumn],
     rows: Sequence[Sequence[str | int]],
-    widths: tuple[int, ...],
-    centred: set[int],
 ) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    columns = len(header)
+    header = [column.word for column in columns]
+    widths = [WIDTHS.get(column.field, 14) for column in columns]
+    centred = {index for index, column in enumerate(columns) if column.field in CENTRED}
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     body = Font(name=FONT, size=10.5)
@@ -137,7 +147,7 @@ def _write_table(
     if sheet.cell(row=1, column=1).data_type == "f":
         sheet.cell(row=1, column=1).data_type = "s"
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=columns)
+    sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=len(columns))
     sheet.row_dimensions[1].height = 30
 
     for column, text in enumerate(header, 1):

@@ -38,7 +38,7 @@ from ..domain import register as reg
 from .atomic import write_atomic
 
 #: Bump when the encoding below changes; older files then simply miss.
-FORMAT = 4
+FORMAT = 5
 MAGIC = "deviation-register-cache"
 
 
@@ -92,24 +92,39 @@ CODEC_FIELDS = {
         "cover_letter",
         "annex_title",
         "sections",
+        "doc_number",
     ),
-    "Dimension": ("key", "name", "table_name", "problem"),
-    "Measure": ("number", "dimension", "title", "body_title", "text"),
-    "Unit": ("name", "kind", "full_name", "aliases"),
+    "Level": ("name", "column", "counter"),
+    "Plan": ("levels", "labels", "year", "start", "end", "reporting", "awards", "admin_level"),
+    "Heading": ("key", "level", "title", "parent", "number", "table_title", "body_title", "text", "problem"),
+    "Unit": ("name", "kind", "full_name", "aliases", "level"),
     "Group": ("name", "members", "open_to", "aliases"),
     "UnitRef": ("written", "name", "kind"),
-    "Task": ("id", "measure", "dimension", "text", "lead", "responsible", "refs", "deadline", "due", "ongoing", "line"),
+    "Task": (
+        "id",
+        "path",
+        "text",
+        "leads",
+        "responsible",
+        "refs",
+        "deadline",
+        "due",
+        "ongoing",
+        "remark",
+        "line",
+    ),
     "Register": (
         "folder",
         "document",
-        "dimensions",
-        "measures",
+        "plan",
+        "headings",
         "tasks",
         "units",
         "groups",
         "shared_suffixes",
-        "_dimensions",
-        "_measures",
+        "_headings",
+        "_by_level",
+        "has_remarks",
         "_tasks",
         "_units",
         "_groups",
@@ -191,6 +206,9 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
     index_of = {identity: index for index, identity in enumerate(by_identity)}
     ref_lists = [[index_of[id(ref)] for ref in task.refs] for task in tasks]
     dues: dict[tuple[date, ...], int] = {}
+    # Tasks share a few hundred heading paths and lead lists: each is stored once.
+    paths: dict[tuple[str, ...], int] = {}
+    lead_sets: dict[tuple[str, ...], int] = {}
     # In a valid register every responsible entry resolved, so the list is the
     # refs' spelling; it is stored only where it is not.
     spelled_apart = [
@@ -199,6 +217,7 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
         if task.responsible != tuple([ref.written for ref in task.refs])
     ]
     doc = register.document
+    plan = register.plan
     body = {
         "document": [
             doc.title,
@@ -211,25 +230,40 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
             doc.cover_letter,
             doc.annex_title,
             [[s.heading, s.text] for s in doc.sections],
+            doc.doc_number,
         ],
-        "dimensions": [[d.key, d.name, d.table_name, d.problem] for d in register.dimensions],
-        "measures": [[m.number, m.dimension, m.title, m.body_title, m.text] for m in register.measures],
-        "units": [[u.name, u.kind, u.full_name, list(u.aliases)] for u in register.units],
+        "plan": [
+            [[level.name, level.column, level.counter] for level in plan.levels],
+            [list(pair) for pair in plan.labels],
+            plan.year,
+            plan.start.isoformat() if plan.start else None,
+            plan.end.isoformat() if plan.end else None,
+            plan.reporting,
+            list(plan.awards),
+            plan.admin_level,
+        ],
+        "headings": [
+            [h.key, h.level, h.title, h.parent, h.number, h.table_title, h.body_title, h.text, h.problem]
+            for h in register.headings
+        ],
+        "units": [[u.name, u.kind, u.full_name, list(u.aliases), u.level] for u in register.units],
         "groups": [[g.name, list(g.members), list(g.open_to), list(g.aliases)] for g in register.groups],
         "shared_suffixes": list(register.shared_suffixes),
         "tasks": {
             "id": [task.id for task in tasks],
-            "measure": [task.measure for task in tasks],
-            "dimension": [names.setdefault(task.dimension, len(names)) for task in tasks],
-            "lead": [names.setdefault(task.lead, len(names)) for task in tasks],
+            "path": [paths.setdefault(task.path, len(paths)) for task in tasks],
+            "leads": [lead_sets.setdefault(task.leads, len(lead_sets)) for task in tasks],
             "deadline": [names.setdefault(task.deadline, len(names)) for task in tasks],
             "due": [dues.setdefault(task.due, len(dues)) for task in tasks],
             "ongoing": [task.ongoing for task in tasks],
             "line": [task.line for task in tasks],
             "refs": ref_lists,
             "responsible": spelled_apart,
+            "remark": [[position, task.remark] for position, task in enumerate(tasks) if task.remark is not None],
         },
         "names": list(names),
+        "paths": [list(path) for path in paths],
+        "lead_sets": [list(leads) for leads in lead_sets],
         "refs": [[ref.written, ref.name, ref.kind] for ref in ref_objects],
         "dues": [[day.toordinal() for day in due] for due in dues],
     }
@@ -239,9 +273,19 @@ def encode(register: reg.Register) -> tuple[dict[str, Any], bytes]:
 
 
 def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
-    (title, written, index_no, source, publisher, published, recipients, cover_letter, annex_title, sections) = body[
-        "document"
-    ]
+    (
+        title,
+        written,
+        index_no,
+        source,
+        publisher,
+        published,
+        recipients,
+        cover_letter,
+        annex_title,
+        sections,
+        doc_number,
+    ) = body["document"]
     document = reg.Document(
         title=title,
         written=date.fromisoformat(written),
@@ -253,30 +297,47 @@ def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
         cover_letter=cover_letter,
         annex_title=annex_title,
         sections=tuple(reg.Section(heading, text) for heading, text in sections),
+        doc_number=doc_number,
+    )
+    levels, labels, year, start, end, reporting, awards, admin_level = body["plan"]
+    plan = reg.Plan(
+        levels=tuple(reg.Level(*level) for level in levels),
+        labels=tuple((field, word) for field, word in labels),
+        year=year,
+        start=date.fromisoformat(start) if start else None,
+        end=date.fromisoformat(end) if end else None,
+        reporting=reporting,
+        awards=tuple(awards),
+        admin_level=admin_level,
     )
     columns = body["tasks"]
     _check_shape(body, columns)
     count = len(columns["id"])
     texts = blob.decode("utf-16-le").split("\0") if count else []
     names = body["names"]
+    paths = [tuple(path) for path in body["paths"]]
+    lead_sets = [tuple(leads) for leads in body["lead_sets"]]
     refs = [reg.UnitRef(*ref) for ref in body["refs"]]
-    written = [ref.written for ref in refs]
+    written_as = [ref.written for ref in refs]
     dues = [tuple([date.fromordinal(day) for day in due]) for due in body["dues"]]
     ref_lists = columns["refs"]
-    responsible = [tuple([written[index] for index in indexes]) for indexes in ref_lists]
+    responsible = [tuple([written_as[index] for index in indexes]) for indexes in ref_lists]
     for position, entries in columns["responsible"]:
         responsible[position] = tuple(entries)
+    remarks: list[str | None] = [None] * count
+    for position, remark in columns["remark"]:
+        remarks[position] = remark
     fields = [
         columns["id"],
-        columns["measure"],
-        [names[i] for i in columns["dimension"]],
+        [paths[i] for i in columns["path"]],
         texts,
-        [names[i] for i in columns["lead"]],
+        [lead_sets[i] for i in columns["leads"]],
         responsible,
         [tuple([refs[i] for i in indexes]) for indexes in ref_lists],
         [names[i] for i in columns["deadline"]],
         [dues[i] for i in columns["due"]],
         columns["ongoing"],
+        remarks,
         columns["line"],
     ]
     if any(len(field) != count for field in fields):
@@ -284,11 +345,12 @@ def decode(body: dict[str, Any], blob: bytes, folder: str) -> reg.Register:
     return reg.Register(
         folder=folder,
         document=document,
-        dimensions=tuple(reg.Dimension(*fields) for fields in body["dimensions"]),
-        measures=tuple(reg.Measure(*fields) for fields in body["measures"]),
+        plan=plan,
+        headings=tuple(reg.Heading(*fields) for fields in body["headings"]),
         tasks=tuple(map(reg.record_builder(reg.Task), *fields)),
         units=tuple(
-            reg.Unit(name, kind, full_name, tuple(aliases)) for name, kind, full_name, aliases in body["units"]
+            reg.Unit(name, kind, full_name, tuple(aliases), level)
+            for name, kind, full_name, aliases, level in body["units"]
         ),
         groups=tuple(
             reg.Group(name, tuple(members), tuple(open_to), tuple(aliases))
@@ -307,9 +369,11 @@ def _check_shape(body: object, columns: object) -> None:
     if not isinstance(body, dict) or not isinstance(columns, dict):
         raise ValueError("cache body is not a mapping")
     plain = (
-        all(_all(columns[name], int) for name in ("id", "measure", "dimension", "lead", "deadline", "due", "line"))
+        all(_all(columns[name], int) for name in ("id", "path", "leads", "deadline", "due", "line"))
         and _all(columns["ongoing"], bool)
         and _all(body["names"], str)
+        and all(_all(path, str) for path in body["paths"])
+        and all(_all(leads, str) for leads in body["lead_sets"])
         and all(
             isinstance(ref, list) and len(ref) == 3 and all(part.__class__ is str for part in ref)
             for ref in body["refs"]

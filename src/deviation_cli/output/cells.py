@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..domain.register import Group, Plan, Unit
 from ..words import DEFAULT_LANG, Lang, say, value_word
 
 #: Fields whose values are codes that read better as words (``lead`` → 牵头).
-WORDED_FIELDS = frozenset({"role", "matched_field", "kind", "status", "light", "award"})
+WORDED_FIELDS = frozenset({"role", "matched_field", "status", "light", "award"})
 
 
 def cell(value: object, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
@@ -37,5 +38,23 @@ def shown_cell(value: object, lang: Lang = DEFAULT_LANG, key: str = "") -> str:
     return cell(value, lang, key)
 
 
-def row_cells(record: Mapping[str, Any], columns: list[str], lang: Lang) -> list[str]:
-    return [shown_cell(record.get(column), lang, column) for column in columns]
+def shown_value(record: Mapping[str, Any], column: str) -> Any:
+    """The value a column shows: the ``lead`` column every lead of a task with co-leads."""
+    if column == "lead" and len(record.get("leads") or ()) > 1:
+        return record["leads"]
+    return record.get(column)
+
+
+def kind_name(unit: Unit, plan: Plan, lang: Lang = DEFAULT_LANG) -> str:
+    """What a unit is, in the plan's terms: a district's bureau is a 区级部门, a city's a 市级部门."""
+    level = unit.level or plan.admin_level
+    if unit.kind == "department" and level:
+        return say("kind.department_at", lang, level=level)
+    return value_word(unit.kind, lang)
+
+
+def group_kind_name(group: Group | None, lang: Lang = DEFAULT_LANG) -> str:
+    """A group as closed (listed members), open (…等相关单位) or unlisted (各街道: it answers for itself)."""
+    if group is None or group.is_unlisted:
+        return value_word("group_unlisted", lang)
+    return value_word("group_open" if group.is_open else "group", lang)

@@ -18,10 +18,18 @@ from ..domain.tracking import Ranked, TaskState, UnitScore
 
 
 def task_object(register: Register, task: Task) -> dict[str, Any]:
-    return {
+    """A task as scripts read it.
+
+    ``dimension`` and ``measure`` are the titles of its first- and second-level headings
+    (null where the plan has no such level); ``lead`` is its first lead (null where the
+    plan names none) and ``leads`` all of them. A plan with a third level adds
+    ``headings`` (every title, outermost first), one with 备注 adds ``remark``.
+    """
+    path = register.path_of(task)
+    shown: dict[str, Any] = {
         "id": task.id,
-        "dimension": register.dimension_of(task).name,
-        "measure": register.measure_of(task).title,
+        "dimension": path[0].title if path else None,
+        "measure": path[1].title if len(path) > 1 else None,
         "task": task.text,
         "lead": task.lead,
         "responsible": list(task.responsible),
@@ -29,6 +37,13 @@ def task_object(register: Register, task: Task) -> dict[str, Any]:
         "due": [milestone.isoformat() for milestone in task.due],
         "ongoing": task.ongoing,
     }
+    shown["leads"] = list(task.leads)
+    # Fields a plan of another shape has: present for every task of such a register, absent otherwise.
+    if len(register.levels) > 2:
+        shown["headings"] = [heading.title for heading in path]
+    if register.has_remarks:
+        shown["remark"] = task.remark
+    return shown
 
 
 def register_objects(register: Register) -> list[dict[str, Any]]:

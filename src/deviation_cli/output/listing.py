@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ..formats.tables import guard_formula
 from ..words import DEFAULT_LANG, Lang, label
-from .cells import cell, shown_cell
+from .cells import cell, shown_cell, shown_value
 from .escaping import html_escape, markdown_escape
 from .table import print_table
 
@@ -35,29 +35,35 @@ def emit(
     stream: IO[str] | None = None,
     title: str | None = None,
     highlight: str | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> None:
-    """Print records in the chosen format to ``stream`` (stdout by default)."""
+    """Print records in the chosen format to ``stream`` (stdout by default).
+
+    ``words`` are the plan's own words for fields (``Plan.words``): column headings
+    use them in Chinese.
+    """
     out = stream or sys.stdout
     if fmt == "json":
         out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        out.write(to_csv(records, lang))
+        out.write(to_csv(records, lang, words))
     elif fmt == "md":
-        out.write(to_markdown(records, columns, lang))
+        out.write(to_markdown(records, columns, lang, words))
     else:
-        print_table(records, columns, lang, out, title, highlight)
+        print_table(records, columns, lang, out, title, highlight, words)
 
 
-def to_csv(records: Sequence[Row], lang: Lang = DEFAULT_LANG) -> str:
+def to_csv(records: Sequence[Row], lang: Lang = DEFAULT_LANG, words: Mapping[str, str] | None = None) -> str:
     """CSV with every field and one header row, starting with a BOM so Excel/WPS read UTF-8."""
     keys: list[str] = []
     for record in records:
-        keys.extend(key for key in record if key not in keys)
+        # The lead cell holds every lead (甲、乙), as a table writes co-leads: ``leads`` would repeat it.
+        keys.extend(key for key in record if key not in keys and key != "leads")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label(key, lang) for key in keys])
+    writer.writerow([label(key, lang, words) for key in keys])
     for record in records:
-        writer.writerow([_csv_cell(record.get(key), lang, key) for key in keys])
+        writer.writerow([_csv_cell(shown_value(record, key), lang, key) for key in keys])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -71,9 +77,11 @@ def _csv_cell(value: object, lang: Lang, key: str) -> str:
     return guard_formula(text) if isinstance(value, str) else text
 
 
-def to_markdown(records: Sequence[Row], columns: Sequence[str], lang: Lang = DEFAULT_LANG) -> str:
+def to_markdown(
+    records: Sequence[Row], columns: Sequence[str], lang: Lang = DEFAULT_LANG, words: Mapping[str, str] | None = None
+) -> str:
     lines = [
-        "| " + " | ".join(markdown_escape(label(c, lang)) for c in columns) + " |",
+        "| " + " | ".join(markdown_escape(label(c, lang, words)) for c in columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     for record in records:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from ..words import Lang, label
-from .cells import shown_cell
+from .cells import shown_cell, shown_value
 from .escaping import terminal_safe
 
 #: Columns holding running text: they take the width the short columns leave.
@@ -33,6 +33,7 @@ def print_table(
     stream: IO[str],
     title: str | None = None,
     highlight: str | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> None:
     """A rich table; CJK text wraps by character (never cut with …), fits the terminal or $COLUMNS."""
     from rich import box
@@ -63,13 +64,16 @@ def print_table(
         expand=False,
         pad_edge=False,
     )
-    rows = [[terminal_safe(shown_cell(record.get(column), lang, column)) for column in columns] for record in records]
+    rows = [
+        [terminal_safe(shown_cell(shown_value(record, column), lang, column)) for column in columns]
+        for record in records
+    ]
     naturals = [
-        max([cell_len(label(column, lang))] + [cell_len(row[index]) for row in rows])
+        max([cell_len(label(column, lang, words))] + [cell_len(row[index]) for row in rows])
         for index, column in enumerate(columns)
     ]
     for column, width in zip(columns, column_widths(columns, naturals, console.width)):
-        table.add_column(label(column, lang), overflow="fold", width=width)
+        table.add_column(label(column, lang, words), overflow="fold", width=width)
     for record, row in zip(records, rows):
         cells = []
         for column, value in zip(columns, row):

@@ -74,7 +74,7 @@ Decimal = Annotated[float, BeforeValidator(_decimal)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 Text = Annotated[str, Field(min_length=1)]
-UnitKind = Literal["county", "zone", "institution", "department", "company", "other"]
+UnitKind = Literal["county", "township", "zone", "institution", "department", "company", "leader", "other"]
 
 
 class Entry(BaseModel):
@@ -102,7 +102,49 @@ class DocumentEntry(Entry):
     recipients: Text | None = None  # 主送机关 as the plan writes them
     cover_letter: Text | None = None  # the 印发通知 body
     annex_title: Text | None = None
+    doc_number: Text | None = None  # 发文字号: 汉政办发〔2023〕12号
     sections: list[SectionEntry] = []
+
+
+class LevelEntry(Entry):
+    """A level above the tasks as the plan names it: 方面 (column 管控, counted 个)."""
+
+    name: Text
+    column: Text | None = None  # the table's column heading, where it differs from the name
+    counter: Text | None = None  # the measure word: 个, 条, 项
+
+
+class AwardsEntry(Entry):
+    """What the plan calls the first and the last place of its ranking (红旗奖, 蜗牛奖)."""
+
+    first: Text
+    last: Text
+
+
+class PlanEntry(Entry):
+    """How the plan speaks and when it runs; every part optional."""
+
+    labels: dict[Text, Text] = {}  # field -> the plan's word: lead: 牵头单位, responsible: 配合单位
+    levels: list[LevelEntry] = []
+    year: Number | None = None  # the year of deadlines written without one
+    start: IsoDate | None = None  # the span recurring deadlines (每月) fill
+    end: IsoDate | None = None
+    reporting: Text | None = None  # when units report progress: 每月28日前
+    awards: AwardsEntry | None = None
+    admin_level: Text | None = None  # the issuing government's level: 市, 区, 县
+
+
+class HeadingEntry(Entry):
+    """A heading above tasks in a plan of any shape: one of its levels, numbered as the plan numbers it."""
+
+    key: Text  # stable, unique: 1, 1.2, or any word
+    title: Text
+    parent: Text | None = None  # the key of the heading one level up; none at the outermost level
+    number: Text | None = None  # 一、 (一) 1.
+    table_title: Text | None = None
+    body_title: Text | None = None
+    text: Text | None = None
+    problem: Text | None = None
 
 
 class DimensionEntry(Entry):
@@ -125,20 +167,29 @@ class MeasureEntry(Entry):
 
 
 class TaskEntry(Entry):
-    """One row of the 任务分解表."""
+    """One row of the 任务分解表.
+
+    A task sits under a measure (Hanzhong's files), under a heading (plans of other
+    shapes), or under nothing (a plan with no levels). ``lead`` is one unit, a list of
+    co-leads, or absent where the plan names none.
+    """
 
     id: Number
-    measure: Number
+    measure: Number | None = None
+    heading: Text | None = None
     text: Text
-    lead: Text
+    lead: Text | list[Text] | None = None
     responsible: list[Text] = []
     deadline: Text
+    remark: Text | None = None  # 备注
 
 
 class TasksFile(Entry):
     document: DocumentEntry
-    dimensions: list[DimensionEntry]
-    measures: list[MeasureEntry]
+    plan: PlanEntry | None = None
+    dimensions: list[DimensionEntry] = []
+    measures: list[MeasureEntry] = []
+    headings: list[HeadingEntry] = []
     tasks: list[TaskEntry]
 
 
@@ -149,6 +200,7 @@ class UnitEntry(Entry):
     kind: UnitKind
     full_name: Text | None = None
     aliases: list[Text] = []
+    level: Text | None = None  # administrative level (市, 区, 县) where it differs from the plan's
 
 
 class GroupEntry(Entry):
@@ -157,6 +209,8 @@ class GroupEntry(Entry):
     Closed groups list ``members`` (各县区政府 = the 11 county-level divisions).
     Open groups (``open_to``: kinds) stand for "and other such units"
     (…等市级相关部门单位): only the units a task names are responsible.
+    A group with neither (各街道, whose members the plan does not list) stands for
+    itself: it reports and is reminded as one.
     """
 
     name: Text

@@ -106,15 +106,18 @@ def validate_entries(
 #: Fields of the records a large register has many of, and what each must be for
 #: ``_plain_entry_builder`` to take the record without asking pydantic:
 #: "number" (ASCII digits, no leading zero), "text" (non-empty str),
-#: "texts" (list of non-empty str), "optional" (non-empty str, may be absent).
+#: "texts" (list of non-empty str), "optional" (non-empty str, may be absent),
+#: "optional_number" (a number, may be absent), "units" (non-empty str or list of them, may be absent).
 _PLAIN_ENTRIES: dict[str, dict[str, str]] = {
     "TaskEntry": {
         "id": "number",
-        "measure": "number",
+        "measure": "optional_number",
+        "heading": "optional",
         "text": "text",
-        "lead": "text",
+        "lead": "units",
         "responsible": "texts",
         "deadline": "text",
+        "remark": "optional",
     },
     "MeasureEntry": {
         "number": "number",
@@ -144,6 +147,8 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
     required = {name for name, kind in spec.items() if kind in _REQUIRED_KINDS}
     allowed = set(spec)
     numbers = [name for name, kind in spec.items() if kind == "number"]
+    optional_numbers = [name for name, kind in spec.items() if kind == "optional_number"]
+    unit_lists = [name for name, kind in spec.items() if kind == "units"]
     texts = [name for name, kind in spec.items() if kind == "text"]
     optionals = [name for name, kind in spec.items() if kind == "optional"]
     lists = [name for name, kind in spec.items() if kind == "texts"]
@@ -157,15 +162,26 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
             return None
         values: dict[str, Any] = dict(item)
         for name in numbers:
-            value = values[name]
-            if (
-                value.__class__ is not str
-                or not (value.isascii() and value.isdigit())
-                or value[0] == "0"
-                or len(value) > MAX_NUMBER_DIGITS  # pydantic's path says why
-            ):
+            number = _plain_number(values[name])
+            if number is None:
                 return None
-            values[name] = int(value)
+            values[name] = number
+        for name in optional_numbers:
+            if name in values:
+                number = _plain_number(values[name])
+                if number is None:
+                    return None
+                values[name] = number
+        for name in unit_lists:
+            if name in values:
+                value = values[name]
+                if value.__class__ is str:
+                    if not value:
+                        return None
+                elif not isinstance(value, list) or not value or not all(e.__class__ is str and e for e in value):
+                    return None
+                else:
+                    values[name] = list(value)
         for name in texts:
             value = values[name]
             if value.__class__ is not str or not value:
@@ -190,6 +206,17 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
         return SimpleNamespace(**values)
 
     return build
+
+
+def _plain_number(value: object) -> int | None:
+    if (
+        not isinstance(value, str)
+        or not (value.isascii() and value.isdigit())
+        or value[0] == "0"
+        or len(value) > MAX_NUMBER_DIGITS  # pydantic's path says why
+    ):
+        return None
+    return int(value)
 
 
 def _list_item_model(annotation: object) -> type[BaseModel] | None:

@@ -36,7 +36,7 @@ def check_indicators_text(text: str, shown: str, register: Register, issues: lis
     if parsed is None:
         return []
     keys = {dim.key for dim in register.dimensions}
-    measures = {measure.number for measure in register.measures}
+    measures = {measure.key for measure in register.measures}
     seen: set[str] = set()
     kept = []
 
@@ -59,7 +59,7 @@ def check_indicators_text(text: str, shown: str, register: Register, issues: lis
                 suggestions=difflib.get_close_matches(entry.dimension, sorted(keys), n=3, cutoff=0.5),
             )
             continue
-        if entry.measure is not None and entry.measure not in measures:
+        if entry.measure is not None and str(entry.measure) not in measures:
             issue(index, "unknown_measure", "measure", number=entry.measure)
             continue
         kept.append(

@@ -16,7 +16,8 @@ from ..domain.deadlines import DeadlineError, parse_deadline
 from ..domain.issues import WARNING, Issue
 from ..domain.units import UnitDirectory, split_unit_list
 from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
-from .entries import TasksFile, UnitsFile
+from ..words import label, say
+from .entries import TaskEntry, TasksFile, UnitsFile
 
 
 class Located:
@@ -65,7 +66,7 @@ def build_units(
             claim(unit.full_name, ("units", index, "full_name"))
         for alias_index, alias in enumerate(unit.aliases):
             claim(alias, ("units", index, "aliases", alias_index))
-        units.append(reg.Unit(unit.name, unit.kind, unit.full_name, tuple(unit.aliases)))
+        units.append(reg.Unit(unit.name, unit.kind, unit.full_name, tuple(unit.aliases), unit.level))
 
     valid = {unit.name for unit in units}
     placeholders = [reg.Unit(name, "other") for name in dict.fromkeys(written_names) if name not in valid]
@@ -75,8 +76,6 @@ def build_units(
         claim(group.name, ("groups", index, "name"))
         for alias_index, alias in enumerate(group.aliases):
             claim(alias, ("groups", index, "aliases", alias_index))
-        if not group.members and not group.open_to:
-            at.error("group_needs_members", ("groups", index, "name"), name=group.name)
         members = []
         for member_index, member in enumerate(group.members):
             ref = plain.resolve(member)
@@ -104,41 +103,11 @@ def build_register(
 ) -> reg.Register:
     """Resolve every reference in tasks.yaml, reporting each one that does not hold."""
     at = Located(tasks_path, tasks_root, issues)
-
-    dimensions: dict[str, reg.Dimension] = {}
-    for index, dim in enumerate(tasks_file.dimensions):
-        if dim.key in dimensions:
-            first = _first_index(tasks_file.dimensions, "key", dim.key)
-            at.error(
-                "duplicate_dimension",
-                ("dimensions", index, "key"),
-                key=dim.key,
-                first=at.line_of(("dimensions", first, "key")),
-            )
-            continue
-        dimensions[dim.key] = reg.Dimension(dim.key, dim.name, dim.table_name or dim.name, dim.problem)
-
-    measures: dict[int, reg.Measure] = {}
-    for index, measure in enumerate(tasks_file.measures):
-        if measure.number in measures:
-            first = _first_index(tasks_file.measures, "number", measure.number)
-            at.error(
-                "duplicate_measure",
-                ("measures", index, "number"),
-                number=measure.number,
-                first=at.line_of(("measures", first, "number")),
-            )
-            continue
-        if measure.dimension not in dimensions:
-            at.error(
-                "unknown_dimension",
-                ("measures", index, "dimension"),
-                key=measure.dimension,
-                suggestions=_close(measure.dimension, dimensions),
-            )
-        measures[measure.number] = reg.Measure(
-            measure.number, measure.dimension, measure.title, measure.body_title or measure.title, measure.text
-        )
+    headings = _headings(tasks_file, at)
+    plan = _plan(tasks_file, headings, at)
+    measure_paths = {
+        int(h.key): (h.parent, h.key) for h in headings.values() if h.level == 2 and h.parent and tasks_file.measures
+    }
 
     tasks: dict[int, reg.Task] = {}
     # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
@@ -149,13 +118,11 @@ def build_register(
     for index, task in enumerate(tasks_file.tasks):
         if progress is not None and not index % 4096:
             progress(index / len(tasks_file.tasks))
-        where = ("tasks", index)
+        where: YamlPath = ("tasks", index)
         if task.id in tasks:
             at.error("duplicate_id", (*where, "id"), id=task.id, first=tasks[task.id].line)
-        task_measure = measures.get(task.measure)
-        if task_measure is None:
-            at.error("unknown_measure", (*where, "measure"), number=task.measure)
-        lead = _resolve_lead(task.lead, (*where, "lead"), directory, at)
+        path = _task_path(task, where, headings, measure_paths, at)
+        leads = _resolve_leads(task.lead, (*where, "lead"), directory, at)
         refs = _resolve_responsible(task.responsible, (*where, "responsible"), directory, at)
         parsed = deadlines.get(task.deadline)
         if parsed is None:
@@ -172,15 +139,15 @@ def build_register(
         if task.id not in tasks:
             tasks[task.id] = make_task(
                 id=task.id,
-                measure=task.measure,
-                dimension=task_measure.dimension if task_measure else "",
+                path=path,
                 text=task.text,
-                lead=lead,
+                leads=leads,
                 responsible=tuple(task.responsible),
                 refs=refs,
                 deadline=task.deadline,
                 due=due,
                 ongoing=ongoing,
+                remark=task.remark,
                 line=task_lines[index] if index < len(task_lines) else at.line_of(where),
             )
 
@@ -195,18 +162,194 @@ def build_register(
         recipients=doc.recipients,
         cover_letter=doc.cover_letter,
         annex_title=doc.annex_title,
+        doc_number=doc.doc_number,
         sections=tuple(reg.Section(s.heading, s.text) for s in doc.sections),
     )
     return reg.Register(
         folder=folder,
         document=document,
-        dimensions=tuple(dimensions.values()),
-        measures=tuple(measures.values()),
+        plan=plan,
+        headings=tuple(headings.values()),
         tasks=tuple(tasks.values()),
         units=tuple(directory.units.values()),
         groups=tuple(directory.groups.values()),
         shared_suffixes=directory.shared_suffixes,
     )
+
+
+#: The deepest a plan nests headings above its tasks (一、 → (一) → 1. → (1) task).
+MAX_LEVELS = 3
+#: Fields a plan may give its own word for (``plan.labels``).
+LABEL_FIELDS = ("id", "task", "lead", "responsible", "deadline", "remark")
+
+
+def _headings(tasks_file: TasksFile, at: Located) -> dict[str, reg.Heading]:
+    """Every heading above tasks: Hanzhong's dimensions and measures, or a plan's own ``headings``."""
+    found: dict[str, reg.Heading] = {}
+    if tasks_file.headings and (tasks_file.dimensions or tasks_file.measures):
+        at.error("headings_and_dimensions", ("headings",), True)
+    for index, dim in enumerate(tasks_file.dimensions):
+        if dim.key in found:
+            first = _first_index(tasks_file.dimensions, "key", dim.key)
+            at.error(
+                "duplicate_dimension",
+                ("dimensions", index, "key"),
+                key=dim.key,
+                first=at.line_of(("dimensions", first, "key")),
+            )
+            continue
+        found[dim.key] = reg.Heading(
+            key=dim.key,
+            level=1,
+            title=dim.name,
+            table_title=dim.table_name or dim.name,
+            body_title=dim.name,
+            problem=dim.problem,
+        )
+    dimension_keys = set(found)
+    numbers: set[int] = set()
+    for index, measure in enumerate(tasks_file.measures):
+        if measure.number in numbers:
+            first = _first_index(tasks_file.measures, "number", measure.number)
+            at.error(
+                "duplicate_measure",
+                ("measures", index, "number"),
+                number=measure.number,
+                first=at.line_of(("measures", first, "number")),
+            )
+            continue
+        numbers.add(measure.number)
+        if measure.dimension not in dimension_keys:
+            at.error(
+                "unknown_dimension",
+                ("measures", index, "dimension"),
+                key=measure.dimension,
+                suggestions=_close(measure.dimension, dict.fromkeys(dimension_keys)),
+            )
+        key = str(measure.number)
+        found[key] = reg.Heading(
+            key=key,
+            level=2,
+            title=measure.title,
+            parent=measure.dimension if measure.dimension in dimension_keys else None,
+            number=f"{measure.number}.",
+            table_title=measure.title,
+            body_title=measure.body_title or measure.title,
+            text=measure.text,
+        )
+    for index, heading in enumerate(tasks_file.headings):
+        where: YamlPath = ("headings", index)
+        if heading.key in found:
+            first = _first_index(tasks_file.headings, "key", heading.key)
+            at.error(
+                "duplicate_heading", (*where, "key"), key=heading.key, first=at.line_of(("headings", first, "key"))
+            )
+            continue
+        level = 1
+        if heading.parent is not None:
+            parent = found.get(heading.parent)
+            if parent is None:
+                at.error(
+                    "unknown_heading_parent",
+                    (*where, "parent"),
+                    key=heading.parent,
+                    suggestions=_close(heading.parent, found),
+                )
+                continue
+            level = parent.level + 1
+            if level > MAX_LEVELS:
+                at.error("heading_too_deep", (*where, "parent"), levels=MAX_LEVELS)
+                continue
+        found[heading.key] = reg.Heading(
+            key=heading.key,
+            level=level,
+            title=heading.title,
+            parent=heading.parent,
+            number=heading.number,
+            table_title=heading.table_title or heading.title,
+            body_title=heading.body_title or heading.title,
+            text=heading.text,
+            problem=heading.problem,
+        )
+    return found
+
+
+def _plan(tasks_file: TasksFile, headings: Mapping[str, reg.Heading], at: Located) -> reg.Plan:
+    """The plan's words and calendar; levels it leaves unnamed take the tool's words for them."""
+    entry = tasks_file.plan
+    depth = max((heading.level for heading in headings.values()), default=0)
+    declared = list(entry.levels) if entry else []
+    levels: list[reg.Level] = []
+    for index in range(depth):
+        if index < len(declared):
+            level = declared[index]
+            levels.append(reg.Level(level.name, level.column or level.name, level.counter or say("level.counter")))
+        elif tasks_file.dimensions or tasks_file.measures:
+            field_name = reg.LEVEL_FIELDS[index]
+            levels.append(reg.Level(say(f"level.{field_name}"), label(field_name), say(f"level.{field_name}.counter")))
+        else:
+            levels.append(
+                reg.Level(say("level.generic", n=index + 1), say("level.generic", n=index + 1), say("level.counter"))
+            )
+    if entry is None:
+        return reg.Plan(levels=tuple(levels))
+    for name in entry.labels:
+        if name not in LABEL_FIELDS:
+            at.error(
+                "unknown_label_field",
+                ("plan", "labels", name),
+                True,
+                field=name,
+                choices=", ".join(LABEL_FIELDS),
+                suggestions=_close(name, dict.fromkeys(LABEL_FIELDS)),
+            )
+    if entry.start and entry.end and entry.end < entry.start:
+        at.error("plan_span_backwards", ("plan", "end"), start=entry.start.isoformat(), end=entry.end.isoformat())
+    return reg.Plan(
+        levels=tuple(levels),
+        labels=tuple((name, word) for name, word in entry.labels.items() if name in LABEL_FIELDS),
+        year=entry.year,
+        start=entry.start,
+        end=entry.end,
+        reporting=entry.reporting,
+        awards=(entry.awards.first, entry.awards.last) if entry.awards else (),
+        admin_level=entry.admin_level,
+    )
+
+
+def _task_path(
+    task: TaskEntry,
+    where: YamlPath,
+    headings: Mapping[str, reg.Heading],
+    measure_paths: Mapping[int, tuple[str | None, str]],
+    at: Located,
+) -> tuple[str, ...]:
+    """The keys of the headings a task sits under, outermost first."""
+    if task.measure is not None and task.heading is not None:
+        at.error("task_measure_and_heading", (*where, "heading"))
+        return ()
+    if task.measure is not None:
+        found = measure_paths.get(task.measure)
+        if found is None:
+            if str(task.measure) not in headings:
+                at.error("unknown_measure", (*where, "measure"), number=task.measure)
+            return ()
+        return tuple(key for key in found if key is not None)
+    if task.heading is not None:
+        heading = headings.get(task.heading)
+        if heading is None:
+            at.error(
+                "unknown_heading", (*where, "heading"), key=task.heading, suggestions=_close(task.heading, headings)
+            )
+            return ()
+        path = [heading.key]
+        while heading.parent is not None and heading.parent in headings:
+            heading = headings[heading.parent]
+            path.append(heading.key)
+        return tuple(reversed(path))
+    if headings:
+        at.error("task_without_heading", where, id=task.id)
+    return ()
 
 
 def _item_lines(root: YamlValue, name: str) -> list[int]:
@@ -217,14 +360,30 @@ def _item_lines(root: YamlValue, name: str) -> list[int]:
     return [position[0] for position in items.positions[: len(items)]]
 
 
-def _resolve_lead(written: str, where: YamlPath, directory: UnitDirectory, at: Located) -> str:
-    ref = directory.resolve(written)
-    if ref is None:
-        _report_unknown(written, where, directory, at)
-        return written
-    if ref.kind != reg.REF_UNIT:
-        at.error("lead_is_group", where, name=written)
-    return ref.name
+def _resolve_leads(
+    written: str | list[str] | None, where: YamlPath, directory: UnitDirectory, at: Located
+) -> tuple[str, ...]:
+    """The canonical names of a task's leads: one, several co-leads, or none (a warning)."""
+    if written is None or written == []:
+        at.warning("task_without_lead", where[:-1])
+        return ()
+    entries = [written] if isinstance(written, str) else written
+    leads: list[str] = []
+    for index, entry in enumerate(entries):
+        at_entry: YamlPath = where if isinstance(written, str) else (*where, index)
+        ref = directory.resolve(entry)
+        if ref is None:
+            _report_unknown(entry, at_entry, directory, at)
+            leads.append(entry)
+            continue
+        group = directory.groups.get(ref.name) if ref.kind == reg.REF_GROUP else None
+        if ref.kind == reg.REF_OPEN_TAIL or (group is not None and not group.is_unlisted):
+            at.error("lead_is_group", at_entry, name=entry)
+        if ref.name in leads:
+            at.error("lead_repeated", at_entry, name=entry)
+            continue
+        leads.append(ref.name)
+    return tuple(leads)
 
 
 def _resolve_responsible(

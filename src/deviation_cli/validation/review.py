@@ -76,7 +76,7 @@ def _review_tasks(register: reg.Register, at: Located) -> None:
             if ref.kind != reg.REF_UNIT:
                 continue
             entry = (*where, "responsible", task.responsible.index(ref.written))
-            if ref.name == task.lead:
+            if ref.name in task.leads:
                 at.warning("lead_also_responsible", entry, name=ref.written)
             elif ref.name in covered:
                 at.warning("responsible_in_group", entry, name=ref.written, group=covered[ref.name])
@@ -88,22 +88,30 @@ def _review_tasks(register: reg.Register, at: Located) -> None:
 
 
 def _review_structure(register: reg.Register, at: Located) -> None:
-    used_measures = {task.measure for task in register.tasks}
-    used_dimensions = {measure.dimension for measure in register.measures}
-    for index, measure in enumerate(register.measures):
-        if measure.number not in used_measures:
-            where = ("measures", _yaml_index(at.root, "measures", "number", str(measure.number), index), "number")
-            at.warning("measure_without_tasks", where, number=measure.number, title=measure.title)
-    for index, dimension in enumerate(register.dimensions):
-        if dimension.key not in used_dimensions:
-            where = ("dimensions", _yaml_index(at.root, "dimensions", "key", dimension.key, index), "key")
-            at.warning("dimension_without_measures", where, key=dimension.key, name=dimension.name)
+    """A heading with nothing under it: no task, and no heading one level down."""
+    used = {key for task in register.tasks for key in task.path}
+    parents = {heading.parent for heading in register.headings if heading.parent is not None}
+    measures = _first_yaml_indexes(at.root, "measures", "number")
+    dimensions = _first_yaml_indexes(at.root, "dimensions", "key")
+    headings = _first_yaml_indexes(at.root, "headings", "key")
+    for heading in register.headings:
+        if heading.key in used or heading.key in parents:
+            continue
+        if heading.level == 2 and heading.key in measures:
+            where = ("measures", measures[heading.key], "number")
+            at.warning("measure_without_tasks", where, number=int(heading.key), title=heading.title)
+        elif heading.level == 1 and heading.key in dimensions:
+            where = ("dimensions", dimensions[heading.key], "key")
+            at.warning("dimension_without_measures", where, key=heading.key, name=heading.title)
+        elif heading.key in headings:
+            where = ("headings", headings[heading.key], "key")
+            at.warning("heading_without_tasks", where, key=heading.key, title=heading.title)
 
 
 def _review_usage(register: reg.Register, at: Located) -> None:
     used: set[str] = set()
     for task in register.tasks:
-        used.add(task.lead)
+        used.update(task.leads)
         used.update(ref.name for ref in task.refs)
     members = {member for group in register.groups for member in group.members}
     for index, unit in enumerate(register.units):
