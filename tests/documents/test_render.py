@@ -83,7 +83,9 @@ def test_a_unit_list_splits_lead_shared_and_open(hanzhong):
 
 
 def test_assigned_units_are_every_unit_with_a_task(hanzhong, qinghe):
-    assert len(assigned_units(hanzhong)) == 45
+    # 45 units, then the two groups that tasks name as themselves
+    assert len(assigned_units(hanzhong)) == 47
+    assert assigned_units(hanzhong)[-2:] == ["各县区政府", "市级相关部门单位"]
     assert assigned_units(qinghe) == [
         "县水利局",
         "县生态环境局",
@@ -92,6 +94,7 @@ def test_assigned_units_are_every_unit_with_a_task(hanzhong, qinghe):
         "东关镇",
         "西河镇",
         "南山乡",
+        "各镇人民政府",
     ]
 
 
@@ -264,9 +267,18 @@ def test_all_units_writes_one_file_per_unit(cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     assert sorted(path.name for path in out.iterdir()) == sorted(
         f"{name}.md"
-        for name in ["县水利局", "县生态环境局", "县农业农村局", "县城投公司", "东关镇", "西河镇", "南山乡"]
+        for name in [
+            "县水利局",
+            "县生态环境局",
+            "县农业农村局",
+            "县城投公司",
+            "东关镇",
+            "西河镇",
+            "南山乡",
+            "各镇人民政府",
+        ]
     )
-    assert run.stderr == f"已写入 7 个文件到 {out}\n"
+    assert run.stderr == f"已写入 8 个文件到 {out}\n"
     assert (out / "南山乡.md").read_text(encoding="utf-8").startswith("# 关于落实")
 
 

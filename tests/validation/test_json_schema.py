@@ -12,10 +12,11 @@ import pytest
 from deviation_cli import validate_folder
 from deviation_cli.validation.json_schema import json_schemas, schema_text
 from support.editing import edited_register
-from support.paths import HANZHONG, QINGHE, ROOT
+from support.paths import HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
 from support.yaml12 import load_yaml12
 
 SCHEMA_FOLDER = ROOT / "schema"
+SCHEMAS = ("tasks", "units", "progress", "indicators", "observations")
 
 
 def validator(name: str) -> jsonschema.Draft202012Validator:
@@ -33,7 +34,7 @@ def schema_errors(folder: Path, name: str) -> list[tuple[str, str]]:
 def test_committed_schemas_are_what_the_models_generate():
     """If this fails, run `deviation schema --output schema/` and commit the result."""
     committed = sorted(path.name for path in SCHEMA_FOLDER.glob("*.json"))
-    assert committed == ["tasks.schema.json", "units.schema.json"]
+    assert committed == sorted(f"{kind}.schema.json" for kind in SCHEMAS)
     for name, schema in json_schemas().items():
         assert (SCHEMA_FOLDER / name).read_text(encoding="utf-8") == schema_text(schema), name
 
@@ -49,6 +50,34 @@ def test_shipped_files_point_editors_at_the_schema(name):
 @pytest.mark.parametrize("name", ["tasks", "units"])
 def test_shipped_registers_match_the_schema(folder, name):
     assert schema_errors(folder, name) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (HANZHONG / "indicators.yaml", "indicators"),
+        (ROOT / "examples" / "hanzhong-progress" / "progress.yaml", "progress"),
+        (ROOT / "examples" / "hanzhong-progress" / "observations.yaml", "observations"),
+        (QINGHE_PROGRESS / "progress.yaml", "progress"),
+        (QINGHE_PROGRESS / "indicators.yaml", "indicators"),
+        (QINGHE_PROGRESS / "observations.yaml", "observations"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else f"{value.parent.name}/{value.name}",
+)
+def test_shipped_tracking_files_match_their_schema(path, name):
+    document = load_yaml12(path.read_text(encoding="utf-8"))
+    assert [error.message for error in validator(name).iter_errors(document)] == []
+
+
+def test_the_progress_schema_refuses_what_validate_refuses():
+    errors = validator("progress").iter_errors(
+        {"reports": [{"task": 1, "unit": "甲", "date": "2024-5-1", "status": "完成"}]}
+    )
+    assert sorted((error.json_path, error.validator) for error in errors) == [
+        ("$.reports[0].date", "format"),
+        ("$.reports[0].date", "pattern"),
+        ("$.reports[0].status", "enum"),
+    ]
 
 
 # Each case: an edit that validate refuses, and where the schema refuses it too.
@@ -168,11 +197,11 @@ def test_rules_across_records_stay_with_validate(tmp_path):
     assert schema_errors(folder, "tasks") == []
 
 
-def test_schema_command_writes_both_files(cli, tmp_path):
+def test_schema_command_writes_every_file(cli, tmp_path):
     run = cli("schema", "--output", str(tmp_path / "out"))
     assert run.exit_code == 0
-    assert run.stderr.splitlines() == [f"{tmp_path}/out/tasks.schema.json", f"{tmp_path}/out/units.schema.json"]
-    for name in ("tasks.schema.json", "units.schema.json"):
+    assert run.stderr.splitlines() == [f"{tmp_path}/out/{kind}.schema.json" for kind in SCHEMAS]
+    for name in (f"{kind}.schema.json" for kind in SCHEMAS):
         assert (tmp_path / "out" / name).read_bytes() == (SCHEMA_FOLDER / name).read_bytes()
 
 
@@ -183,7 +212,10 @@ def test_schema_command_prints_one_or_says_what_it_needs(cli):
     bare = cli("schema")
     assert (bare.exit_code, bare.stderr) == (
         2,
-        "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件\n",
+        "请指定文件种类(tasks、units、progress、indicators 或 observations,打印到标准输出),或用 --output DIR 写出全部\n",
     )
     wrong = cli("schema", "todo")
-    assert (wrong.exit_code, wrong.stderr) == (2, "KIND 应为 tasks, units 之一,而不是“todo”\n")
+    assert (wrong.exit_code, wrong.stderr) == (
+        2,
+        "KIND 应为 tasks, units, progress, indicators, observations 之一,而不是“todo”\n",
+    )

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import IO, Any, TypeVar, overload
 
 import typer
@@ -22,6 +23,7 @@ from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Issue, UsageError
 from ..domain.register import Register
 from ..output.issue_lines import format_issues
+from ..store.folders import bundled_data_folder
 from ..store.load import load_register
 from ..words import LANGS, Lang, as_lang, say
 from .progress_bar import live_stages
@@ -47,6 +49,8 @@ class Settings:
     cache: bool = True
     #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
     words: dict[str, str] = field(default_factory=dict)
+    #: The title of the register bundled with the package, when a command answered from it (no --data given).
+    bundled: str | None = None
 
 
 settings = Settings()
@@ -81,6 +85,8 @@ def main_options(
     settings.data = data
     settings.lang = _lang_option(lang)
     settings.cache = not no_cache
+    settings.words = {}
+    settings.bundled = None
 
 
 def _lang_option(value: str) -> Lang:
@@ -132,6 +138,12 @@ def _apply_local_options(data: str | None, lang: str | None) -> None:
             ) from None
 
 
+#: Usage errors that mean "the register has no such thing": the wrong register may have answered.
+_NOT_FOUND = frozenset(
+    {"arg_unknown_unit", "arg_unknown_task", "arg_unknown_dimension", "arg_unknown_measure", "arg_unknown_heading"}
+)
+
+
 def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose user errors print as messages with the right exit code.
 
@@ -150,6 +162,8 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
                 return function(*args, **kw)
             except DeviationError as error:
                 print_issues(error.issues)
+                if settings.bundled and any(issue.code in _NOT_FOUND for issue in error.issues):
+                    tell("cli.bundled_register", title=settings.bundled)
                 raise typer.Exit(error.exit_code) from None
             except BrokenPipeError:
                 # `deviation tasks | head`: the reader left; nothing to report.
@@ -171,7 +185,17 @@ def load() -> Register:
     """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
     register = load_register(settings.data, cache=settings.cache, progress=live_stages)
     settings.words = register.plan.words()
+    # Only where nothing chose the register: no --data, no $DEVIATION_DATA, no ./data here.
+    chosen_here = Path("data", "tasks.yaml").is_file()
+    if settings.data is None and not chosen_here and Path(register.folder).resolve() == bundled_data_folder():
+        settings.bundled = register.document.title
     return register
+
+
+def note_if_bundled(found: int) -> None:
+    """When the bundled example register answered with nothing, say so: --data was likely forgotten."""
+    if not found and settings.bundled:
+        tell("cli.bundled_register", title=settings.bundled)
 
 
 @overload

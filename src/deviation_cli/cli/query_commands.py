@@ -12,7 +12,7 @@ from ..output.cells import cell, group_kind_name, kind_name, shown_value
 from ..output.json_objects import due_object, search_object, task_object, unit_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import label, say
-from .app import as_of_option, check_format, command, date_option, load, settings
+from .app import as_of_option, check_format, command, date_option, load, note_if_bundled, settings
 
 FORMAT_HELP = "table | json | csv | md"
 
@@ -61,6 +61,7 @@ def due_command(
             _emit(extra, ["id", "task", "lead", "deadline"], fmt, title=say("cli.ongoing_title", settings.lang))
     else:
         _emit(records + extra, columns, fmt)
+    note_if_bundled(len(records) + len(extra))
 
 
 @command("tasks")
@@ -98,6 +99,7 @@ def tasks_command(
         include_open=include_open,
     )
     _emit([task_object(register, task) for task in tasks], ["id", "dimension", "task", "lead", "deadline"], fmt)
+    note_if_bundled(len(tasks))
 
 
 @command("unit")
@@ -226,6 +228,7 @@ def search_command(
     register = load()
     records = [search_object(register, hit) for hit in search(register, text)]
     _emit(records, ["id", "matched_field", "task", "lead", "deadline"], fmt, highlight=text)
+    note_if_bundled(len(records))
 
 
 def _heading_id(key: str) -> int | str:

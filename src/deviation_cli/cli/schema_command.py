@@ -11,17 +11,26 @@ from ..domain.issues import Issue, UsageError
 from ..formats.atomic import write_atomic
 from .app import check_format, command
 
-SCHEMA_KINDS = ("tasks", "units")
+SCHEMA_KINDS = ("tasks", "units", "progress", "indicators", "observations")
 
 
 @command("schema")
 def schema_command(
-    kind: str | None = typer.Argument(None, metavar="KIND", help="tasks or units: print this file's schema to stdout."),
+    kind: str | None = typer.Argument(
+        None,
+        metavar="KIND",
+        help="tasks, units, progress, indicators or observations: print this file's schema to stdout.",
+    ),
     output: str | None = typer.Option(
-        None, "--output", "-o", metavar="DIR", help="Write tasks.schema.json and units.schema.json into DIR."
+        None,
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="Write every file's schema (tasks.schema.json, units.schema.json, ...) into DIR.",
     ),
 ) -> None:
-    """JSON Schema (draft 2020-12) of tasks.yaml and units.yaml, for editors.
+    """JSON Schema (draft 2020-12) of every file a user edits, for editors: tasks, units,
+    progress, indicators and observations.
 
     VS Code's YAML extension checks a file while you type when its first line is
     `# yaml-language-server: $schema=../schema/tasks.schema.json`.

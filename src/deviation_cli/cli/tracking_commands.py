@@ -63,7 +63,8 @@ def record_command(
     register = load()
     task = find_task(register, task_id)
     canonical = find_unit(register, unit)
-    if register.unit(canonical) is None:
+    group = register.group(canonical)
+    if group is not None and not group.is_unlisted:  # a group the plan lists no one in reports as itself
         raise usage_error("arg_unit_is_group", name=unit)
     word = normalise_status(status)
     today = as_of_option(None)

@@ -81,8 +81,13 @@ def build_unit_list(register: Register, canonical: str, rows: Sequence[UnitTask]
 
 
 def assigned_units(register: Register) -> list[str]:
-    """Units (not groups) that lead or share at least one task, in register order."""
-    return [unit.name for unit in register.units if unit_tasks(register, unit.name)]
+    """Units, then groups, that lead or share at least one task (a group: one naming it), in register order.
+
+    Why groups too: a group whose members the plan does not list (各街道) is
+    answerable only as itself, and a notice to a named group reaches all of it.
+    """
+    names = [unit.name for unit in register.units] + [group.name for group in register.groups]
+    return [name for name in names if unit_tasks(register, name)]
 
 
 @dataclass(frozen=True, slots=True)

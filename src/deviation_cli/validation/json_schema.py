@@ -1,4 +1,4 @@
-"""JSON Schema (draft 2020-12) of tasks.yaml and units.yaml, generated from ``entries``.
+"""JSON Schema (draft 2020-12) of every file a user edits, generated from ``entries``.
 
 Why a custom generator: the schema is for an editor's YAML language server
 (VS Code's YAML extension), which reads the files as YAML 1.2: ``id: 1`` is an
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic.json_schema import GenerateJsonSchema
 
 from ..domain.deadlines import ONGOING_WORDS
-from .entries import TasksFile, UnitsFile
+from .entries import IndicatorsFile, ObservationsFile, ProgressFile, TasksFile, UnitsFile
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -31,6 +31,9 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "tasks.schema.json": (TasksFile, "tasks.yaml"),
     "units.schema.json": (UnitsFile, "units.yaml"),
+    "progress.schema.json": (ProgressFile, "progress.yaml"),
+    "indicators.schema.json": (IndicatorsFile, "indicators.yaml"),
+    "observations.schema.json": (ObservationsFile, "observations.yaml"),
 }
 
 _DIGIT = "[0-9０-９]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..domain.issues import ERROR, WARNING, Issue
 from ..domain.progress import POSTPONED, ProgressReport, involved_units
 from ..domain.query import directory
-from ..domain.register import REF_UNIT, Register
+from ..domain.register import REF_GROUP, REF_UNIT, Register, UnitRef
 from ..formats.yaml_reader import parse_yaml
 from ..formats.yaml_tree import YamlValue, locate
 from .entries import ProgressFile, ReportEntry
@@ -65,9 +65,9 @@ def _resolve(
     ref = units.resolve_loosely(entry.unit)
     if ref is None:
         issue("unknown_unit", "unit", name=entry.unit, suggestions=units.suggestions(entry.unit))
-    elif ref.kind != REF_UNIT:
+    elif not _reports(register, ref):
         issue("progress_unit_is_group", "unit", name=entry.unit)
-    if task is None or ref is None or ref.kind != REF_UNIT:
+    if task is None or ref is None or not _reports(register, ref):
         return None
     if ref.name not in involved_units(register, task):
         issue("progress_unit_not_on_task", "unit", WARNING, name=ref.name, id=task.id)
@@ -94,3 +94,11 @@ def _resolve(
         line=locate(root, ("reports", index))[0],
         order=order,
     )
+
+
+def _reports(register: Register, ref: UnitRef) -> bool:
+    """Whether what a report names can report: a unit, or a group whose members the plan does not list."""
+    if ref.kind == REF_UNIT:
+        return True
+    group = register.group(ref.name)
+    return ref.kind == REF_GROUP and group is not None and group.is_unlisted

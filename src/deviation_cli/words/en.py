@@ -49,7 +49,6 @@ WORDS: dict[str, str] = {
     "open_tail_not_open": "'等{name}' only goes with an open group, and '{name}' is not one",
     "responsible_repeated": "responsible unit '{name}' listed twice",
     "group_member_unknown": "group member '{name}' is not a defined unit{hint}",
-    "group_needs_members": "closed group '{name}' must list its members (or say open: true)",
     "deadline_empty": "the deadline is empty",
     "deadline_unparsed": "cannot read the deadline '{wording}'; write e.g. 2023年6月底, 2023年6月30日, 2023年底, 2023年上半年, 2023年6月、12月底, 持续推进 or 2023-06-30",
     "deadline_unparsed_at": "cannot read the deadline '{wording}' (at '{rest}'); write e.g. 2023年6月底, 2023年6月30日, 2023年底, 2023年上半年, 2023年6月、12月底, 持续推进 or 2023-06-30",
@@ -126,7 +125,7 @@ WORDS: dict[str, str] = {
     "indicator_unknown": "no indicator '{key}'{hint}",
     "indicators_missing": "indicators file {file} does not exist",
     "observations_missing": "observations file {file} does not exist",
-    "schema_needs_target": "name tasks or units (printed to stdout), or give --output DIR to write both files",
+    "schema_needs_target": "name a kind of file (tasks, units, progress, indicators or observations; printed to stdout), or give --output DIR to write them all",
     "diff_unknown_version": "'{spec}' is neither a register folder nor a revision of the git repository holding {folder}",
     "diff_not_in_git": "'{spec}' is not a folder, and {folder} is not in a git repository to read revisions from",
     "diff_no_git": "cannot run git: {reason}",
@@ -344,4 +343,5 @@ WORDS: dict[str, str] = {
     "label.headings": "Headings",
     "label.remark": "Remark",
     "cli.count_of": "{what}",
+    "cli.bundled_register": "(this answer comes from the example register bundled with the tool, 《{title}》; for your own register, give --data DIR or set DEVIATION_DATA)",
 }

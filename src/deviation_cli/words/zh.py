@@ -49,7 +49,6 @@ WORDS: dict[str, str] = {
     "open_tail_not_open": "“等{name}”只能用于开放式单位组,而“{name}”不是",
     "responsible_repeated": "责任单位“{name}”重复列出",
     "group_member_unknown": "单位组成员“{name}”不是已定义的单位{hint}",
-    "group_needs_members": "封闭式单位组“{name}”必须列出成员(或标明 open: true)",
     "deadline_empty": "完成时限为空",
     "deadline_unparsed": "无法理解完成时限“{wording}”;可写 2023年6月底、2023年6月30日、2023年底、2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
     "deadline_unparsed_at": "无法理解完成时限“{wording}”(在“{rest}”处);可写 2023年6月底、2023年6月30日、2023年底、2023年上半年、2023年6月、12月底、持续推进 或 2023-06-30",
@@ -126,7 +125,7 @@ WORDS: dict[str, str] = {
     "indicator_unknown": "没有指标“{key}”{hint}",
     "indicators_missing": "找不到指标文件 {file}",
     "observations_missing": "找不到观测值文件 {file}",
-    "schema_needs_target": "请指定 tasks 或 units(打印到标准输出),或用 --output DIR 写出两个文件",
+    "schema_needs_target": "请指定文件种类(tasks、units、progress、indicators 或 observations,打印到标准输出),或用 --output DIR 写出全部",
     "diff_unknown_version": "“{spec}”既不是登记册目录,也不是 {folder} 所在 git 仓库中的版本",
     "diff_not_in_git": "“{spec}”不是目录,而 {folder} 不在 git 仓库中,无法按版本读取",
     "diff_no_git": "无法运行 git:{reason}",
@@ -344,4 +343,5 @@ WORDS: dict[str, str] = {
     "label.headings": "所属标题",
     "label.remark": "备注",
     "cli.count_of": "{what}数",
+    "cli.bundled_register": "(以上查询的是软件自带的示例登记册《{title}》;查询你自己的登记册,请加 --data 目录 或设置 DEVIATION_DATA)",
 }
