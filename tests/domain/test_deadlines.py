@@ -364,6 +364,15 @@ AS_OF = date(2023, 5, 10)
         ("年底", "2023-12-31"),
         ("eoy", "2023-12-31"),
         ("today", "2023-05-10"),
+        # a deadline wording with one milestone; without a year, as_of's
+        ("2023年", "2023-12-31"),
+        ("2023年9月前", "2023-08-31"),
+        ("2024年三季度", "2024-09-30"),
+        ("9月中旬", "2023-09-20"),
+        ("下半年", "2023-12-31"),
+        ("年内", "2023-12-31"),
+        ("9月30日前", "2023-09-30"),
+        ("Q3", "2023-09-30"),
     ],
 )
 def test_typed_dates(typed, expected):
@@ -371,7 +380,19 @@ def test_typed_dates(typed, expected):
 
 
 @pytest.mark.parametrize(
-    "typed, code", [("2023-02-30", "date_not_real"), ("31/07/2023", "date_format"), ("下周", "date_format")]
+    "typed, code",
+    [
+        ("2023-02-30", "date_not_real"),
+        ("31/07/2023", "date_format"),
+        ("下周", "date_format"),
+        ("2023年13月底", "date_format"),
+        ("2023—2025年", "date_format"),  # three milestones
+        ("2023年6月、12月底", "date_format"),
+        ("每年", "date_format"),  # recurring, even with one milestone
+        ("每月", "date_format"),
+        ("持续推进", "date_format"),
+        ("2023年前", "date_format"),
+    ],
 )
 def test_typed_dates_refused(typed, code):
     with pytest.raises(DeadlineError) as caught:

@@ -390,9 +390,10 @@ _RELATIVE_WORDS = {
 def parse_date_argument(value: str, as_of: date) -> date:
     """A date typed on the command line.
 
-    ``2023-07-31``; a deadline wording with one milestone (``2023年7月底``);
+    ``2023-07-31``; a deadline wording with one milestone (``2023年7月底``, ``2023年9月30日前``,
+    ``2023年三季度``), its year, when it names none, being ``as_of``'s (``9月中旬``, ``下半年``);
     or what staff say, relative to ``as_of``: ``月底``/``eom``, ``季末``/``eoq``,
-    ``年底``/``eoy``, ``today``.
+    ``年底``/``eoy``, ``today``. Recurring and ongoing wordings are not dates.
     """
     text = normalise_wording(value).lower()
     period = _RELATIVE_WORDS.get(text)
@@ -404,16 +405,15 @@ def parse_date_argument(value: str, as_of: date) -> date:
         return _month_end(as_of.year, ((as_of.month - 1) // 3 + 1) * 3)
     if period == "year":
         return date(as_of.year, 12, 31)
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+    if _ISO_DATE.fullmatch(text):
         try:
             return _iso_date(text)
         except DeadlineError:
             raise DeadlineError("date_not_real", value=value) from None
-    if "年" in text:
-        try:
-            parsed = parse_deadline(text)
-        except DeadlineError:
-            raise DeadlineError("date_format", value=value) from None
-        if len(parsed.due) == 1:
-            return parsed.due[0]
+    try:
+        parsed = parse_deadline(text, PlanCalendar.whole_year(as_of.year))
+    except DeadlineError:
+        raise DeadlineError("date_format", value=value) from None
+    if len(parsed.due) == 1 and not parsed.recurring:
+        return parsed.due[0]
     raise DeadlineError("date_format", value=value)
