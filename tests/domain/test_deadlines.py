@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import time
 from datetime import date
 
 import pytest
 
 from deviation_cli import words
 from deviation_cli.domain.deadlines import DeadlineError, PlanCalendar, parse_date_argument, parse_deadline
+from deviation_cli.validation.json_schema import DEADLINE_PATTERN
 
 #: A plan written 2023-06-18 that runs to the end of 2023, like Hanzhong's.
 PLAN = PlanCalendar(2023, date(2023, 6, 18), date(2023, 12, 31))
@@ -347,6 +351,79 @@ def test_an_unknown_wording_is_told_every_family(lang, code):
 @pytest.mark.parametrize("wording", FAMILIES)
 def test_every_family_in_the_refusal_parses(wording):
     assert parse_deadline(wording, PLAN)
+
+
+ACCEPTED = sorted(
+    {
+        "2023年6月底",
+        "2023年 6月12月底",
+        "２０２３年６月底",
+        "2023年6月30日前",
+        "2023年第三季度末",
+        "2023年Q2",
+        "2023年上半年末",
+        "2023-06-30",
+        "2023年、2024年",
+        "2023年内",
+        "2023年全年",
+        "2023年9月上旬",
+        "2023年9月前",
+        "2023年底前",
+        "年底前",
+        "全年",
+        "年内",
+        "三季度末",
+        "9月下旬",
+        "9月30日前",
+        "2023—2025年",
+        "2023-2025年",
+        "2023～2025年",
+        "2023～２０２５年",
+        "2023年至2025年",
+        "2023至2025年",
+        "2023 年 — 2025 年底前",
+        "2023〜2025年",
+        "2023――2025年",
+        "长期坚持",
+        "常态长效",
+        "长期坚持、持续推进",
+        "每月",
+        "每个月",
+        "每月23日前",
+        "每月上旬",
+        "每季度末",
+        "每季末",
+        "每半年",
+        "每年",
+        "每年6月30日前",
+        "2024年每季度",
+        "2024—2026年每年6月底",
+        *FAMILIES,
+    }
+)
+
+
+@pytest.mark.parametrize("wording", ACCEPTED)
+def test_the_editors_pattern_is_never_stricter_than_the_grammar(wording):
+    parse_deadline(wording, PLAN)
+    assert re.fullmatch(DEADLINE_PATTERN, wording), wording
+
+
+@pytest.mark.parametrize("wording", ["尽快", "九月份", "2024", "每周", "6月底左右", "2023年6月底左右", "每周五"])
+def test_the_editors_pattern_refuses_what_is_no_deadline(wording):
+    assert not re.fullmatch(DEADLINE_PATTERN, wording)
+
+
+def test_long_wordings_take_linear_time():
+    started = time.perf_counter()
+    for wording in ("、".join(["2023年6月底"] * 20_000), "2023" * 50_000, "9" * 100_000, "每月" + "前" * 100_000):
+        with contextlib.suppress(DeadlineError):
+            parse_deadline(wording, PLAN)
+    assert time.perf_counter() - started < 5
+    for wording in ("上半年底" * 30 + "x", "6月30日" * 30 + "x", "2023年" * 30 + "x"):
+        started = time.perf_counter()
+        assert not re.fullmatch(DEADLINE_PATTERN, wording)
+        assert time.perf_counter() - started < 1
 
 
 AS_OF = date(2023, 5, 10)
