@@ -37,28 +37,34 @@ SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
 }
 
 _DIGIT = "[0-9０-９]"
+_RANGE_DASH = "(?:[-－‐‑‒–—―~～〜]{1,2}|至|到)"
 
-#: The deadline grammar of ``domain.deadlines`` as one regular expression (ECMA-262 and Python alike).
-#: It is looser than the parser (month 13, a missing year pass here), never stricter
-#: except for spaces inside a number or word, which no one writes.
+#: The deadline grammar of ``domain.deadlines`` as one regular expression (ECMA-262 and Python alike):
+#: a sequence of its tokens. It is looser than the parser (month 13, a missing year, tokens in any
+#: order pass here), never stricter except for spaces inside a number or word, which no one writes.
+#: No two tokens overlap, so a refused value is refused in linear time, never by backtracking.
 DEADLINE_PATTERN = (
-    "^\\s*(?:"
-    + "|".join(sorted(ONGOING_WORDS, key=lambda word: (-len(word), word)))
-    + "|(?:\\s*(?:"
+    "^\\s*(?:\\s*(?:"
     + "|".join(
         [
             f"{_DIGIT}{{4}}[-－]{_DIGIT}{{1,2}}[-－]{_DIGIT}{{1,2}}",  # ISO date
-            f"{_DIGIT}{{4}}\\s*年",
-            "[上下]半年[末底]?",
-            "第?[一二三四1-4１-４]季度[末底]?",
+            f"{_DIGIT}{{4}}\\s*年?\\s*{_RANGE_DASH}\\s*{_DIGIT}{{4}}\\s*年",  # 2023—2025年
+            f"{_DIGIT}{{4}}\\s*年(?:\\s*内)?",
+            "全年|年内|年底|年末",
+            "[上下]半年",
+            "第?[一二三四1-4１-４]季度",
             "[QqＱｑ][1-4１-４]",
-            f"{_DIGIT}{{1,2}}\\s*月(?:\\s*{_DIGIT}{{1,2}}\\s*[日号])?(?:\\s*[底末])?",
+            f"{_DIGIT}{{1,2}}\\s*月",
+            f"{_DIGIT}{{1,2}}\\s*[日号]",
+            "[上中下]旬",
             "[底末]",
             "[、,，;；和及与]",
             "以前|之前|前",
+            *sorted(ONGOING_WORDS, key=lambda word: (-len(word), word)),
+            "每个?(?:月|季度?|半年|年)",
         ]
     )
-    + "))+)\\s*$"
+    + "))+\\s*$"
 )
 
 _SCALAR_TEXT = ["string", "number", "boolean"]
@@ -114,8 +120,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             task["properties"]["deadline"].update(
                 type="string",
                 pattern=DEADLINE_PATTERN,
-                description="完成时限: 2023年6月底, 2023年6月30日, 2023年底, 2023年上半年, "
-                "2023年6月、12月底, 持续推进, 2023-06-30",
+                description="完成时限: 2023年6月底, 2023年9月30日前, 9月中旬, 2023年9月前, 2023年底, 上半年, "
+                "第三季度末, 2023年6月、12月底, 2023—2025年, 每月23日前, 每季度末, 持续推进, 2023-06-30",
             )
         schema.pop("title", None)
         schemas[file_name] = {

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from ..domain import register as reg
-from ..domain.deadlines import DeadlineError, parse_deadline
+from ..domain.deadlines import DeadlineError, PlanCalendar, parse_deadline
 from ..domain.issues import WARNING, Issue
 from ..domain.units import UnitDirectory, split_unit_list
 from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
@@ -105,6 +105,7 @@ def build_register(
     at = Located(tasks_path, tasks_root, issues)
     headings = _headings(tasks_file, at)
     plan = _plan(tasks_file, headings, at)
+    calendar = plan_calendar(plan, tasks_file.document.written)
     measure_paths = {
         int(h.key): (h.parent, h.key) for h in headings.values() if h.level == 2 and h.parent and tasks_file.measures
     }
@@ -127,7 +128,7 @@ def build_register(
         parsed = deadlines.get(task.deadline)
         if parsed is None:
             try:
-                deadline = parse_deadline(task.deadline)
+                deadline = parse_deadline(task.deadline, calendar)
                 parsed = deadlines[task.deadline] = (deadline.due, deadline.ongoing)
             except DeadlineError as error:
                 parsed = deadlines[task.deadline] = error
@@ -181,6 +182,18 @@ def build_register(
 MAX_LEVELS = 3
 #: Fields a plan may give its own word for (``plan.labels``).
 LABEL_FIELDS = ("id", "task", "lead", "responsible", "deadline", "remark")
+
+
+def plan_calendar(plan: reg.Plan, written: date) -> PlanCalendar:
+    """The year deadlines without one fall in, and the span recurring ones fill.
+
+    The plan's own ``year``/``start``/``end`` where it states them; else the year
+    the plan was written, from that day to the year's end.
+    """
+    year = plan.year or (plan.start or written).year
+    start = plan.start or (written if written.year == year else date(year, 1, 1))
+    end = plan.end or date(max(year, start.year), 12, 31)
+    return PlanCalendar(year, start, end)
 
 
 def _headings(tasks_file: TasksFile, at: Located) -> dict[str, reg.Heading]:
