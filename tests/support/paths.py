@@ -13,3 +13,5 @@ QINGHE_PROGRESS = ROOT / "examples" / "qinghe-progress"
 BROKEN = FIXTURES / "broken"
 GOLDEN = FIXTURES / "golden"
 BENCHMARKS = ROOT / "benchmarks"
+#: A made-up district plan of another shape: three named levels, its own column words, co-leads.
+DISTRICT = FIXTURES / "registers" / "district"

@@ -69,9 +69,12 @@ def tasks_command(
     unit: str | None = typer.Option(None, "--unit", help="Tasks a unit leads or shares."),
     lead: str | None = typer.Option(None, "--lead", help="Tasks a unit leads."),
     dimension: str | None = typer.Option(
-        None, "--dimension", help="Key (investment), name (投资结构偏离度) or prefix."
+        None, "--dimension", help="First-level heading: key (investment), name (投资结构偏离度) or prefix."
     ),
-    measure: str | None = typer.Option(None, "--measure", help="Measure number or title."),
+    measure: str | None = typer.Option(None, "--measure", help="Second-level heading: number or title."),
+    heading: str | None = typer.Option(
+        None, "--heading", help="A heading at any level: key, numbering (（一）), title or prefix; tasks under it."
+    ),
     before: str | None = typer.Option(None, "--before", help="With a milestone on or before this date."),
     after: str | None = typer.Option(None, "--after", help="With a milestone on or after this date."),
     ongoing: bool | None = typer.Option(None, "--ongoing/--no-ongoing", help="Only ongoing / only dated tasks."),
@@ -93,6 +96,7 @@ def tasks_command(
         lead=lead,
         dimension=dimension,
         measure=measure,
+        heading=heading,
         before=date_option(before, today, "--before"),
         after=date_option(after, today, "--after"),
         ongoing=ongoing,
