@@ -16,7 +16,7 @@ from ..domain.issues import usage_error
 from ..domain.query import directory, find_unit, unit_tasks
 from ..domain.register import LEAD, Register, Task
 from ..domain.units import join_unit_list
-from ..words import label
+from ..words import label, say
 
 DEFAULT_ALARMS = (7, 3)
 PRODID = "-//deviation-cli//任务分解表//ZH"
@@ -94,7 +94,7 @@ def calendar_bytes(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name = f"{canonical}:{title} 完成时限" if canonical else f"{title} 完成时限"
+    name = say("calendar.unit_name", unit=canonical, title=title) if canonical else say("calendar.name", title=title)
     calendar.add("x-wr-calname", name)
 
     for entry in calendar_entries(register, canonical, include_open):
@@ -114,7 +114,12 @@ def calendar_bytes(
         for days in alarms:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"还有 {days} 天:{summary}" if days else f"今天:{summary}")
+            alarm.add(
+                "description",
+                say("calendar.alarm", days=days, summary=summary)
+                if days
+                else say("calendar.alarm_today", summary=summary),
+            )
             alarm.add("trigger", timedelta(days=-days))
             event.add_component(alarm)
         calendar.add_component(event)
@@ -130,8 +135,8 @@ def _summary(register: Register, entry: CalendarEntry) -> str:
     task = entry.task
     path = register.path_of(task)
     what = path[-1].title if path else task.text[:SUMMARY_TEXT] + ("…" if len(task.text) > SUMMARY_TEXT else "")
-    who = f"({task.lead_text}牵头)" if task.leads else ""
-    return f"第{task.id}项任务到期:{what}{who}"
+    who = say("calendar.summary_lead", leads=task.lead_text) if task.leads else ""
+    return say("calendar.summary", id=task.id, what=what, who=who)
 
 
 def _description(register: Register, entry: CalendarEntry) -> str:
@@ -144,7 +149,7 @@ def _description(register: Register, entry: CalendarEntry) -> str:
 
     milestone = entry.milestone.isoformat()
     if len(task.due) > 1:
-        milestone += f",第 {entry.number} 个节点,共 {len(task.due)} 个"
+        milestone += say("calendar.milestone_of", number=entry.number, count=len(task.due))
     lines = [
         f"{word('id')}:{task.id}",
         f"{word('deadline')}:{task.deadline}({milestone})",
@@ -152,10 +157,11 @@ def _description(register: Register, entry: CalendarEntry) -> str:
         f"{word('responsible')}:{join_unit_list(task.responsible, directory(register))}",
     ]
     if entry.role is not None:
-        role = "牵头" if entry.role == LEAD else word("responsible") + (f"(经由{entry.via})" if entry.via else "")
-        lines.append(f"本单位职责:{role}")
+        via = say("calendar.via", via=entry.via) if entry.via else ""
+        role = say("calendar.role_lead") if entry.role == LEAD else word("responsible") + via
+        lines.append(say("calendar.role", role=role))
     lines += [f"{level.column}:{heading.table_name}" for level, heading in zip(register.levels, register.path_of(task))]
-    lines += [f"{word('task')}:{task.text}", f"出处:《{register.document.title}》"]
+    lines += [f"{word('task')}:{task.text}", say("calendar.source", title=register.document.title)]
     return "\n".join(lines)
 
 

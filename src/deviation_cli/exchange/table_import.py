@@ -29,7 +29,7 @@ from ..formats.yaml_reader import parse_yaml
 from ..formats.yaml_tree import YamlMap, YamlValue
 from ..formats.yaml_writer import dump
 from ..store.load import validate_folder
-from ..words import label
+from ..words import label, say
 
 #: Header wordings accepted on import (after removing spaces and folding widths), beside the
 #: register's own words for its columns and levels; English ones are those of ``export csv --lang en``.
@@ -444,9 +444,9 @@ def tasks_yaml(register: Register, tasks: list[ImportedTask], source: str = "") 
     }
     tree["tasks"] = [task.as_yaml(by_measure) for task in sorted(tasks, key=lambda t: t.id)]
     comments = [
-        f"任务登记册:《{register.document.title}》",
-        f"由 deviation import 从 {source} 导入;" if source else "由 deviation import 导入;",
-        "文件信息、方案用语(plan)和各级标题取自导入时的登记册,任务(tasks)取自表格。",
+        say("import.comment_register", title=register.document.title),
+        say("import.comment_source", source=source) if source else say("import.comment_no_source"),
+        say("import.comment_parts"),
     ]
     return dump(tree, comments)
 

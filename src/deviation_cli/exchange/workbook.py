@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, TypeVar, overload
 from ..domain.annex import AnnexColumn, annex_columns, merged_ranges, table_cells, table_title
 from ..domain.query import directory, unit_tasks
 from ..domain.register import LEAD, Register
+from ..words import say
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-MAIN_SHEET = "任务分解表"
 #: Column widths in Excel's character units (a CJK character is about two), by field.
 WIDTHS = {
     "id": 6,
@@ -95,7 +95,7 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet active
     taken: set[str] = set()
-    sheet.title = sheet_name(MAIN_SHEET, taken)
+    sheet.title = sheet_name(say("workbook.sheet"), taken)
     columns = annex_columns(register)
     rows = [table_cells(register, task, units, columns) for task in register.tasks]
     _write_table(sheet, table_title(register), columns, rows)
@@ -108,7 +108,7 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
                 )
 
     if per_unit:
-        with_role = (columns[0], AnnexColumn("role", "职责"), *columns[1:])
+        with_role = (columns[0], AnnexColumn("role", say("workbook.role")), *columns[1:])
         names = [unit.name for unit in register.units] + [group.name for group in register.groups]
         for name in names:
             listing = unit_tasks(register, name)
@@ -116,11 +116,13 @@ def workbook_bytes(register: Register, per_unit: bool = False) -> bytes:
                 continue
             unit_rows = []
             for row in listing:
-                role = "牵头" if row.role == LEAD else ("责任" + (f"(经由{row.via})" if row.via else ""))
+                via = say("calendar.via", via=row.via) if row.via else ""
+                role = say("workbook.role_lead") if row.role == LEAD else say("workbook.role_responsible") + via
                 cells = table_cells(register, row.task, units, columns)
                 unit_rows.append((cells[0], role, *cells[1:]))
             unit_sheet = book.create_sheet(sheet_name(name, taken))
-            _write_table(unit_sheet, f"{name} 责任清单({table_title(register)})", with_role, unit_rows)
+            title = say("workbook.unit_sheet_title", unit=name, title=table_title(register))
+            _write_table(unit_sheet, title, with_role, unit_rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -187,7 +189,7 @@ def _write_table(
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     footer = sheet.oddFooter
     assert footer is not None  # a sheet is made with its header and footer items
-    footer.center.text = "第 &P 页,共 &N 页"
+    footer.center.text = say("workbook.footer")
 
 
 def _lines(text: str, width: int) -> int:
