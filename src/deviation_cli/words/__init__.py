@@ -61,11 +61,6 @@ def value_word(value: str, lang: Lang = DEFAULT_LANG) -> str:
     return CATALOGS[lang].get("value." + value, value)
 
 
-def choose(lang: Lang, zh_text: str, en_text: str) -> str:
-    """One of two given texts; for data-driven wording only, never for a fixed sentence (use ``say``)."""
-    return zh_text if lang == "zh" else en_text
-
-
 #: Longest piece of the user's own text repeated in a message.
 MAX_QUOTED_CHARS = 120
 #: Arguments that name files the user chose: shown whole, however long the path.
