@@ -344,4 +344,5 @@ WORDS: dict[str, str] = {
     "label.headings": "Headings",
     "label.remark": "Remark",
     "cli.count_of": "{what}",
+    "unconfirmed": "to confirm: {note} (once checked or corrected, delete this unconfirmed line)",
 }

@@ -344,4 +344,5 @@ WORDS: dict[str, str] = {
     "label.headings": "所属标题",
     "label.remark": "备注",
     "cli.count_of": "{what}数",
+    "unconfirmed": "待确认:{note}(核对或改正后删去这一行 unconfirmed)",
 }
