@@ -342,6 +342,7 @@ WORDS: dict[str, str] = {
     "label.members": "Members",
     "label.leads": "Leads",
     "label.headings": "Headings",
+    "label.heading": "Level 3",
     "label.remark": "Remark",
     "cli.count_of": "{what}",
     "unconfirmed": "to confirm: {note} (once checked or corrected, delete this unconfirmed line)",

@@ -342,6 +342,7 @@ WORDS: dict[str, str] = {
     "label.members": "成员",
     "label.leads": "牵头单位",
     "label.headings": "所属标题",
+    "label.heading": "3级标题",
     "label.remark": "备注",
     "cli.count_of": "{what}数",
     "unconfirmed": "待确认:{note}(核对或改正后删去这一行 unconfirmed)",
