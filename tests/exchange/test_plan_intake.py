@@ -557,9 +557,28 @@ def test_a_missing_or_unknown_source_is_a_usage_error(here):
     assert not Path("out").exists()
 
 
+def damaged_xlsx() -> bytes:
+    """A real workbook whose sheet's XML is broken inside the zip (openpyxl raises its XML parser's errors)."""
+    import io
+    import zipfile
+
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book.getvalue())) as source, zipfile.ZipFile(damaged, "w") as target:
+        for member in source.namelist():
+            data = source.read(member)
+            target.writestr(member, data.replace(b"<sheetData", b"<sheetData <") if "sheet1" in member else data)
+    return damaged.getvalue()
+
+
+NOT_XLSX = "不是 Excel 工作簿(.xlsx);旧式 .xls 或 WPS .et 文件请先另存为 .xlsx,或另存为 CSV 后用 import csv"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
+        ("damaged.xlsx", damaged_xlsx(), f"damaged.xlsx: {NOT_XLSX}"),
         (
             "plan.docx",
             b"PK\x03\x04 not really a zip",

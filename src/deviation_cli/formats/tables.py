@@ -163,6 +163,11 @@ def _load_workbook(path: Path) -> Workbook:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     except (BadZipFile, InvalidFileException, KeyError, ValueError):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
+    except Exception:
+        # Why everything: a damaged part inside the zip surfaces as whatever its XML parser
+        # raises (ElementTree's ParseError, lxml's XMLSyntaxError, a TypeError from a bad
+        # attribute); to the person who handed the file over, each means it is not a workbook.
+        raise UsageError(Issue("import_not_xlsx", shown)) from None
 
 
 def _sheet_grid(worksheet: Worksheet) -> Grid:
