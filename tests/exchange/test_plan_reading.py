@@ -172,3 +172,15 @@ def test_a_task_before_the_first_heading_is_put_under_one_to_confirm(tmp_path):
 
     texts = register_files(read_plan(path))
     assert "  - key: 0\n    title: (未归类)\n    unconfirmed: 原文中这些任务在第一个标题之前" in texts.tasks
+
+
+def test_a_header_saying_the_first_unit_leads_makes_it_lead(tmp_path):
+    from deviation_cli.exchange.plan_intake import _task_units
+
+    draft = read(
+        tmp_path,
+        "plan.csv",
+        "序  号,工作任务,责任单位(列第一位的为牵头单位),完成时限\n1,推进项目。,区发改局、区财政局,2023年底\n",
+    )
+    assert draft.labels == {"id": "序号", "task": "工作任务", "responsible": "责任单位", "deadline": "完成时限"}
+    assert _task_units(draft.tasks[0], draft.first_leads) == (["区发改局"], ["区财政局"])

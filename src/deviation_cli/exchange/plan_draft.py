@@ -140,10 +140,22 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 FIELD_OF_WORD: dict[str, str] = {word: name for name, words in FIELD_WORDS.items() for word in words}
 
 
+#: How a plan says that the first unit it names for a task leads it: (列第一位的为牵头单位).
+FIRST_LEADS = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)?的?(?:单位)?为牵头单位|排名第一的(?:单位)?为牵头单位")
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def plain_word(word: str) -> str:
+    """A column heading or line label as the plan's word for it: no spaces, no aside, no colon.
+
+    责任单位(列第一位的为牵头单位) is 责任单位; 序  号 is 序号.
+    """
+    return _ASIDE.sub("", normalise_name(word)).rstrip(":")
+
+
 def field_of(word: str) -> str | None:
     """The field a column heading or line label stands for: 牵头部门 → lead, 时间节点 → deadline."""
-    clean = normalise_name(word).rstrip(":")
-    return FIELD_OF_WORD.get(clean)
+    return FIELD_OF_WORD.get(plain_word(word))
 
 
 # --- numbering: 一、 → (一) → 1. → (1) -------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..domain.register import normalise_name
 from ..formats.tables import Grid, cell_text
 from .plan_draft import (
     FIELD_WORDS,
+    FIRST_LEADS,
     RANK,
     DraftHeading,
     DraftLevel,
@@ -26,6 +27,7 @@ from .plan_draft import (
     clean_text,
     field_of,
     numbering,
+    plain_word,
     split_units,
 )
 
@@ -78,6 +80,7 @@ def read_table_plan(grids: list[Grid], draft: PlanDraft) -> bool:
                 continue
             columns = found_columns
             level_words = [word for _, word in columns.levels]
+            draft.first_leads = draft.first_leads or any(FIRST_LEADS.search(word) for word in columns.header)
             _title_above(grid, header_row, draft)
         elif columns is not None and _width(grid) == columns.width:
             start = 0  # a table continued on the next page without its header
@@ -140,8 +143,8 @@ def _named(row: list[object]) -> dict[int, str]:
 
 def _columns(header: list[str], named: dict[int, str], width: int) -> _Columns:
     columns = _Columns(width=width)
-    words = [normalise_name(word) for word in header]
-    columns.header = frozenset(word for word in words if word)
+    columns.header = frozenset(normalise_name(word) for word in header if word)
+    words = [plain_word(word) for word in header]
     # Several task-like columns (主要任务 | 具体任务): the last is the task, the others are levels.
     task = [col for col, name in named.items() if name == "task"][-1]
     for col, word in enumerate(words):

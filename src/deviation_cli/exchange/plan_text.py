@@ -22,6 +22,7 @@ from datetime import date
 
 from .plan_draft import (
     FIELD_WORDS,
+    FIRST_LEADS,
     RANK,
     DraftHeading,
     DraftLevel,
@@ -75,7 +76,6 @@ _UNIT_PHRASE = re.compile(r"牵头|负责|配合|参与|落实|协同|协助|责
 _LEAD_PHRASE = re.compile(r"^(?P<units>.+?)(?:为牵头单位|牵头负责|牵头)$")
 _DEADLINE_PHRASE = re.compile(r"\d{4}年|\d{1,2}月|季度|年底|年内|年末|上半年|下半年|持续|长期|常态化|每[年月季]")
 _DEADLINE_TAIL = re.compile(r"(?:全面)?(?:完成|实现|到位|见效)$")
-_FIRST_LEADS = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)?的?(?:单位)?为牵头单位|排名第一的(?:单位)?为牵头单位")
 
 
 def read_text_plan(lines: list[SourceLine], draft: PlanDraft, *, tasks: bool = True) -> None:
@@ -88,15 +88,12 @@ def read_text_plan(lines: list[SourceLine], draft: PlanDraft, *, tasks: bool = T
     _read_head(head, draft)
     if "leader" in draft.labels:  # 牵头领导 lines: the lead's word, unless the plan also writes 牵头单位
         draft.labels.setdefault("lead", draft.labels.pop("leader"))
-    if any(_FIRST_LEADS.search(line.text) for line in lines):
+    if any(FIRST_LEADS.search(line.text) for line in lines):
         draft.first_leads = True
-    if not tasks:
-        _classify(items)
-        draft.sections += _sections(items)
-        return
     _classify(items)
     draft.sections += _sections(items)
-    _build(items, draft)
+    if tasks:
+        _build(items, draft)
 
 
 # --- items ---------------------------------------------------------------------------------------
