@@ -184,3 +184,31 @@ def test_a_header_saying_the_first_unit_leads_makes_it_lead(tmp_path):
     )
     assert draft.labels == {"id": "序号", "task": "工作任务", "responsible": "责任单位", "deadline": "完成时限"}
     assert _task_units(draft.tasks[0], draft.first_leads) == (["区发改局"], ["区财政局"])
+
+
+def test_a_word_list_numbered_by_word_reads_as_if_typed(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某区2023年重点任务")
+    document.add_paragraph("一、产业发展")
+    document.add_paragraph("实施技改项目。（区发改局牵头，各街道负责）", style="List Number")
+    document.add_paragraph("推进园区建设。（区工信局牵头）", style="List Number")
+    document.add_paragraph("二、民生保障")
+    document.add_paragraph("新建学校。（区教育局牵头）", style="List Number")
+    document.save(str(tmp_path / "plan.docx"))
+    draft = read_plan(tmp_path / "plan.docx")
+    assert [(task.number, task.heading, task.text, task.leads) for task in draft.tasks] == [
+        ("1.", "1", "实施技改项目。", ["区发改局"]),
+        ("2.", "1", "推进园区建设。", ["区工信局"]),
+        ("3.", "2", "新建学校。", ["区教育局"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "words"), [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"), (110, "一百一十")]
+)
+def test_word_counts_in_chinese_as_documents_do(number, words):
+    from deviation_cli.exchange.plan_docx import chinese_number
+
+    assert chinese_number(number) == words
