@@ -166,7 +166,7 @@ def register_files(
     if headings and any(task["heading"] is None for task in tasks):
         # Tasks before the plan's first heading: a register puts every task under one once it has headings.
         note = message("init_note_unplaced", {}, lang)
-        headings.insert(0, {"key": "0", "title": say("init.unplaced", lang), "unconfirmed": note})
+        headings.insert(0, {"key": "0", "title": say("init.unplaced", "zh"), "unconfirmed": note})
         for task in tasks:
             task["heading"] = task["heading"] or "0"
     tree: dict[str, object] = {"document": document, "plan": plan}
@@ -346,7 +346,7 @@ def _plan(draft: PlanDraft, units: _Units, lang: Lang) -> dict[str, object]:
             example = next((h.number or "" for h in draft.headings if h.level == index), "")
             levels_out.append(
                 {
-                    "name": say("level.generic", lang, n=index),
+                    "name": say("level.generic", "zh", n=index),  # the register's words are the plan's language
                     "unconfirmed": message("init_note_level_name", {"example": example}, lang),
                 }
             )
