@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from deviation_cli import load_register
 from deviation_cli.exchange.plan_draft import numbering, split_units
 from deviation_cli.exchange.plan_intake import read_plan
 from deviation_cli.exchange.unit_guesses import group_open_to, guess_unit, is_group, plan_level
@@ -212,3 +213,28 @@ def test_word_counts_in_chinese_as_documents_do(number, words):
     from deviation_cli.exchange.plan_docx import chinese_number
 
     assert chinese_number(number) == words
+
+
+def test_an_open_group_named_as_lead_shares_the_task_instead(tmp_path):
+    from deviation_cli.exchange.plan_intake import init_register
+
+    (tmp_path / "plan.txt").write_text(
+        "某区2023年重点任务\n1.推进项目建设。(区直有关部门牵头)\n2.开展专项检查。(区市场监管局牵头,区财政局等相关单位负责)\n"
+        "3.做好宣传工作。(相关单位牵头)\n4.清理积存垃圾。(各街道牵头)\n",
+        encoding="utf-8",
+    )
+    result = init_register(tmp_path / "plan.txt", tmp_path / "out")
+    register = load_register(tmp_path / "out")
+    assert [(task.leads, task.responsible) for task in register.tasks] == [
+        ((), ("区直有关部门",)),
+        (("区市场监管局",), ("区财政局", "等相关单位")),
+        ((), ("相关单位",)),
+        (("各街道",), ()),  # a group whose members the plan does not list may lead: it answers for itself
+    ]
+    assert {group.name: group.open_to for group in register.groups} == {
+        "区直有关部门": ("department",),
+        "相关单位": ("department", "institution"),
+        "各街道": (),
+    }
+    notes = [issue.args["note"] for issue in result.issues if issue.code == "unconfirmed"]
+    assert any(note.startswith("原文的牵头单位“相关单位”是开放式表述,不指具体单位,已列入责任单位;") for note in notes)

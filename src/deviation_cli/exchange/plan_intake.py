@@ -201,62 +201,87 @@ def _note(lang: Lang, notes: list[Note]) -> str | None:
     return say("init.note_join", lang).join(message(note.code, note.args, lang) for note in notes) or None
 
 
+@dataclass
+class _UnitRecord:
+    name: str
+    kind: str
+    level: str | None
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class _GroupRecord:
+    name: str
+    open_to: tuple[str, ...]  # () for a group that stands for itself
+    notes: list[Note] = field(default_factory=list)
+
+
 class _Units:
     """Every unit and group the tasks name, in order of appearance, with what their names suggest."""
 
     def __init__(self, draft: PlanDraft, lang: Lang):
         self.lang = lang
-        self.units: dict[str, dict[str, object]] = {}
-        self.groups: dict[str, dict[str, object]] = {}
-        self.unit_notes: dict[str, list[Note]] = {}
-        self.group_notes: dict[str, list[Note]] = {}
+        self.units: dict[str, _UnitRecord] = {}
+        self.groups: dict[str, _GroupRecord] = {}
         self.leaders = draft.leaders
-        self.townships: list[str] = []
+        # Groups a task names as an open tail (…等相关单位) must stay open, even where another task names them as lead.
+        self.tails = {
+            name.removeprefix(OPEN_TAIL_PREFIX)
+            for task in draft.tasks
+            for name in (*task.leads, *task.responsible)
+            if name.startswith(OPEN_TAIL_PREFIX)
+        }
 
-    def entry(self, written: str, as_lead: bool = False) -> str:
-        """Record a name a task writes; return it as the task writes it (a group's tail: 等<group>)."""
+    def entry(self, written: str, as_lead: bool = False) -> str | None:
+        """Record a name a task writes and return it as the task writes it; None for a group that cannot lead.
+
+        A group named as lead answers for itself (各街道), unless it is open (区直有关部门,
+        or named elsewhere as an open tail): such a lead is none in particular.
+        """
         if is_group(written):
             name = written.removeprefix(OPEN_TAIL_PREFIX)
-            open_to = group_open_to(written) if not as_lead else ()
-            if name not in self.groups:
-                self.groups[name] = {"name": name, "open_to": list(open_to) or None}
-            elif as_lead and self.groups[name]["open_to"]:
-                self.groups[name]["open_to"] = None
-                self.group_notes.setdefault(name, []).append(Note("init_note_group_leads"))
+            open_to = group_open_to(written) or (group_open_to(OPEN_TAIL_PREFIX + name) if name in self.tails else ())
+            if as_lead and open_to:
+                return None
+            group = self.groups.setdefault(name, _GroupRecord(name, open_to))
+            if as_lead and group.open_to:  # first seen as open, now as a lead: it answers for itself
+                group.open_to = ()
             return written
         if written not in self.units:
             guess = guess_unit(written, written in self.leaders)
-            self.units[written] = {"name": written, "kind": guess.kind, "level": guess.level}
+            unit = self.units[written] = _UnitRecord(written, guess.kind, guess.level)
             if guess.kind == "other":
-                self.unit_notes.setdefault(written, []).append(Note("init_note_kind_other"))
+                unit.notes.append(Note("init_note_kind_other"))
             elif guess.kind == "leader" and written not in self.leaders:
-                self.unit_notes.setdefault(written, []).append(Note("init_note_leader"))
-            if guess.kind == "township":
-                self.townships.append(written)
+                unit.notes.append(Note("init_note_leader"))
         return written
 
     def finish(self, admin_level: str | None) -> None:
         """Levels relative to the plan's; the notes of groups, which need every unit seen first."""
         for unit in self.units.values():
-            if unit["level"] == admin_level:
-                unit["level"] = None  # the plan's own level goes without saying
-        for name, group in self.groups.items():
-            if group["open_to"]:
-                kinds = "、".join(say(f"value.{kind}", self.lang) for kind in group["open_to"])  # type: ignore[attr-defined]
-                self.group_notes.setdefault(name, []).insert(0, Note("init_note_group_open", {"kinds": kinds}))
+            if unit.level == admin_level:
+                unit.level = None  # the plan's own level goes without saying
+        townships = [unit.name for unit in self.units.values() if unit.kind == "township"]
+        for group in self.groups.values():
+            if group.open_to:
+                kinds = "、".join(say(f"value.{kind}", self.lang) for kind in group.open_to)
+                group.notes.insert(0, Note("init_note_group_open", {"kinds": kinds}))
             else:
-                seen = [unit for unit in self.townships if re.search(r"街道|镇|乡", name)]
+                seen = townships if re.search(r"街道|镇|乡", group.name) else []
                 code = "init_note_group_itself_seen" if seen else "init_note_group_itself"
-                self.group_notes.setdefault(name, []).insert(0, Note(code, {"seen": "、".join(seen)}))
+                group.notes.insert(0, Note(code, {"seen": "、".join(seen)}))
 
     def unit_entries(self) -> list[dict[str, object]]:
-        order = sorted(self.units.values(), key=lambda unit: KIND_ORDER.index(str(unit["kind"])))
-        return [{**unit, "unconfirmed": _note(self.lang, self.unit_notes.get(str(unit["name"]), []))} for unit in order]
+        order = sorted(self.units.values(), key=lambda unit: KIND_ORDER.index(unit.kind))
+        return [
+            {"name": unit.name, "kind": unit.kind, "level": unit.level, "unconfirmed": _note(self.lang, unit.notes)}
+            for unit in order
+        ]
 
     def group_entries(self) -> list[dict[str, object]]:
         return [
-            {**group, "unconfirmed": _note(self.lang, self.group_notes.get(name, []))}
-            for name, group in self.groups.items()
+            {"name": group.name, "open_to": list(group.open_to) or None, "unconfirmed": _note(self.lang, group.notes)}
+            for group in self.groups.values()
         ]
 
 
@@ -277,8 +302,15 @@ def _tasks(
     for task_id, task in zip(ids, draft.tasks):
         task_notes = list(task.notes)
         leads, responsible = _task_units(task, draft.first_leads)
-        lead_names = [units.entry(name, as_lead=True) for name in leads]
-        responsible_names = [units.entry(name) for name in responsible]
+        lead_names: list[str] = []
+        for name in leads:
+            entry = units.entry(name, as_lead=True)
+            if entry is None:  # an open group cannot lead: the task shares it with them
+                responsible.insert(0, name)
+                task_notes.append(Note("init_note_open_lead", {"name": name}))
+            else:
+                lead_names.append(entry)
+        responsible_names = [entry for name in dict.fromkeys(responsible) if (entry := units.entry(name)) is not None]
         deadline = task.deadline
         if not deadline:
             deadline = default_deadline or ONGOING
@@ -332,7 +364,7 @@ def _plan(draft: PlanDraft, units: _Units, lang: Lang) -> dict[str, object]:
     admin_level = plan_level(draft.issuer, draft.title)
     plan_notes: list[Note] = []
     if admin_level is None:
-        levels = Counter(level_of(str(unit["name"])) for unit in units.units.values() if unit["kind"] == "department")
+        levels = Counter(level_of(unit.name) for unit in units.units.values() if unit.kind == "department")
         levels.pop(None, None)
         if levels:
             admin_level = levels.most_common(1)[0][0]

@@ -371,7 +371,6 @@ WORDS: dict[str, str] = {
     "init_note_deadline_refused": "deadline '{deadline}' ({where}) is kept as the source words it, but the deadline grammar does not read it yet and validate reports it; reword it",
     "init_note_kind_other": "its kind does not show in its name: other for now",
     "init_note_leader": "a leading official (leader), from its title or its column",
-    "init_note_group_leads": "named as a lead: taken as one body, without members",
     "init_note_group_open": "an open group, taken to stand for {kinds}",
     "init_note_group_itself": "the plan lists no members: it reports as one body; if the plan lists them, add members",
     "init_note_group_itself_seen": "the plan lists no members: it reports as one body; the plan also names {seen}: if they are members, add them as members",
@@ -391,4 +390,5 @@ WORDS: dict[str, str] = {
     "cli.init_refused": "{count} deadline wordings are not read by validate yet; reword them before use.",
     "init.unplaced": "(no heading)",
     "init_note_unplaced": "in the source these tasks come before the first heading: put them under the right heading, then delete this one",
+    "init_note_open_lead": "the source names '{name}' as lead, an open phrase naming no unit in particular: listed as responsible",
 }

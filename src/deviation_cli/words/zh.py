@@ -371,7 +371,6 @@ WORDS: dict[str, str] = {
     "init_note_deadline_refused": "完成时限“{deadline}”({where})照录原文,但完成时限语法还读不懂它,validate 会报错;请改写为可读的写法",
     "init_note_kind_other": "从名称看不出单位类别,暂作 other",
     "init_note_leader": "按名称或所在栏目判断为领导同志(leader)",
-    "init_note_group_leads": "作为牵头单位出现,按一个整体(不列成员)处理",
     "init_note_group_open": "开放式单位组,暂按代表{kinds}处理",
     "init_note_group_itself": "方案没有列出成员,作为一个整体填报;如方案列有成员,请写入 members",
     "init_note_group_itself_seen": "方案没有列出成员,作为一个整体填报;方案中出现的有 {seen},如它们是成员请写入 members",
@@ -391,4 +390,5 @@ WORDS: dict[str, str] = {
     "cli.init_refused": "{count} 个完成时限的写法 validate 还读不懂,请改写后再用。",
     "init.unplaced": "(未归类)",
     "init_note_unplaced": "原文中这些任务在第一个标题之前;请把它们归入适当的标题(heading),再删去这一标题",
+    "init_note_open_lead": "原文的牵头单位“{name}”是开放式表述,不指具体单位,已列入责任单位",
 }
