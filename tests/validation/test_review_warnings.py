@@ -96,3 +96,32 @@ def test_a_milestone_on_the_written_date_is_no_warning(tmp_path):
         tmp_path / "reg", {"tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2024-02-20")]}
     )
     assert validate_folder(folder).issues == []
+
+
+def test_each_unconfirmed_note_is_a_warning_at_its_line_until_deleted(tmp_path):
+    """What `deviation init` guessed stays a warning, never an error, until a person deletes the note."""
+    folder = edited_register(
+        tmp_path / "reg",
+        {
+            "tasks.yaml": [
+                ("  written: 2024-02-20\n", "  written: 2024-02-20\n  unconfirmed: 成文日期是推断的\n"),
+                ("    deadline: 持续推进\n", "    deadline: 持续推进\n    unconfirmed: 原文没有完成时限\n"),
+                ("  admin_level: 县", "  unconfirmed: 方案层级是推断的\n  admin_level: 县"),
+            ],
+            "units.yaml": [
+                ("    kind: company\n", "    kind: company\n    unconfirmed: 类别是推断的\n"),
+                ("    open_to: [department]\n", "    open_to: [department]\n    unconfirmed: 开放类别是推断的\n"),
+            ],
+        },
+    )
+    report = validate_folder(folder)
+    assert report.errors == []
+    assert [(issue.code, issue.path.rsplit("/", 1)[-1], issue.line, issue.args["note"]) for issue in report.issues] == [
+        ("unconfirmed", "units.yaml", 11, "类别是推断的"),
+        ("unconfirmed", "units.yaml", 24, "开放类别是推断的"),
+        ("unconfirmed", "tasks.yaml", 6, "成文日期是推断的"),
+        ("unconfirmed", "tasks.yaml", 48, "原文没有完成时限"),
+        ("unconfirmed", "tasks.yaml", 57, "方案层级是推断的"),
+    ]
+    assert report.issues[0].message("zh") == "待确认:类别是推断的(核对或改正后删去这一行 unconfirmed)"
+    assert load_register(folder).tasks[2].deadline == "持续推进"

@@ -12,6 +12,7 @@ from . import schema_command  # noqa: F401
 from . import diff_command  # noqa: F401
 from . import tracking_commands  # noqa: F401
 from . import exchange_commands  # noqa: F401
+from . import init_command  # noqa: F401
 
 # isort: on
 from .app import app, main

@@ -107,6 +107,11 @@ def export_csv(out: str = typer.Option(..., "--output", "-o", metavar="FILE", he
     """
     register = load()
     records = register_objects(register)
+    # The first two levels' columns are in every task object (the JSON contract); a table has the plan's levels only.
+    for field, level in (("dimension", 1), ("measure", 2)):
+        if len(register.levels) < level:
+            for record in records:
+                record.pop(field, None)
     _write(
         register,
         out,

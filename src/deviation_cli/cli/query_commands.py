@@ -180,9 +180,13 @@ def dimensions_command(fmt: str = typer.Option("table", "--format", "-f", help=F
         }
         for dim in register.dimensions
     ]
+    columns = ["key", "name"]
+    if any(dim.problem for dim in register.dimensions):  # a plan that states no problems shows no such column
+        columns.append("problem")
     if len(register.levels) > 1:  # the count of headings one level down, in the plan's word for them
         settings.words.setdefault("measures", say("cli.count_of", settings.lang, what=register.levels[1].name))
-    _emit(records, ["key", "name", "problem", "measures", "tasks"], fmt)
+        columns.append("measures")
+    _emit(records, [*columns, "tasks"], fmt)
 
 
 @command("show")

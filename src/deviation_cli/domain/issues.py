@@ -81,6 +81,12 @@ class RegisterUnreadable(DeviationError):
     exit_code = 2
 
 
+class SourceUnreadable(DeviationError):
+    """A plan handed to ``deviation init`` cannot be read, or holds no task (exit 1)."""
+
+    exit_code = 1
+
+
 class UsageError(DeviationError):
     """An argument the user typed is wrong: unknown unit, impossible date (exit 2)."""
 

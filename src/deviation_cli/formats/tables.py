@@ -13,9 +13,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.issues import Issue, UsageError
 from .register_files import display_path
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Starts of text a spreadsheet runs as a formula (CSV injection); see ``guard_formula``.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -129,6 +134,23 @@ def ooxml_unescape(value: object) -> object:
 
 def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
     """A workbook's sheet (the first unless named) as a grid, each merged range filled with its value."""
+    book = _load_workbook(path)
+    if sheet is None:
+        worksheet = book.worksheets[0]
+    elif sheet in book.sheetnames:
+        worksheet = book[sheet]
+    else:
+        shown = display_path(path)
+        raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": "、".join(book.sheetnames)}))
+    return _sheet_grid(worksheet)
+
+
+def read_xlsx_grids(path: Path) -> list[Grid]:
+    """Every sheet of a workbook as a grid, in the workbook's order."""
+    return [_sheet_grid(worksheet) for worksheet in _load_workbook(path).worksheets]
+
+
+def _load_workbook(path: Path) -> Workbook:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -136,17 +158,19 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
 
     shown = display_path(path)
     try:
-        book = load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True)
     except OSError as error:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
     except (BadZipFile, InvalidFileException, KeyError, ValueError):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
-    if sheet is None:
-        worksheet = book.worksheets[0]
-    elif sheet in book.sheetnames:
-        worksheet = book[sheet]
-    else:
-        raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": "、".join(book.sheetnames)}))
+    except Exception:
+        # Why everything: a damaged part inside the zip surfaces as whatever its XML parser
+        # raises (ElementTree's ParseError, lxml's XMLSyntaxError, a TypeError from a bad
+        # attribute); to the person who handed the file over, each means it is not a workbook.
+        raise UsageError(Issue("import_not_xlsx", shown)) from None
+
+
+def _sheet_grid(worksheet: Worksheet) -> Grid:
     rows = [[ooxml_unescape(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
     merged_into: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in worksheet.merged_cells.ranges:

@@ -23,7 +23,8 @@ def task_object(register: Register, task: Task) -> dict[str, Any]:
     ``dimension`` and ``measure`` are the titles of its first- and second-level headings
     (null where the plan has no such level); ``lead`` is its first lead (null where the
     plan names none) and ``leads`` all of them. A plan with a third level adds
-    ``headings`` (every title, outermost first), one with 备注 adds ``remark``.
+    ``heading`` (the third level's title, the column a table gives it) and ``headings``
+    (every title, outermost first); one with 备注 adds ``remark``.
     """
     path = register.path_of(task)
     shown: dict[str, Any] = {
@@ -40,6 +41,7 @@ def task_object(register: Register, task: Task) -> dict[str, Any]:
     shown["leads"] = list(task.leads)
     # Fields a plan of another shape has: present for every task of such a register, absent otherwise.
     if len(register.levels) > 2:
+        shown["heading"] = path[2].title if len(path) > 2 else None
         shown["headings"] = [heading.title for heading in path]
     if register.has_remarks:
         shown["remark"] = task.remark

@@ -74,6 +74,8 @@ Decimal = Annotated[float, BeforeValidator(_decimal)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 Text = Annotated[str, Field(min_length=1)]
+#: What a person should check in an entry someone guessed (``deviation init``): ``validate`` warns until it is gone.
+Unconfirmed = Text | None
 UnitKind = Literal["county", "township", "zone", "institution", "department", "company", "leader", "other"]
 
 
@@ -104,6 +106,7 @@ class DocumentEntry(Entry):
     annex_title: Text | None = None
     doc_number: Text | None = None  # 发文字号: 汉政办发〔2023〕12号
     sections: list[SectionEntry] = []
+    unconfirmed: Unconfirmed = None
 
 
 class LevelEntry(Entry):
@@ -112,6 +115,7 @@ class LevelEntry(Entry):
     name: Text
     column: Text | None = None  # the table's column heading, where it differs from the name
     counter: Text | None = None  # the measure word: 个, 条, 项
+    unconfirmed: Unconfirmed = None
 
 
 class AwardsEntry(Entry):
@@ -132,6 +136,7 @@ class PlanEntry(Entry):
     reporting: Text | None = None  # when units report progress: 每月28日前
     awards: AwardsEntry | None = None
     admin_level: Text | None = None  # the issuing government's level: 市, 区, 县
+    unconfirmed: Unconfirmed = None
 
 
 class HeadingEntry(Entry):
@@ -145,6 +150,7 @@ class HeadingEntry(Entry):
     body_title: Text | None = None
     text: Text | None = None
     problem: Text | None = None
+    unconfirmed: Unconfirmed = None
 
 
 class DimensionEntry(Entry):
@@ -182,6 +188,7 @@ class TaskEntry(Entry):
     responsible: list[Text] = []
     deadline: Text
     remark: Text | None = None  # 备注
+    unconfirmed: Unconfirmed = None
 
 
 class TasksFile(Entry):
@@ -201,6 +208,7 @@ class UnitEntry(Entry):
     full_name: Text | None = None
     aliases: list[Text] = []
     level: Text | None = None  # administrative level (市, 区, 县) where it differs from the plan's
+    unconfirmed: Unconfirmed = None
 
 
 class GroupEntry(Entry):
@@ -217,6 +225,7 @@ class GroupEntry(Entry):
     members: list[Text] = []
     open_to: list[UnitKind] = []
     aliases: list[Text] = []
+    unconfirmed: Unconfirmed = None
 
 
 class UnitsFile(Entry):

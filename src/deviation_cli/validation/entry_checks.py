@@ -118,6 +118,7 @@ _PLAIN_ENTRIES: dict[str, dict[str, str]] = {
         "responsible": "texts",
         "deadline": "text",
         "remark": "optional",
+        "unconfirmed": "optional",
     },
     "MeasureEntry": {
         "number": "number",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..domain import register as reg
 from ..domain.issues import WARNING, Issue
-from ..formats.yaml_tree import YamlValue
+from ..formats.yaml_tree import YamlPath, YamlValue
 from .register_rules import Located
 
 #: A milestone this many years after the plan was written is more likely a typo (2203年) than a plan.
@@ -34,10 +34,34 @@ def review_register(
     units_at = Located(*units_file, issues)
     tasks_at = Located(*tasks_file, issues)
     resolved = not any(issue.severity != WARNING for issue in issues)
+    _review_unconfirmed(tasks_at, ("document", "plan", ("plan", "levels"), "headings", "tasks"))
+    _review_unconfirmed(units_at, ("units", "groups"))
     _review_tasks(register, tasks_at)
     if resolved:
         _review_structure(register, tasks_at)
         _review_usage(register, units_at)
+
+
+#: Where ``unconfirmed`` may stand: a top-level mapping, or the items of a list (a name, or a path to it).
+_Section = str | tuple[str, str]
+
+
+def _review_unconfirmed(at: Located, sections: tuple[_Section, ...]) -> None:
+    """Each ``unconfirmed`` note (what ``deviation init`` guessed) as a warning, until a person deletes it."""
+    root = at.root
+    if not isinstance(root, dict):
+        return
+    for section in sections:
+        names = (section,) if isinstance(section, str) else section
+        value: YamlValue = root
+        for name in names:
+            value = value.get(name) if isinstance(value, dict) else None
+        entries: list[tuple[YamlPath, YamlValue]] = [(names, value)] if isinstance(value, dict) else []
+        if isinstance(value, list):
+            entries = [((*names, index), item) for index, item in enumerate(value)]
+        for where, entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("unconfirmed"), str) and entry["unconfirmed"]:
+                at.warning("unconfirmed", (*where, "unconfirmed"), note=entry["unconfirmed"])
 
 
 def _review_tasks(register: reg.Register, at: Located) -> None:
