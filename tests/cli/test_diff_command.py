@@ -12,7 +12,7 @@ def test_text_report(cli, repo):
     assert run.exit_code == 0
     assert run.stdout.splitlines() == [
         "第1项 具体任务:[-完成县级-]{+推进全县+}饮用水水源地规范化建设{+,年底前完成80%+}。",
-        "第4项 牵头部门 县城投公司 → 县水利局",
+        "第4项 牵头单位 县城投公司 → 县水利局",
         "第4项 责任单位 增加:县城投公司",
         "第4项 完成时限 2024-09-30 → 2024-12-31(延后 92 天)——原文“2024-09-30”改为“2024年12月底”",
     ]
@@ -29,7 +29,7 @@ def test_rename_is_one_change_not_a_change_in_every_task(cli, repo):
         "\n"
         "- **第2项** 完成时限 2024-03-31、2024-06-30、2024-09-30、2024-12-31 → 2024-06-30、2024-12-31"
         "(最后节点不变;去掉节点 2024-03-31、2024-09-30)——原文“2024年3月、6月、9月、12月底”改为“2024年6月、12月底”\n"
-        "- **第3项** 删除任务:建立河湖“四乱”问题台账,动态清零。(牵头部门:县水利局;完成时限:持续推进)\n"
+        "- **第3项** 删除任务:建立河湖“四乱”问题台账,动态清零。(牵头单位:县水利局;完成时限:持续推进)\n"
         "- **改进措施第2条** 标题 清理整治河湖“四乱” → 清理整治河湖“四乱”问题\n"
         "- **单位 县城投公司** 更名为 县城市建设投资公司\n"
     )
@@ -99,4 +99,4 @@ def test_revisions_are_read_even_when_the_folder_is_gone_from_the_working_tree(c
     git(repo, "rm", "-rq", "reg")
     run = cli("diff", "HEAD~3", "HEAD~2", "--fail-on", "lead-changed", data=repo / "reg")
     assert run.exit_code == 1
-    assert run.stdout.splitlines()[1] == "第4项 牵头部门 县城投公司 → 县水利局"
+    assert run.stdout.splitlines()[1] == "第4项 牵头单位 县城投公司 → 县水利局"

@@ -73,7 +73,7 @@ def test_each_warning_is_located_and_the_register_still_loads(tmp_path):
         "measure_without_tasks": "第 3 条改进措施“开展河湖健康评价”没有任何任务",
         "responsible_in_group": "责任单位“东关镇”已包含在同一任务的“各镇人民政府”中",
         "task_out_of_order": "序号 4 排在序号 5 之后;任务应按序号排列",
-        "lead_also_responsible": "牵头部门“县城投公司”又列在责任单位中",
+        "lead_also_responsible": "牵头单位“县城投公司”又列在同一任务的责任单位中",
         "deadline_before_written": "完成时限“2023年12月底、2036年12月底”中的 2023-12-31 早于方案成文日期 2024-02-20",
         "deadline_far_future": "完成时限“2023年12月底、2036年12月底”中的 2036-12-31 比成文日期晚 10 年以上,是否写错了年份?",
         "duplicate_task_text": "第 4 项的具体任务与第 1 项完全相同",

@@ -49,7 +49,8 @@ def diff_command(
             raise RegisterInvalid(version.report.errors)
         registers.append(version.report.register)
     changes = diff_registers(*registers)
-    sys.stdout.write(format_changes(changes, fmt, settings.lang, before.label, after.label))
+    words = registers[1].plan.words()
+    sys.stdout.write(format_changes(changes, fmt, settings.lang, before.label, after.label, words))
     failed = changes_of_kinds(changes, kinds)
     if failed:
         counts = ", ".join(f"{kind} ×{count}" for kind, count in failed.items())

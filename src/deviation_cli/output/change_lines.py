@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..domain.changes import Change
 from ..words import DEFAULT_LANG, Lang, has, label, say
@@ -21,19 +21,29 @@ def _w(key: str, lang: Lang, **args: object) -> str:
 
 
 def format_changes(
-    changes: Sequence[Change], fmt: str = "text", lang: Lang = DEFAULT_LANG, old_label: str = "", new_label: str = ""
+    changes: Sequence[Change],
+    fmt: str = "text",
+    lang: Lang = DEFAULT_LANG,
+    old_label: str = "",
+    new_label: str = "",
+    words: Mapping[str, str] | None = None,
 ) -> str:
-    """Changes as text lines, a Markdown PR comment, or a JSON list of change records."""
+    """Changes as text lines, a Markdown PR comment, or a JSON list of change records.
+
+    ``words`` are the plan's own words for fields (the newer version's ``Plan.words``).
+    """
     if fmt == "json":
         return json.dumps([change.as_dict() for change in changes], ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":
-        return _changes_markdown(changes, lang, old_label, new_label)
+        return _changes_markdown(changes, lang, old_label, new_label, words)
     if not changes:
         return _w("no_changes", lang) + "\n"
-    return "".join(_change_line(change, lang, markdown=False) + "\n" for change in changes)
+    return "".join(_change_line(change, lang, False, words) + "\n" for change in changes)
 
 
-def _changes_markdown(changes: Sequence[Change], lang: Lang, old_label: str, new_label: str) -> str:
+def _changes_markdown(
+    changes: Sequence[Change], lang: Lang, old_label: str, new_label: str, words: Mapping[str, str] | None
+) -> str:
     # The marker lets a CI job find and update its own earlier comment.
     lines = ["<!-- deviation-diff -->"]
     versions = f" `{old_label}` → `{new_label}`" if old_label or new_label else ""
@@ -44,7 +54,7 @@ def _changes_markdown(changes: Sequence[Change], lang: Lang, old_label: str, new
         return "\n".join(lines) + "\n"
     lines.append(_w("count_sentence", lang, n=len(changes)))
     lines.append("")
-    lines.extend("- " + _change_line(change, lang, markdown=True) for change in changes)
+    lines.extend("- " + _change_line(change, lang, True, words) for change in changes)
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +65,7 @@ def _md(text: str) -> str:
     return text.replace("\r", " ").replace("\n", "<br>")
 
 
-def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
+def _change_line(change: Change, lang: Lang, markdown: bool, words: Mapping[str, str] | None = None) -> str:
     q = _md if markdown else _plain
     arrow = " → "
     colon = _w("colon", lang)
@@ -72,7 +82,9 @@ def _change_line(change: Change, lang: Lang, markdown: bool) -> str:
     kind = change.kind
 
     def field_label(key: str) -> str:
-        # Mid-sentence: "Task 4 lead A → B" in English.
+        # The plan's own word in Chinese; mid-sentence in English: "Task 4 lead A → B".
+        if words and lang == "zh" and key in words:
+            return words[key]
         return _w("label." + key, lang) if has("change.label." + key) else label(key, lang)
 
     if change.task is not None:
