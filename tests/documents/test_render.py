@@ -203,7 +203,7 @@ def test_html_notice_has_the_official_structure(cli):
     page = run.stdout
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     order = [
-        '<h1 class="title">关于落实《加强管控重点产业项目偏离度实施方案》任务分工的通知</h1>',
+        '<h1 class="title">关于落实<br>《加强管控重点产业项目偏离度实施方案》<br>任务分工的通知</h1>',
         '<p class="salutation">汉中市发展和改革委员会\uff1a</p>',
         "一、你单位牵头9项任务\uff08序号3、4、7、11、14、17、20、22、23\uff09",
         '<p class="attachment-note">附件\uff1a市发改委任务清单</p>',
@@ -228,14 +228,36 @@ def test_issuer_and_date_are_taken_from_the_options(cli):
     assert run.stdout.startswith("# 关于落实《清河县2024年河湖长制重点工作任务》任务分工的通知\n\n东关镇\uff1a")
 
 
-def test_the_html_table_reproduces_the_rowspans(cli):
+def test_the_html_table_reproduces_the_rowspans_page_by_page(cli, hanzhong):
+    """Printed, a merged cell never runs over a page break: each page's run gets its own cell."""
     page = cli("render", "table", "-f", "html").stdout
     body = page.split("<tbody>")[1]
     assert body.count("<tr ") == 23
-    assert '<td class="dimension merged" rowspan="3">项目推进偏离度方面</td>' in body
-    assert '<td class="measure merged" rowspan="2">不断优化项目投资结构</td>' in body
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", body, re.S)
+    pages: list[list[str]] = []
+    for attributes, cells in rows:
+        if not pages or "page-start" in attributes:
+            pages.append([])
+        pages[-1].append(cells)
+    assert len(pages) > 1
+    # On every page, each dimension's cells cover that page's rows of it, labelled every time.
+    for cells_of_page in pages:
+        spans = [
+            int(n) for n in re.findall(r'<td class="dimension merged[^"]*" rowspan="(\d+)">', "".join(cells_of_page))
+        ]
+        assert sum(spans) == len(cells_of_page)
+        assert re.match(r'\s*<td class="id">\d+</td>\s*<td class="dimension merged', cells_of_page[0])
     assert '<td class="measure merged" rowspan="2">大力发展数字经济</td>' in body
     assert 'class="flat"' not in body  # the filter's copies belong to the site only
+
+
+def test_the_site_table_keeps_the_source_rowspans(hanzhong):
+    body = build_site(hanzhong, date(2023, 7, 1))["table.html"].split("<tbody>")[1]
+    assert (
+        '<td class="dimension merged" rowspan="3"><a href="dimensions/progress.html">项目推进偏离度方面</a></td>'
+        in body
+    )
+    assert "page-start" not in body and "repeated" not in body
 
 
 # --- the command line ------------------------------------------------------------------------------

@@ -230,7 +230,7 @@ def test_the_notice_prints_to_a4_pages(tmp_path, watched, cli):
     assert size == (595, 842)  # A4 portrait, in points
     # the 落款 never stands on a page without body text
     texts = pdf_texts(pdf)
-    signed = [index for index, text in enumerate(texts) if "2023年6月30日" in text]
+    signed = [index for index, text in enumerate(texts) if "办公室2023年6月30日" in text]
     assert len(signed) == 1 and "请及时报告" in texts[signed[0]]
     assert "市发改委任务清单" in texts[signed[0] + 1]
     assert watched.errors == []

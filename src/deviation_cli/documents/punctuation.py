@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar, overload
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 def date_zh(value: date | None) -> str:
@@ -87,3 +87,13 @@ def markdown_inline(value: object) -> Markup:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Markup: final, so the environment's finalize does not process it a second time.
     return Markup(re.sub(r"\r\n|\r|\n", "<br>", text))
+
+
+_AFTER_YEAR = re.compile(r"(?<=\d年)(?=\s*\d)")
+
+
+def deadline_breaks(value: object) -> Markup:
+    """A deadline for a narrow column: full-width punctuation, escaped, and a line may break after
+    its year (2023年 / 12月底) but nowhere inside a month or a date (the cell is word-break: keep-all)."""
+    text = escape(cjk_punctuation("" if value is None else str(value)))
+    return Markup(_AFTER_YEAR.sub("<wbr>", str(text)))

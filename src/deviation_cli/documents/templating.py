@@ -23,7 +23,9 @@ from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
 from ..formats.register_files import display_path
 from ..store.folders import bundled_templates_folder
-from .punctuation import cjk_punctuation, date_zh, markdown_inline
+from .page_plans import PagePlans
+from .printed_tables import MergedCell, PrintedRow, PrintedTable
+from .punctuation import cjk_punctuation, date_zh, deadline_breaks, markdown_inline
 from .template_data import DueList, Links, UnitList
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env.filters["md"] = markdown_inline
     env.filters["date_zh"] = date_zh
     env.filters["zh"] = cjk_punctuation
+    env.filters["deadline"] = deadline_breaks
     return env
 
 
@@ -119,6 +122,10 @@ def _sandbox() -> type[SandboxedEnvironment]:
             query.UnitTask,
             query.DueItem,
             TableRow,
+            PagePlans,
+            PrintedTable,
+            PrintedRow,
+            MergedCell,
             UnitList,
             DueList,
             Links,
