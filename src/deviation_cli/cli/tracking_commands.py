@@ -197,11 +197,17 @@ def report_command(
     templates: str | None = typer.Option(
         None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."
     ),
+    issuer: str | None = typer.Option(
+        None, "--issuer", help="The issuing office (落款). Default: the plan's issuing office, if named."
+    ),
+    on: str | None = typer.Option(None, "--date", help="成文日期. Default: the --as-of day."),
 ) -> None:
     """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
-    ranking with 红旗奖 / 蜗牛奖, and indicator deviations.
+    ranking with the plan's awards, and indicator deviations.
 
-    HTML is one self-contained page (inline SVG charts, no network) that prints on A4.
+    An official document like the notices (GB/T 9704): full-width punctuation, dates
+    as 2023年8月1日, 落款 and 成文日期. HTML is one self-contained page (charts drawn
+    in HTML, no network) that prints on A4 with page numbers.
 
     Example: deviation report --as-of 2023-08-01 --format html -o 通报.html
     """
@@ -210,11 +216,14 @@ def report_command(
 
     check_format(fmt, BULLETIN_FORMATS)
     day = as_of_option(as_of)
+    written = date_option(on, day, "--date")
     weights = parse_rule(rule)
     register = load()
     log = load_progress(register, progress)
     indicators, observations = load_indicators(register, targets, observed)
-    data = bulletin_data(register, log, indicators, observations, day, weights, within, min_due)
+    data = bulletin_data(
+        register, log, indicators, observations, day, weights, within, min_due, issuer=issuer, written=written
+    )
     text = render_bulletin(data, fmt, templates)
     if output:
         write_atomic(output, text, protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]))

@@ -60,6 +60,11 @@ def _title(flow: Flow, paper: tuple[float, float], title: str) -> list[str]:
     return lines
 
 
+def title_layout(text: str, landscape: bool = False) -> list[str]:
+    """A title's lines (GB/T 9704: balanced, 《…》 whole), on a portrait or landscape page."""
+    return title_lines(text, _width_em(LANDSCAPE if landscape else PORTRAIT, TITLE_FONT_PT))
+
+
 def _annex_start(flow: Flow, paper: tuple[float, float], title: str) -> list[str]:
     """An annex: a new page, its label (附件1), its title."""
     flow.new_page()
@@ -85,7 +90,7 @@ class PagePlans:
 
     def title(self, text: str, landscape: bool = False) -> list[str]:
         """A title's lines (GB/T 9704: balanced, 《…》 whole), on a portrait or landscape page."""
-        return title_lines(text, _width_em(LANDSCAPE if landscape else PORTRAIT, TITLE_FONT_PT))
+        return title_layout(text, landscape)
 
     def table(self, title: str) -> PrintedTable[TableRow]:
         """The full table under ``title``, on landscape pages."""

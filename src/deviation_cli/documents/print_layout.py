@@ -198,48 +198,59 @@ def title_lines(title: str, width_em: float) -> list[str]:
 
     Lines are as even as the breaks allow (a title's lines form a trapezoid or a diamond),
     a break is preferred next to 《》, and no line is a single character. A book title too long
-    for a line breaks inside after all, where it must.
+    for a line breaks inside after all: after a year or a 、 where it can, at the cost of a
+    line more rather than through a word.
     """
     width_em -= EM_SLACK
-    pieces = _title_pieces(title, width_em)
+    pieces, inside = _title_pieces(title, width_em)
     count = len(pieces)
     widths = [text_em(piece) for piece in pieces]
     best: tuple[float, list[int]] | None = None
-    # Every way to cut the pieces into lines no wider than the measure, fewest lines first.
+    fewest = None
     for lines in range(1, count + 1):
+        if fewest is not None and lines > fewest + 1:
+            break
         for cuts in _cuts(widths, lines, width_em):
             bounds = [0, *cuts, count]
             lengths = [sum(widths[a:b]) for a, b in zip(bounds, bounds[1:])]
             if min(lengths) < 2 and lines > 1:
                 continue
+            fewest = lines if fewest is None else fewest
             mean = sum(lengths) / lines
-            score = sum((length - mean) ** 2 for length in lengths)
-            score -= sum(4.0 for cut in cuts if pieces[cut].startswith("《") or pieces[cut - 1].endswith("》"))
+            score = sum((length - mean) ** 2 for length in lengths) + 12.0 * (lines - fewest)
+            for cut in cuts:
+                bonus = _BREAK_BONUS.get(pieces[cut][0], 0.0) + _BREAK_BONUS.get(pieces[cut - 1][-1], 0.0)
+                score += (40.0 - 10.0 * bonus) if cut in inside else -bonus
             if best is None or score < best[0]:
                 best = (score, cuts)
-        if best is not None:
-            break
     if best is None:
         return [title]
     bounds = [0, *best[1], count]
     return ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
-def _title_pieces(title: str, width_em: float) -> list[str]:
-    pieces: list[str] = []
+#: Where a title's line likes to end: before 《 and after 》, and (inside a book title too long for
+#: a line) after a year (2024年) or a 、 or 的: where a reader pauses, never inside a word it can see.
+_BREAK_BONUS = {"《": 4.0, "》": 4.0, "年": 3.0, "、": 3.0, "的": 1.0}
+
+
+def _title_pieces(title: str, width_em: float) -> tuple[list[str], set[int]]:
+    """The title's unbreakable pieces, and the positions where a cut would fall inside a book title."""
+    pieces: list[tuple[str, bool]] = []
     for part in _book_titles(title):
         if part.startswith("《") and text_em(part) <= width_em:
-            pieces.append(part)
+            pieces.append((part, False))
         else:
-            pieces.extend(segments(part))
+            within = part.startswith("《")
+            pieces.extend((piece, within and number > 0) for number, piece in enumerate(segments(part)))
     # A closing mark never starts a line, an opening one never ends one: join them to their neighbour.
-    joined: list[str] = []
-    for piece in pieces:
-        if joined and (piece[0] in _CLOSING or joined[-1][-1] in _OPENING):
-            joined[-1] += piece
+    joined: list[tuple[str, bool]] = []
+    for piece, within in pieces:
+        if joined and (piece[0] in _CLOSING or joined[-1][0][-1] in _OPENING):
+            joined[-1] = (joined[-1][0] + piece, joined[-1][1])
         else:
-            joined.append(piece)
-    return joined
+            joined.append((piece, within))
+    return [piece for piece, _ in joined], {index for index, (_, within) in enumerate(joined) if within}
 
 
 def _book_titles(title: str) -> list[str]:
@@ -522,3 +533,30 @@ class Flow:
                 self.page, self.used = self.page + 1, head
                 starts_page = True
         return PlacedTable(tuple(placed), break_before)
+
+
+def split_rows(
+    cells: Sequence[Sequence[Cell]], widths_pt: Sequence[float], style: TableStyle, limit_pt: float
+) -> list[list[tuple[str, ...]]]:
+    """Each row's parts where the page a table starts on is not known (the 通报's tables).
+
+    A row taller than ``limit_pt`` is cut into parts no taller, each the split cells' texts;
+    other rows are one part. With every part under half a page and no row split by the
+    browser (break-inside: avoid), no page is left more than half empty by one row.
+    """
+    inner = [(width - 2 * style.pad_x_pt - style.rule_pt) / style.font_pt for width in widths_pt]
+    most = max(2, int((limit_pt - style.row_extra_pt) // style.line_pt))
+    rows = []
+    for row in cells:
+        split = [i for i, cell in enumerate(row) if cell.split]
+        bounds = {i: line_bounds(row[i].text, inner[i], row[i].keep_all) for i in split}
+        tallest = max((len(lines) for lines in bounds.values()), default=1)
+        parts = []
+        for first in range(0, max(tallest, 1), most):
+            texts = []
+            for i in split:
+                lines = bounds[i][first : first + most]
+                texts.append(row[i].text[lines[0][0] : lines[-1][1]] if lines else "")
+            parts.append(tuple(texts))
+        rows.append(parts)
+    return rows

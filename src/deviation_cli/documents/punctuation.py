@@ -15,10 +15,15 @@ from typing import TypeVar, overload
 from markupsafe import Markup, escape
 
 
-def date_zh(value: date | None) -> str:
-    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2023年6月18日)."""
-    if value is None:
+def date_zh(value: date | str | None) -> str:
+    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2023年6月18日).
+
+    An ISO date string (as the 通报's data holds dates) is written the same way.
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return f"{value.year}年{value.month}月{value.day}日"
 
 
