@@ -282,7 +282,7 @@ def test_report_escapes_what_people_wrote(cli, tmp_path):
 def test_report_needs_as_of_and_a_known_format(cli):
     assert cli("report").exit_code == 2
     run = cli("report", "--as-of", "2023-08-01", "--format", "pdf")
-    assert (run.exit_code, run.stderr) == (2, "--format 应为 md, html 之一,而不是“pdf”\n")
+    assert (run.exit_code, run.stderr) == (2, "--format 应为 md, html, docx 之一,而不是“pdf”\n")
 
 
 def test_report_refuses_to_overwrite_the_progress_file(cli, tmp_path):

@@ -302,7 +302,7 @@ def test_all_units_writes_one_file_per_unit(cli, tmp_path):
         (["notice", "--all-units"], "--all-units 需要 -o 目录,每个单位写一个文件"),
         (["unit", "--unit", "市发该委"], "没有单位“市发该委”。是否指:市发改委、市委办、市国资委?"),
         (["notice", "--unit", "市发改委", "--date", "2023-02-30"], "2023-02-30 不是真实日期"),
-        (["table", "--format", "pdf"], "--format 应为 md, html 之一,而不是“pdf”"),
+        (["table", "--format", "pdf"], "--format 应为 md, html, docx 之一,而不是“pdf”"),
         (["table", "--templates", "no/such/folder"], "找不到模板目录 no/such/folder"),
     ],
 )

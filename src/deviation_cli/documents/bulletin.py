@@ -27,7 +27,7 @@ from .templating import build_environment, render_template, template_folders
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-BULLETIN_FORMATS = ("md", "html")
+BULLETIN_FORMATS = ("md", "html", "docx")
 #: The columns whose heading the 通报 writes in the plan's own words.
 WORDED_FIELDS = ("id", "task", "lead", "responsible", "deadline")
 #: Section numbers of an official document: 一、二、三 …
@@ -125,7 +125,7 @@ def bulletin_data(
 
 
 def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path | None = None) -> str:
-    """The 通报 as Markdown or as one self-contained HTML page (inline SVG, no network).
+    """The 通报 as Markdown or as one self-contained HTML page (charts in HTML, no network).
 
     A broken template in the user's folder is a located UsageError (file:line), not a traceback.
     """

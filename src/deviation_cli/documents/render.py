@@ -20,6 +20,8 @@ from .templating import render_template
 
 KINDS = ("notice", "unit", "table", "due")
 FORMATS = ("md", "html")
+#: What a document may be written as: text, or a Word file (bytes, made from the HTML).
+DOCUMENT_FORMATS = (*FORMATS, "docx")
 
 
 def render_document(
