@@ -9,11 +9,12 @@ measures of the text above a table it measures only: the words printed are the t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..domain.annex import AnnexColumn, TableRow
 from ..domain.query import UnitTask
+from ..domain.register import LEAD
 from .print_layout import (
     ANNEX_STYLE,
     BODY_FONT_PT,
@@ -87,6 +88,7 @@ class PagePlans:
     rows: tuple[TableRow, ...] = ()
     recipient: UnitList | None = None
     recipients: tuple[UnitList, ...] = ()
+    _widths: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def title(self, text: str, landscape: bool = False) -> list[str]:
         """A title's lines (GB/T 9704: balanced, 《…》 whole), on a portrait or landscape page."""
@@ -99,12 +101,24 @@ class PagePlans:
         return decomposition_table(self.rows, self.columns, flow, LANDSCAPE[0], TABLE_STYLE)
 
     def site_table(self, rows: Sequence[TableRow] | None = None) -> PrintedTable[TableRow]:
-        """``rows`` (default: the full table) on a screen: rows whole, merged as the source merges them."""
-        return decomposition_table(self.rows if rows is None else rows, self.columns)
+        """``rows`` (default: the full table) on a screen: rows whole, merged as the source merges them.
+
+        Every table of a site has the full table's column widths (preferences on a screen),
+        worked out once: a site has a table on every heading's page.
+        """
+        widths = self._widths.get("table")
+        if widths is None:
+            widths = self._widths["table"] = tuple(_points(decomposition_table(self.rows, self.columns).widths))
+        return decomposition_table(self.rows if rows is None else rows, self.columns, widths=widths)
 
     def site_unit(self, rows: Sequence[UnitTask]) -> PrintedTable[UnitTask]:
-        """A unit's tasks on a screen."""
-        return unit_table(rows, self.words, None, LANDSCAPE[0], TABLE_STYLE)
+        """A unit's tasks on a screen, with the widths every unit's page shares (worked out once)."""
+        widths = self._widths.get("unit")
+        if widths is None:
+            every = [UnitTask(row.task, LEAD, None) for row in self.rows] or list(rows)
+            found = unit_table(every, self.words, None, LANDSCAPE[0], TABLE_STYLE).widths
+            widths = self._widths["unit"] = tuple(_points(found))
+        return unit_table(rows, self.words, None, LANDSCAPE[0], TABLE_STYLE, widths=widths)
 
     def annex_table(self, title: str) -> PrintedTable[TableRow]:
         """附件1 of the notice to every unit: the full table under its label and ``title``."""
@@ -164,3 +178,8 @@ class PagePlans:
                 flow.text("", BODY_FONT_PT, BODY_LINE_PT, width)  # 无。: one line
                 tables[key] = None
         return tables
+
+
+def _points(percent: Sequence[str]) -> list[float]:
+    """Widths as CSS percentages ("12.50%") back to shares the tables can take again."""
+    return [float(width.rstrip("%")) for width in percent]

@@ -22,8 +22,9 @@ tests print with Chromium and compare (tests/documents/test_render_browser.py).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -90,7 +91,14 @@ ANNEX_STYLE = TableStyle(10.5)
 
 def char_em(ch: str) -> float:
     """A character's advance in em, never less than the browser's: CJK and full-width forms 1, Latin about 0.6."""
-    if unicodedata.east_asian_width(ch) in "WFA" and ord(ch) > 0x7F:
+    found = _EM.get(ch)
+    if found is None:
+        found = _EM[ch] = _char_em(ch)
+    return found
+
+
+def _char_em(ch: str) -> float:
+    if _is_wide(ch):
         return 1.0
     if ch == " ":
         return 0.3
@@ -99,12 +107,26 @@ def char_em(ch: str) -> float:
     return 0.58
 
 
+#: Each character's width and whether it is wide, as met: the model measures every cell of a
+#: table, and unicodedata's look-ups were most of its time.
+_EM: dict[str, float] = {}
+_WIDE: dict[str, bool] = {}
+
+
 def text_em(text: str) -> float:
-    return sum(char_em(ch) for ch in text)
+    em = _EM
+    total = 0.0
+    for ch in text:
+        width = em.get(ch)
+        total += width if width is not None else char_em(ch)
+    return total
 
 
 def _is_wide(ch: str) -> bool:
-    return ord(ch) > 0x7F and unicodedata.east_asian_width(ch) in "WFA"
+    found = _WIDE.get(ch)
+    if found is None:
+        found = _WIDE[ch] = ord(ch) > 0x7F and unicodedata.east_asian_width(ch) in "WFA"
+    return found
 
 
 def segments(text: str, keep_all: bool = False) -> list[str]:
@@ -146,13 +168,19 @@ def _piece_bounds(text: str, keep_all: bool) -> list[tuple[int, int]]:
     return bounds
 
 
-def line_bounds(text: str, width_em: float, keep_all: bool = False) -> list[tuple[int, int]]:
+def line_bounds(text: str, width_em: float, keep_all: bool = False) -> tuple[tuple[int, int], ...]:
     """Where each line a browser sets ``text`` in starts and ends, at ``width_em`` ems a line.
 
     A newline always breaks (the cells keep them: white-space: pre-line); a piece wider than a
     line breaks anywhere (overflow-wrap: anywhere). The lines cover the text: cut at their
     bounds, the parts join back into it exactly.
     """
+    # Remembered: a table repeats its leads, deadlines and labels on many rows.
+    return _line_bounds(text, round(width_em, 4), keep_all)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _line_bounds(text: str, width_em: float, keep_all: bool) -> tuple[tuple[int, int], ...]:
     width_em -= EM_SLACK
     lines: list[tuple[int, int]] = []
     offset = 0
@@ -175,7 +203,7 @@ def line_bounds(text: str, width_em: float, keep_all: bool = False) -> list[tupl
         end = offset + len(paragraph)
         lines.append((line_start, end + (1 if end < len(text) else 0)))
         offset = end + 1
-    return lines
+    return tuple(lines)
 
 
 def wrap(text: str, width_em: float, keep_all: bool = False) -> list[str]:
@@ -183,6 +211,7 @@ def wrap(text: str, width_em: float, keep_all: bool = False) -> list[str]:
     return [text[start:end].rstrip(" \n") for start, end in line_bounds(text, width_em, keep_all)]
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def longest_piece_em(text: str, keep_all: bool = True) -> float:
     """The widest piece a line cannot break inside: what a column must hold."""
     return max(
@@ -299,7 +328,11 @@ class ColumnSpec:
 
 
 def column_widths(
-    specs: Sequence[ColumnSpec], cells: Sequence[Sequence[str]], width_pt: float, style: TableStyle
+    specs: Sequence[ColumnSpec],
+    cells: Sequence[Sequence[str]],
+    width_pt: float,
+    style: TableStyle,
+    whole: Mapping[int, Iterable[str]] | None = None,
 ) -> list[float]:
     """Each column's width in points, adding up to ``width_pt``: the table as short as the width allows.
 
@@ -308,51 +341,65 @@ def column_widths(
     goes, a slice at a time, to the column that shortens the table most (each row as tall as
     its tallest cell); a slice that shortens nothing goes to the column furthest below its
     preferred ``share``, else to the ``rest`` column. ``cells``: each row's texts as printed
-    (a merged cell's label on the first row of its run only).
+    (a merged cell's label on the first row of its run only), or a sample of the rows with
+    ``whole``: for each keep-all column, every text it must hold whole.
     """
     frame = 2 * style.pad_x_pt + style.rule_pt
     count = len(specs)
+    # A sample is enough to see which column makes rows tall (and keeps a large table quick);
+    # the pieces a keep-all column must hold whole are looked for in every row.
+    sample = cells if len(cells) <= 120 else [cells[i * len(cells) // 120] for i in range(120)]
     minimum = []
     for index, spec in enumerate(specs):
-        widest = max((longest_piece_em(row[index], spec.keep_all) for row in cells), default=0.0)
+        if whole is not None and index in whole:
+            texts: Iterable[str] = whole[index]
+        else:
+            texts = (row[index] for row in (cells if spec.keep_all else sample))
+        widest = max((longest_piece_em(text, spec.keep_all) for text in texts), default=0.0)
         minimum.append((max(text_em(spec.header), widest, spec.min_em) + 2 * EM_SLACK) * style.font_pt + frame)
     widths = list(minimum)
     left = width_pt - sum(widths)
     if left <= 0:
         return [width * width_pt / sum(widths) for width in widths]
-    # A sample is enough to see which column makes rows tall (and keeps a large table quick).
-    sample = cells if len(cells) <= 120 else [cells[i * len(cells) // 120] for i in range(120)]
     measured = [[_measure(row[i], spec.keep_all) for i, spec in enumerate(specs)] for row in sample]
+    rows = range(len(sample))
 
     def lines(column: int, width: float) -> list[int]:
         return [_line_count(row[column], (width - frame) / style.font_pt) for row in measured]
 
-    current = [lines(i, widths[i]) for i in range(count)]
     step = max(left / 60, style.font_pt)
+    current = [lines(i, widths[i]) for i in range(count)]
+    wider = [lines(i, widths[i] + step) for i in range(count)]  # each column one slice wider
     rest = next((i for i, spec in enumerate(specs) if spec.rest), count - 1)
     while left >= step:
-        tallest = [max(column[r] for column in current) for r in range(len(sample))]
-        best, best_gain, trial_lines = -1, 0, None
+        # each row's tallest cell, and the tallest but for the column that sets it
+        tops = []
+        for r in rows:
+            heights = sorted(((current[i][r], i) for i in range(count)), reverse=True)
+            tops.append((heights[0][0], heights[0][1], heights[1][0] if count > 1 else 0))
+        best, best_gain = -1, 0
         for i in range(count):
-            trial = lines(i, widths[i] + step)
-            others = [max((current[j][r] for j in range(count) if j != i), default=0) for r in range(len(sample))]
-            gain = sum(tallest) - sum(max(trial[r], others[r]) for r in range(len(sample)))
+            gain = 0
+            for r in rows:
+                top, by, second = tops[r]
+                if by == i:
+                    gain += top - max(wider[i][r], second)
             if gain > best_gain:
-                best, best_gain, trial_lines = i, gain, trial
+                best, best_gain = i, gain
         if best < 0:
             deficits = [specs[i].share * width_pt - widths[i] for i in range(count)]
             best = max(range(count), key=lambda i: deficits[i])
             if deficits[best] <= 0:
                 best = rest
-            trial_lines = lines(best, widths[best] + step)
-        assert trial_lines is not None
         widths[best] += step
-        current[best] = trial_lines
+        current[best] = wider[best]
+        wider[best] = lines(best, widths[best] + step)
         left -= step
     widths[rest] += left
     return widths
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _measure(text: str, keep_all: bool) -> list[list[tuple[float, float]]]:
     """Each paragraph's pieces as (width without the spaces after it, width with them), in em."""
     measured = []

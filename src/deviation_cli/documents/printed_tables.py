@@ -7,7 +7,7 @@ and a label repeated at a page's top are drawn as one (the CSS hides what print 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -29,6 +29,11 @@ from .print_layout import (
 from .punctuation import cjk_punctuation
 
 _Source = TypeVar("_Source", TableRow, UnitTask)
+
+#: Beyond this many rows (some 2,000 pages) a table is not placed page by page: it prints with its
+#: rows whole and its cells merged as the source merges them. Nobody prints it, and placing its
+#: rows would take longer than writing it (``render table`` of a province's 100,000 tasks).
+PAGED_ROWS = 5_000
 
 #: Preferred shares of the width, as the source's table has them; the task text takes the rest.
 SHARES = {"dimension": 0.08, "measure": 0.09, "heading": 0.09, "lead": 0.09, "responsible": 0.2, "deadline": 0.08}
@@ -129,12 +134,18 @@ def decomposition_table(
     flow: Flow | None = None,
     width_mm: float = LANDSCAPE[0],
     style: TableStyle = TABLE_STYLE,
+    widths: Sequence[float] | None = None,
 ) -> PrintedTable[TableRow]:
-    """The 任务分解表 as printed; without a ``flow`` (the site), rows whole and merged as the source merges them."""
-    specs = decomposition_specs(columns)
-    cells = [_decomposition_cells(row, columns) for row in rows]
-    measured = [[cell.text if not cell.merged or cell.starts_run else "" for cell in row] for row in cells]
-    widths = column_widths(specs, measured, width_mm * PT_PER_MM, style)
+    """The 任务分解表 as printed; without a ``flow`` (the site, a table of more than ``PAGED_ROWS``),
+    rows whole and merged as the source merges them. ``widths``: the columns', if already known."""
+    if flow is not None and len(rows) > PAGED_ROWS:
+        flow = None
+    cells = [_decomposition_cells(row, columns) for row in rows] if flow is not None else []
+    if widths is None:
+        measured_rows = cells or [_decomposition_cells(row, columns) for row in _sample(rows)]
+        measured = [[cell.text if not cell.merged or cell.starts_run else "" for cell in row] for row in measured_rows]
+        whole = None if cells else _whole(columns, rows)
+        widths = column_widths(decomposition_specs(columns), measured, width_mm * PT_PER_MM, style, whole)
     if flow is None:
         printed = tuple(
             PrintedRow(row, row.task, row.task.text, row.responsible, tuple(MergedCell(h, s) for h, s in row.levels))
@@ -145,6 +156,24 @@ def decomposition_table(
     return PrintedTable(
         tuple(percentages(widths)), _with_levels(placed.rows, columns), style.css(), placed.break_before
     )
+
+
+def _sample(rows: Sequence[_Source]) -> Sequence[_Source]:
+    """Rows enough to size the columns by (column_widths looks at 120)."""
+    return rows if len(rows) <= 120 else [rows[i * len(rows) // 120] for i in range(120)]
+
+
+def _deadlines(rows: Sequence[TableRow] | Sequence[UnitTask]) -> set[str]:
+    return {cjk_punctuation(row.task.deadline) for row in rows}
+
+
+def _whole(columns: Sequence[AnnexColumn], rows: Sequence[TableRow]) -> dict[int, Iterable[str]]:
+    """What the keep-all columns of the full table must hold whole, from every row: 序号, deadlines."""
+    fields = [column.field for column in columns]
+    return {
+        fields.index("id"): [str(max((row.task.id for row in rows), default=0))],
+        fields.index("deadline"): _deadlines(rows),
+    }
 
 
 def _with_levels(
@@ -214,11 +243,16 @@ def unit_table(
     flow: Flow | None,
     width_mm: float,
     style: TableStyle,
+    widths: Sequence[float] | None = None,
 ) -> PrintedTable[UnitTask]:
     """A unit's tasks as printed (its 责任清单, the annex of a notice to it)."""
-    specs = unit_specs(words)
-    cells = [_unit_cells(row) for row in rows]
-    widths = column_widths(specs, [[cell.text for cell in row] for row in cells], width_mm * PT_PER_MM, style)
+    if flow is not None and len(rows) > PAGED_ROWS:
+        flow = None
+    cells = [_unit_cells(row) for row in rows] if flow is not None else []
+    if widths is None:
+        measured = [[cell.text for cell in row] for row in (cells or [_unit_cells(row) for row in _sample(rows)])]
+        whole = None if cells else {0: [str(max((row.task.id for row in rows), default=0))], 4: _deadlines(rows)}
+        widths = column_widths(unit_specs(words), measured, width_mm * PT_PER_MM, style, whole)
     if flow is None:
         printed = tuple(PrintedRow(row, row.task, row.task.text, "") for row in rows)
         return PrintedTable(tuple(percentages(widths)), printed, style.css())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import replace
 from datetime import date
 
 from ..domain.annex import TableRow, table_rows
@@ -57,6 +58,8 @@ def build_site(
         led = sum(1 for row in assigned if row.role == LEAD)
         counts.append((unit, led, len(assigned) - led))
     rows = table_rows(register)
+    # the full table's column widths serve every table of the site (site_table, site_unit)
+    common["layout"] = replace(common["layout"], rows=tuple(rows))
     by_top: dict[str, list[TableRow]] = {}
     under: dict[str, list[Task]] = {}  # every heading's tasks, however deep below it
     for row in rows:
