@@ -484,3 +484,9 @@ def test_a_runtime_error_in_a_user_template_is_a_message(cli, tmp_path):
     run = cli("render", "table", "--templates", str(tmp_path), data=QINGHE)
     assert (run.exit_code, run.stdout) == (2, "")
     assert run.stderr == f"{tmp_path / 'table.md'}:2:1: 模板 table.md 出错:ZeroDivisionError: division by zero\n"
+
+
+def test_a_dash_as_output_is_stdout(cli):
+    run = cli("render", "table", "-o", "-", data=QINGHE)
+    assert run.exit_code == 0 and run.stdout.startswith("# 《清河县2024年河湖长制重点工作任务》任务分解表\n")
+    assert run.stdout == cli("render", "table", data=QINGHE).stdout
