@@ -490,3 +490,21 @@ def test_a_dash_as_output_is_stdout(cli):
     run = cli("render", "table", "-o", "-", data=QINGHE)
     assert run.exit_code == 0 and run.stdout.startswith("# 《清河县2024年河湖长制重点工作任务》任务分解表\n")
     assert run.stdout == cli("render", "table", data=QINGHE).stdout
+
+
+def test_the_table_macros_also_take_plain_rows(cli, tmp_path):
+    """A template of its own (a reminder, a form) may hand the macros a unit's rows or the table's rows."""
+    (tmp_path / "unit.html").write_text(
+        '{% extends "_layout.html" %}{% import "_macros.html" as m with context %}'
+        "{% block content %}{{ m.unit_rows(unit.lead) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    (tmp_path / "table.html").write_text(
+        '{% extends "_layout.html" %}{% import "_macros.html" as m with context %}'
+        "{% block content %}{{ m.decomposition(rows, columns) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    unit = cli("render", "unit", "--unit", "市发改委", "-f", "html", "--templates", str(tmp_path)).stdout
+    assert unit.count('<td class="role">牵头</td>') == 9
+    table = cli("render", "table", "-f", "html", "--templates", str(tmp_path)).stdout
+    assert table.count('<tr id="task-') == 23 and 'class="page-start"' not in table
