@@ -132,7 +132,6 @@ def parse_html(html: str) -> Node:
 
 def word_document(html: str) -> bytes:
     """The .docx of an HTML document the templates printed (a notice, a 责任清单, the 通报, a table)."""
-
     root = parse_html(html)
     body = root.find("body") or root
     main = body.find("main") or body
@@ -155,7 +154,6 @@ def word_document(html: str) -> bytes:
 
 
 def _page(document: WordDocument, landscape: bool) -> None:
-
     section = document.sections[0]
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
@@ -205,7 +203,6 @@ def _page_number(paragraph: Paragraph, right: bool) -> None:
 
 
 def _styles(document: WordDocument) -> None:
-
     normal = document.styles["Normal"]
     _font_of(normal.font, normal.element, FANGSONG, BODY_PT)
     fmt = normal.paragraph_format
@@ -364,7 +361,6 @@ class _Writer:
             self.paragraph(text, _Style(first_indent=2 if "indent" in classes else 0))
 
     def paragraph(self, text: str, style: _Style) -> Paragraph:
-
         paragraph = self.document.add_paragraph()
         fmt = paragraph.paragraph_format
         fmt.alignment = {
@@ -442,7 +438,6 @@ class _Writer:
     # tables
 
     def table(self, node: Node) -> None:
-
         size = _table_font(node)
         shares = [_percent(col.attrs.get("style", "")) for col in node.find_all("col")]
         head = node.find("thead")
@@ -631,7 +626,6 @@ def _table_font(node: Node) -> float:
 
 
 def _cell_alignment(cell: Node, header: bool) -> Any:
-
     classes = cell.classes
     if header or classes & {"id", "deadline", "role", "merged", "date", "dates"}:
         return WD_ALIGN_PARAGRAPH.CENTER
@@ -643,7 +637,6 @@ def _cell_alignment(cell: Node, header: bool) -> Any:
 
 
 def _repeat_header(row: Any) -> None:
-
     mark = OxmlElement("w:tblHeader")
     mark.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(mark)
@@ -651,7 +644,6 @@ def _repeat_header(row: Any) -> None:
 
 
 def _keep_on_one_page(row: Any) -> None:
-
     mark = OxmlElement("w:cantSplit")
     mark.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(mark)
