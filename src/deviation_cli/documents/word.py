@@ -218,11 +218,12 @@ def _font_table(document: WordDocument) -> None:
     entries = "".join(
         f'<w:font w:name="{name}"><w:altName w:val="{alternative}"/><w:charset w:val="86"/>'
         f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        # the kind of face each is (a serif, or a sans for 黑体), for a program that substitutes by kind
         for (name, alternative), family in (
-            (FANGSONG, "modern"),
+            (FANGSONG, "roman"),
             (XIAOBIAOSONG, "roman"),
-            (HEITI, "modern"),
-            (KAITI, "modern"),
+            (HEITI, "swiss"),
+            (KAITI, "roman"),
             (SONGTI, "roman"),
         )
     )
