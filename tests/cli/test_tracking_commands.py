@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-import xml.dom.minidom
 
 import pytest
 
 from deviation_cli.store.indicator_files import load_indicators
-from support.paths import HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
+from support.paths import CHENGDONG, HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
 
 SAMPLE = ROOT / "examples" / "hanzhong-progress"
 QP = QINGHE_PROGRESS
@@ -214,22 +213,24 @@ def test_report_markdown_on_the_sample(cli):
     run = cli("report", "--as-of", "2023-08-01", *HZ, *HZ_OBSERVED)
     assert run.exit_code == 0, run.stderr
     text = run.stdout
-    assert text.startswith("# 关于《加强管控重点产业项目偏离度实施方案》落实情况的通报\n")
+    assert text.startswith("# 关于《加强管控重点产业项目偏离度实施方案》落实情况的通报\n\n（截至2023年8月1日）\n")
     assert (
-        "截至 2023-08-01,已到期节点 4 个,已完成 2 个(完成率 50.0%),其中按期完成 1 个(按期完成率 25.0%);逾期任务 2 项,30 天内到期 1 项。"
+        "截至2023年8月1日，已到期节点4个，已完成2个（完成率50.0%），其中按期完成1个（按期完成率25.0%）；逾期任务2项，30天内到期1项。"
         in text
     )
-    assert "### 市发改委\n" in text and "### 市国资委\n" in text
+    assert "### （一）市发改委（1项）\n" in text and "### （二）市国资委（1项）\n" in text
     assert "| 1 | 市发改委 | 2 | 50.0% | 50.0% | 18.8% | 0.438 | 红旗奖 |" in text
     assert "| 3 | 市国资委 | 1 | 0.0% | 0.0% | 25.0% | 0.050 | 蜗牛奖 |" in text
-    assert "- 红旗奖:市发改委\n- 蜗牛奖:市国资委\n" in text
-    assert "| 民间投资占比 | 2023年 | ≥60% | 41%(2023年1—6月) | −19 | −31.7% | 红灯 |" in text
+    assert "红旗奖：市发改委；蜗牛奖：市国资委。\n" in text
+    assert "| 民间投资占比 | 2023年 | ≥60% | 41%（2023年1—6月） | −19 | −31.7% | 红灯 |" in text
+    # 落款 and 成文日期 (default: the issuing office, the --as-of day)
+    assert text.endswith('<p align="right">汉中市人民政府办公室<br>2023年8月1日</p>\n')
 
 
 def test_report_rule_changes_the_awards(cli):
     text = cli("report", "--as-of", "2023-08-01", "--rule", "completion:1", *HZ).stdout
-    assert "- 红旗奖:市行政审批服务局\n- 蜗牛奖:市国资委\n" in text
-    assert "评比规则:得分 = 完成率×1.0" in text
+    assert "红旗奖：市行政审批服务局；蜗牛奖：市国资委。\n" in text
+    assert "评比规则：得分=完成率×1.0" in text
     bad = cli("report", "--as-of", "2023-08-01", "--rule", "speed:1", *HZ)
     assert bad.exit_code == 2 and bad.stderr.startswith("排名规则“speed:1”无法理解")
 
@@ -237,10 +238,10 @@ def test_report_rule_changes_the_awards(cli):
 def test_report_on_qinghe(cli):
     text = cli("report", "--as-of", "2024-07-01", *QH, data=QINGHE).stdout
     assert text.startswith("# 关于《清河县2024年河湖长制重点工作任务》落实情况的通报\n")
-    assert "- 流动红旗:县水利局\n- 黄牌警示:县生态环境局\n" in text  # the register's own award names
-    assert "### 县生态环境局\n" in text and "### 县水利局\n" not in text
-    assert "| 水质达标率 | 2024年 | ≥90% | 85.5%(2024年1—5月) | −4.5 | −5.0% | 黄灯 |" in text
-    assert "| 四乱问题存量 | 2024年底 | ≤0个 | 3个(2024年6月) | +3 | — | 红灯 |" in text
+    assert "流动红旗：县水利局；黄牌警示：县生态环境局。\n" in text  # the register's own award names
+    assert "### （一）县生态环境局（1项）\n" in text and "县水利局（" not in text
+    assert "| 水质达标率 | 2024年 | ≥90% | 85.5%（2024年1—5月） | −4.5 | −5.0% | 黄灯 |" in text
+    assert "| 四乱问题存量 | 2024年底 | ≤0个 | 3个（2024年6月） | +3 | — | 红灯 |" in text
 
 
 def test_report_html_is_self_contained_a4(cli, tmp_path):
@@ -249,12 +250,20 @@ def test_report_html_is_self_contained_a4(cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     html = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and "size: A4" in html
-    assert not re.search(r"""(src|href)=["']?https?:""", html) and "@import" not in html
-    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert not re.search(r"""(src|href)=["']?https?:""", html) and "@import" not in html and "url(" not in html
+    # GB/T 9704: the margins, 3号 仿宋 body, 2号 小标宋 title, page numbers; 落款 and 成文日期 last
+    assert "margin: 37mm 26mm 35mm 28mm" in html and 'content: "— " counter(page) " —"' in html
+    assert '<h1 class="title">关于<br>《加强管控重点产业项目偏离度实施方案》<br>落实情况的通报</h1>' in html
+    assert re.search(
+        r'<div class="signature">\s*<p class="issuer">汉中市人民政府办公室</p>\s*<p class="date">2023年8月1日</p>', html
+    )
+    charts = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
     assert len(charts) == 4  # status, ranking, one per indicator dimension
-    for chart in charts:
-        xml.dom.minidom.parseString(chart)
-    assert '<span class="red-flag">红旗奖:市发改委</span>' in html
+    assert [re.search(r"<figcaption>图(\d)", chart).group(1) for chart in charts] == ["1", "2", "3", "4"]
+    assert '<span class="first">红旗奖：市发改委</span>' in html
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
+    assert not re.search(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", text)  # punctuation by Chinese is full width
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # dates are written 2023年8月1日
 
 
 def test_report_escapes_what_people_wrote(cli, tmp_path):
@@ -273,7 +282,7 @@ def test_report_escapes_what_people_wrote(cli, tmp_path):
 def test_report_needs_as_of_and_a_known_format(cli):
     assert cli("report").exit_code == 2
     run = cli("report", "--as-of", "2023-08-01", "--format", "pdf")
-    assert (run.exit_code, run.stderr) == (2, "--format 应为 md, html 之一,而不是“pdf”\n")
+    assert (run.exit_code, run.stderr) == (2, "--format 应为 md, html, docx 之一,而不是“pdf”\n")
 
 
 def test_report_refuses_to_overwrite_the_progress_file(cli, tmp_path):
@@ -340,5 +349,29 @@ def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
         tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER))
     )
     assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
-    assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-1].endswith("report")
+    assert env.loader.searchpath[0] == str(tmp_path) and env.loader.searchpath[-2].endswith("report")
+    assert env.loader.searchpath[-1].endswith("templates")  # the 通报 shares the documents' layout and style
     assert {"pct", "num", "cell", "md", "date_zh"} <= set(env.filters)
+
+
+def test_report_is_signed_by_the_issuer_on_its_date(cli):
+    text = cli(
+        "report", "--as-of", "2024-07-01", "--issuer", "清河县河长办", "--date", "2024-07-03", data=QINGHE
+    ).stdout
+    assert text.endswith('<p align="right">清河县河长办<br>2024年7月3日</p>\n')
+    assert "（截至2024年7月1日）" in text
+    bad = cli("report", "--as-of", "2024-07-01", "--date", "2024-02-30", data=QINGHE)
+    assert (bad.exit_code, bad.stderr) == (2, "2024-02-30 不是真实日期\n")
+
+
+def test_a_task_longer_than_half_a_page_is_printed_in_parts_that_repeat_its_number(cli):
+    html = cli("report", "--as-of", "2024-10-15", "-f", "html", data=CHENGDONG).stdout
+    rows = re.findall(
+        r'<tr class="continued">\s*<td class="id"><span class="again">5</span><span class="cont">（续）</span>', html
+    )
+    assert len(rows) >= 1
+    # the parts join back into the task's text as the plan writes it
+    task = html.split('<td class="id">5</td>')[1]
+    parts = re.findall(r'<td class="text">(.*?)</td>', task.split("</tbody>")[0], re.S)[::2]
+    assert "".join(parts).startswith("围绕企业全生命周期，梳理开办、变更、注销各环节办理事项")
+    assert "".join(parts).endswith("整改情况在区政务服务网公开。")

@@ -206,7 +206,7 @@ def test_html_notice_has_the_official_structure(cli):
     page = run.stdout
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     order = [
-        '<h1 class="title">关于落实《加强管控重点产业项目偏离度实施方案》任务分工的通知</h1>',
+        '<h1 class="title">关于落实<br>《加强管控重点产业项目偏离度实施方案》<br>任务分工的通知</h1>',
         '<p class="salutation">汉中市发展和改革委员会\uff1a</p>',
         "一、你单位牵头9项任务\uff08序号3、4、7、11、14、17、20、22、23\uff09",
         '<p class="attachment-note">附件\uff1a市发改委任务清单</p>',
@@ -231,14 +231,36 @@ def test_issuer_and_date_are_taken_from_the_options(cli):
     assert run.stdout.startswith("# 关于落实《清河县2024年河湖长制重点工作任务》任务分工的通知\n\n东关镇\uff1a")
 
 
-def test_the_html_table_reproduces_the_rowspans(cli):
+def test_the_html_table_reproduces_the_rowspans_page_by_page(cli, hanzhong):
+    """Printed, a merged cell never runs over a page break: each page's run gets its own cell."""
     page = cli("render", "table", "-f", "html").stdout
     body = page.split("<tbody>")[1]
     assert body.count("<tr ") == 23
-    assert '<td class="dimension merged" rowspan="3">项目推进偏离度方面</td>' in body
-    assert '<td class="measure merged" rowspan="2">不断优化项目投资结构</td>' in body
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", body, re.S)
+    pages: list[list[str]] = []
+    for attributes, cells in rows:
+        if not pages or "page-start" in attributes:
+            pages.append([])
+        pages[-1].append(cells)
+    assert len(pages) > 1
+    # On every page, each dimension's cells cover that page's rows of it, labelled every time.
+    for cells_of_page in pages:
+        spans = [
+            int(n) for n in re.findall(r'<td class="dimension merged[^"]*" rowspan="(\d+)">', "".join(cells_of_page))
+        ]
+        assert sum(spans) == len(cells_of_page)
+        assert re.match(r'\s*<td class="id">\d+</td>\s*<td class="dimension merged', cells_of_page[0])
     assert '<td class="measure merged" rowspan="2">大力发展数字经济</td>' in body
     assert 'class="flat"' not in body  # the filter's copies belong to the site only
+
+
+def test_the_site_table_keeps_the_source_rowspans(hanzhong):
+    body = build_site(hanzhong, date(2023, 7, 1))["table.html"].split("<tbody>")[1]
+    assert (
+        '<td class="dimension merged" rowspan="3"><a href="dimensions/progress.html">项目推进偏离度方面</a></td>'
+        in body
+    )
+    assert "page-start" not in body and "repeated" not in body
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -292,7 +314,7 @@ def test_all_units_writes_one_file_per_unit(cli, tmp_path):
         (["notice", "--all-units"], "--all-units 需要 -o 目录,每个单位写一个文件"),
         (["unit", "--unit", "市发该委"], "没有单位“市发该委”。是否指:市发改委、市委办、市国资委?"),
         (["notice", "--unit", "市发改委", "--date", "2023-02-30"], "2023-02-30 不是真实日期"),
-        (["table", "--format", "pdf"], "--format 应为 md, html 之一,而不是“pdf”"),
+        (["table", "--format", "pdf"], "--format 应为 md, html, docx 之一,而不是“pdf”"),
         (["table", "--templates", "no/such/folder"], "找不到模板目录 no/such/folder"),
     ],
 )
@@ -474,3 +496,27 @@ def test_a_runtime_error_in_a_user_template_is_a_message(cli, tmp_path):
     run = cli("render", "table", "--templates", str(tmp_path), data=QINGHE)
     assert (run.exit_code, run.stdout) == (2, "")
     assert run.stderr == f"{tmp_path / 'table.md'}:2:1: 模板 table.md 出错:ZeroDivisionError: division by zero\n"
+
+
+def test_a_dash_as_output_is_stdout(cli):
+    run = cli("render", "table", "-o", "-", data=QINGHE)
+    assert run.exit_code == 0 and run.stdout.startswith("# 《清河县2024年河湖长制重点工作任务》任务分解表\n")
+    assert run.stdout == cli("render", "table", data=QINGHE).stdout
+
+
+def test_the_table_macros_also_take_plain_rows(cli, tmp_path):
+    """A template of its own (a reminder, a form) may hand the macros a unit's rows or the table's rows."""
+    (tmp_path / "unit.html").write_text(
+        '{% extends "_layout.html" %}{% import "_macros.html" as m with context %}'
+        "{% block content %}{{ m.unit_rows(unit.lead) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    (tmp_path / "table.html").write_text(
+        '{% extends "_layout.html" %}{% import "_macros.html" as m with context %}'
+        "{% block content %}{{ m.decomposition(rows, columns) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    unit = cli("render", "unit", "--unit", "市发改委", "-f", "html", "--templates", str(tmp_path)).stdout
+    assert unit.count('<td class="role">牵头</td>') == 9
+    table = cli("render", "table", "-f", "html", "--templates", str(tmp_path)).stdout
+    assert table.count('<tr id="task-') == 23 and 'class="page-start"' not in table

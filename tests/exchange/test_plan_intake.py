@@ -504,7 +504,7 @@ def test_documents_site_exports_and_report_work_and_round_trip(outputs, name, fo
     # The 通报 counts the plan's tasks in the plan's words; no award is named where the plan names none.
     tasks, dated = {"county_report": (6, 5), "district_table": (6, 5)}.get(name, (5, 5 if form != "txt" else 0))
     deadline_word = "时间节点" if name == "district_table" else "完成时限"
-    assert f"全部 {tasks} 项任务中,{dated} 项有明确{deadline_word};1 项已有进度报告" in case.outputs["report md"].stdout
+    assert f"全部{tasks}项任务中，{dated}项有明确{deadline_word}；1项已有进度报告" in case.outputs["report md"].stdout
 
 
 def test_the_notice_speaks_of_leaders_where_the_plan_leads_by_leaders(outputs):

@@ -9,6 +9,8 @@ TESTS = ROOT / "tests"
 FIXTURES = TESTS / "fixtures"
 HANZHONG = ROOT / "data"
 QINGHE = ROOT / "examples" / "qinghe"
+#: A made-up plan of another shape: one level, co-leads, long unit lists, a task longer than a page.
+CHENGDONG = FIXTURES / "registers" / "chengdong"
 QINGHE_PROGRESS = ROOT / "examples" / "qinghe-progress"
 BROKEN = FIXTURES / "broken"
 GOLDEN = FIXTURES / "golden"

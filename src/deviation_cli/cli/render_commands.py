@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from ..documents.render import FORMATS, KINDS, render_document
+from ..documents.render import DOCUMENT_FORMATS, KINDS, render_document
 from ..documents.site import build_site
 from ..documents.template_data import assigned_units, file_slug
 from ..domain.issues import Issue, UsageError, usage_error
@@ -29,13 +30,15 @@ def register_files(register: Register) -> tuple[Path, ...]:
 def render_command(
     kind: str = typer.Argument(..., metavar="KIND", help=KIND_HELP),
     unit: str | None = typer.Option(None, "--unit", "-u", help="The unit (notice, unit; filters due)."),
-    fmt: str | None = typer.Option(None, "--format", "-f", help="md | html. Default: from -o's extension, else md."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="md | html | docx. Default: from -o's extension, else md."
+    ),
     output: str | None = typer.Option(
         None,
         "--output",
         "-o",
         metavar="FILE",
-        help="Write here (atomically) instead of stdout; a folder with --all-units.",
+        help="Write here (atomically) instead of stdout (- for stdout); a folder with --all-units.",
     ),
     all_units: bool = typer.Option(False, "--all-units", help="notice/unit: one file per unit into the -o folder."),
     templates: str | None = typer.Option(
@@ -52,12 +55,15 @@ def render_command(
     """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单),
     the full table (任务分解表) or the due list.
 
+    As Markdown, as printable HTML, or as a Word file (docx, GB/T 9704 layout, made from
+    the HTML) that offices edit and seal; a docx is written to a file (-o), never to a terminal.
+
     Example: deviation render notice --unit 市发改委 --format html -o notice.html
     """
     check_format(kind, KINDS, "KIND")
     if fmt is None:
-        fmt = "html" if output and not all_units and Path(output).suffix.lower() in (".html", ".htm") else "md"
-    check_format(fmt, FORMATS)
+        fmt = format_of(output) if output and not all_units else "md"
+    check_format(fmt, DOCUMENT_FORMATS)
     today = as_of_option(as_of)
     on_day = date_option(on, today, "--date")
     before_day = date_option(before, today, "--before")
@@ -75,26 +81,26 @@ def render_command(
     register = load()
     protect = register_files(register)
 
-    def render(for_unit: str | None) -> str:
-        return render_document(
-            register,
-            kind,
-            fmt,
-            unit=for_unit,
-            issuer=issuer,
-            on=on_day,
-            before=before_day,
-            after=after_day,
-            as_of=today,
-            templates=templates,
-        )
+    def render(for_unit: str | None) -> str | bytes:
+        options: dict[str, Any] = {
+            "unit": for_unit,
+            "issuer": issuer,
+            "on": on_day,
+            "before": before_day,
+            "after": after_day,
+            "as_of": today,
+            "templates": templates,
+        }
+        if fmt == "docx":
+            from ..documents.word import word_document  # lazy: docx
+
+            return word_document(render_document(register, kind, "html", **options))
+        return render_document(register, kind, fmt, **options)
 
     if folder is None:
-        text = render(unit)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_atomic(output, text, protect=protect)
+        if fmt == "docx" and output is None:
+            raise usage_error("render_binary_needs_output", format="docx")
+        write_output(output, render(unit), protect)
         return
     _make_folder(folder)
     names = assigned_units(register)
@@ -144,6 +150,30 @@ def site_command(
         if bar is not None:
             bar.close()
     tell("cli.wrote_pages", count=len(pages), folder=folder)
+
+
+def format_of(output: str) -> str:
+    """The format a file name asks for: .html/.htm, .docx, else Markdown."""
+    suffix = Path(output).suffix.lower()
+    return "html" if suffix in (".html", ".htm") else "docx" if suffix == ".docx" else "md"
+
+
+def write_output(output: str | None, content: str | bytes, protect: tuple[Path, ...]) -> bool:
+    """Write a document to ``output`` atomically, or to stdout (no ``output``, or ``-``).
+
+    True when a file was written (the caller says so on stderr). A Word file reaches
+    stdout only when asked for with ``-o -``.
+    """
+    if output is None or output == "-":
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(content)
+        return False
+    write_atomic(output, content, protect=protect)
+    return True
 
 
 def _make_folder(folder: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,12 @@ from ..domain.issues import usage_error
 from ..domain.progress import check_new_report, new_entry, normalise_status
 from ..domain.query import find_task, find_unit
 from ..domain.tracking import parse_rule, task_states, unit_scores
-from ..formats.atomic import write_atomic
 from ..formats.register_files import PROGRESS_FILE, display_path
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import say
 from .app import as_of_option, check_format, command, date_option, load, settings, tell
-from .render_commands import register_files
+from .render_commands import format_of, register_files, write_output
 
 FORMAT_HELP = "table | json | csv | md"
 PROGRESS_HELP = "Progress file or folder. Default: progress.yaml and progress/*.yaml in the register folder."
@@ -185,8 +183,12 @@ def indicators_command(
 @command("report")
 def report_command(
     as_of: str = typer.Option(..., "--as-of", help="The day the 通报 speaks of."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md | html"),
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="md | html | docx. Default: from -o's extension, else md."
+    ),
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (- for stdout)."
+    ),
     rule: str | None = typer.Option(
         None, "--rule", help="Ranking weights, e.g. on_time:0.5,completion:0.3,reporting:0.2 (the default)."
     ),
@@ -198,27 +200,43 @@ def report_command(
     templates: str | None = typer.Option(
         None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."
     ),
+    issuer: str | None = typer.Option(
+        None, "--issuer", help="The issuing office (落款). Default: the plan's issuing office, if named."
+    ),
+    on: str | None = typer.Option(None, "--date", help="成文日期. Default: the --as-of day."),
 ) -> None:
     """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
-    ranking with 红旗奖 / 蜗牛奖, and indicator deviations.
+    ranking with the plan's awards, and indicator deviations.
 
-    HTML is one self-contained page (inline SVG charts, no network) that prints on A4.
+    An official document like the notices (GB/T 9704): full-width punctuation, dates
+    as 2023年8月1日, 落款 and 成文日期. HTML is one self-contained page (charts drawn
+    in HTML, no network) that prints on A4 with page numbers; docx is the same for Word
+    and WPS (written to a file with -o, never to a terminal).
 
     Example: deviation report --as-of 2023-08-01 --format html -o 通报.html
     """
     from ..store.indicator_files import load_indicators  # lazy: pydantic
     from ..store.progress_log import load_progress  # lazy: pydantic
 
+    fmt = fmt or (format_of(output) if output else "md")
     check_format(fmt, BULLETIN_FORMATS)
+    if fmt == "docx" and output is None:
+        raise usage_error("render_binary_needs_output", format="docx")
     day = as_of_option(as_of)
+    written = date_option(on, day, "--date")
     weights = parse_rule(rule)
     register = load()
     log = load_progress(register, progress)
     indicators, observations = load_indicators(register, targets, observed)
-    data = bulletin_data(register, log, indicators, observations, day, weights, within, min_due)
-    text = render_bulletin(data, fmt, templates)
-    if output:
-        write_atomic(output, text, protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]))
-        tell("cli.wrote_file", file=display_path(Path(output)))
+    data = bulletin_data(
+        register, log, indicators, observations, day, weights, within, min_due, issuer=issuer, written=written
+    )
+    if fmt == "docx":
+        from ..documents.word import word_document  # lazy: docx
+
+        content: str | bytes = word_document(render_bulletin(data, "html", templates))
     else:
-        sys.stdout.write(text)
+        content = render_bulletin(data, fmt, templates)
+    protect = register_files(register) + tuple(Path(f) for f in data["progress_files"])
+    if write_output(output, content, protect):
+        tell("cli.wrote_file", file=display_path(Path(output or "")))

@@ -20,12 +20,14 @@ from ..domain.tracking import FIRST, LAST, parse_rule, rank_units, task_states, 
 from ..output.escaping import markdown_escape
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..words import label, value_word
+from .print_layout import PORTRAIT, PT_PER_MM, TABLE_STYLE, Cell, ColumnSpec, column_widths, percentages, split_rows
+from .punctuation import cjk_punctuation, date_zh
 from .templating import build_environment, render_template, template_folders
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-BULLETIN_FORMATS = ("md", "html")
+BULLETIN_FORMATS = ("md", "html", "docx")
 #: The columns whose heading the 通报 writes in the plan's own words.
 WORDED_FIELDS = ("id", "task", "lead", "responsible", "deadline")
 #: Section numbers of an official document: 一、二、三 …
@@ -42,8 +44,14 @@ def bulletin_data(
     rule: dict[str, float] | None = None,
     within: int = 30,
     min_due: int = 1,
+    issuer: str | None = None,
+    written: date | None = None,
 ) -> dict[str, Any]:
-    """Everything the 通报 states on ``as_of``, as data."""
+    """Everything the 通报 states on ``as_of``, as data.
+
+    ``issuer`` signs it (落款; default: the plan's issuing office, if the register names one)
+    and ``written`` is its 成文日期 (default: ``as_of``).
+    """
     rule = rule or parse_rule(None)
     states = task_states(register, log, as_of, within)
     records = [state_object(register, state, as_of) for state in states]
@@ -72,6 +80,9 @@ def bulletin_data(
     return {
         "title": register.document.title,
         "as_of": as_of.isoformat(),
+        "issuer": issuer or register.document.source,
+        "date": (written or as_of).isoformat(),
+        "recipients": register.document.recipients,
         "within": within,
         "headline": {
             "tasks": len(records),
@@ -114,7 +125,7 @@ def bulletin_data(
 
 
 def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path | None = None) -> str:
-    """The 通报 as Markdown or as one self-contained HTML page (inline SVG, no network).
+    """The 通报 as Markdown or as one self-contained HTML page (charts in HTML, no network).
 
     A broken template in the user's folder is a located UsageError (file:line), not a traceback.
     """
@@ -127,9 +138,10 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     """render.py's environment with the 通报's filters on top.
 
     Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
-    table cell); no full-width finalize: the 通报 prints the figures as computed.
+    table cell), and punctuation next to Chinese is printed full width, as in the
+    notices: the plan's text is quoted as the plan writes it.
     """
-    env = build_environment(folders, escape_all=True, finalize=False)
+    env = build_environment(folders, escape_all=True)
     env.filters["pct"] = _percent
     env.filters["num"] = _number
     env.filters["signed"] = _signed
@@ -137,6 +149,7 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     env.filters["signed_pct"] = _signed_percent
     env.filters["target"] = _target
     env.globals["NUMERALS"] = NUMERALS
+    env.globals["printed_rows"] = printed_rows
     env.globals["LIGHT_WORDS"] = {light: value_word("light." + light, "zh") for light in (GREEN, AMBER, RED, NONE)}
     return env
 
@@ -171,3 +184,51 @@ def _target(item: dict[str, Any]) -> str:
 
 def _markdown_cell(value: object) -> str:
     return markdown_escape("" if value is None else str(value))
+
+
+#: A row of a 通报 table taller than this is printed in parts (under half the portrait page).
+PART_LIMIT_PT = 0.45 * PORTRAIT[1] * PT_PER_MM
+
+
+def printed_rows(records: list[dict[str, Any]], columns: list[list[str]]) -> dict[str, Any]:
+    """A 通报 table as printed: the columns' widths, and each record's rows.
+
+    ``columns`` are [header, field, how] for each column: how is ``split`` (long text, cut
+    where a row is taller than ``PART_LIMIT_PT``), ``keep`` (a date or a deadline: whole)
+    or ``plain``; field names the record's key (``reason|note``: the first of them given).
+    A record taller than the limit becomes several rows; the template repeats its short
+    cells on each (``part`` > 0: （续）).
+    """
+    specs = [
+        ColumnSpec(field, header, share=0.0 if how != "split" else 0.2, rest=index == 1, keep_all=how == "keep")
+        for index, (header, field, how) in enumerate(columns)
+    ]
+    cells = [
+        [
+            Cell(_printed_value(_field(record, field), how), split=how == "split", keep_all=how == "keep")
+            for _, field, how in columns
+        ]
+        for record in records
+    ]
+    widths = column_widths(specs, [[cell.text for cell in row] for row in cells], PORTRAIT[0] * PT_PER_MM, TABLE_STYLE)
+    parts = split_rows(cells, widths, TABLE_STYLE, PART_LIMIT_PT)
+    split_fields = [field for _, field, how in columns if how == "split"]
+    rows = [
+        {"record": record, "part": number, "texts": dict(zip(split_fields, texts)), "last": number == len(found) - 1}
+        for record, found in zip(records, parts)
+        for number, texts in enumerate(found)
+    ]
+    return {"widths": percentages(widths), "rows": rows, "style": TABLE_STYLE.css()}
+
+
+def _field(record: dict[str, Any], field: str) -> object:
+    return next((record[name] for name in field.split("|") if record.get(name)), None)
+
+
+def _printed_value(value: object, how: str) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if how == "keep" and len(text) == 10 and text[4] == "-":
+        return date_zh(text)  # an ISO date, printed as 2023年6月30日
+    return cjk_punctuation(text)

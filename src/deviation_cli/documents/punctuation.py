@@ -12,13 +12,18 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar, overload
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
-def date_zh(value: date | None) -> str:
-    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2023年6月18日)."""
-    if value is None:
+def date_zh(value: date | str | None) -> str:
+    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2023年6月18日).
+
+    An ISO date string (as the 通报's data holds dates) is written the same way.
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -87,3 +92,13 @@ def markdown_inline(value: object) -> Markup:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Markup: final, so the environment's finalize does not process it a second time.
     return Markup(re.sub(r"\r\n|\r|\n", "<br>", text))
+
+
+_AFTER_YEAR = re.compile(r"(?<=\d年)(?=\s*\d)")
+
+
+def deadline_breaks(value: object) -> Markup:
+    """A deadline for a narrow column: full-width punctuation, escaped, and a line may break after
+    its year (2023年 / 12月底) but nowhere inside a month or a date (the cell is word-break: keep-all)."""
+    text = escape(cjk_punctuation("" if value is None else str(value)))
+    return Markup(_AFTER_YEAR.sub("<wbr>", str(text)))

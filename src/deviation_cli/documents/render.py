@@ -7,17 +7,21 @@ This module returns text; writing files is the caller's job.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from ..domain.annex import table_rows
 from ..domain.issues import usage_error
 from ..domain.register import Register
+from .page_plans import PagePlans
 from .template_data import assigned_units, base_context, due_list, unit_list
 from .templating import render_template
 
 KINDS = ("notice", "unit", "table", "due")
 FORMATS = ("md", "html")
+#: What a document may be written as: text, or a Word file (bytes, made from the HTML).
+DOCUMENT_FORMATS = (*FORMATS, "docx")
 
 
 def render_document(
@@ -45,24 +49,34 @@ def render_document(
     if fmt not in FORMATS:
         raise usage_error("arg_bad_choice", option="--format", choices=", ".join(FORMATS), value=fmt)
     context: dict[str, Any] = base_context(register)
+    layout: PagePlans = context["layout"]
     if kind == "notice":
         issuer = issuer or register.document.source
         if not issuer:
             raise usage_error("render_needs_issuer")
         context.update(issuer=issuer, date=on or date.today())
         if unit is not None:
-            context.update(recipient=unit_list(register, unit), recipients=None)
+            recipient = unit_list(register, unit)
+            context.update(recipient=recipient, recipients=None, layout=replace(layout, recipient=recipient))
         else:
             lists = [unit_list(register, name) for name in assigned_units(register)]
-            context.update(recipient=None, recipients=lists, rows=table_rows(register))
+            rows = table_rows(register)
+            context.update(
+                recipient=None,
+                recipients=lists,
+                rows=rows,
+                layout=replace(layout, rows=tuple(rows), recipients=tuple(lists)),
+            )
     elif kind == "unit":
         if unit is None:
             raise usage_error("render_needs_unit", kind=kind)
-        context.update(unit=unit_list(register, unit))
+        listed = unit_list(register, unit)
+        context.update(unit=listed, layout=replace(layout, recipient=listed))
     elif kind == "table":
         if unit is not None:
             raise usage_error("render_unit_not_used", kind=kind)
-        context.update(rows=table_rows(register))
+        rows = table_rows(register)
+        context.update(rows=rows, layout=replace(layout, rows=tuple(rows)))
     else:
         context.update(due=due_list(register, before, after, as_of, unit))
     return render_template(f"{kind}.{fmt}", context, templates)

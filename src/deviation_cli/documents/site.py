@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import replace
 from datetime import date
 
 from ..domain.annex import TableRow, table_rows
 from ..domain.query import due, unit_task_index
 from ..domain.register import LEAD, Heading, Register, Task
 from ..output.cells import kind_name
+from .filter_index import filter_index
 from .punctuation import remembered
 from .template_data import Links, base_context, build_unit_list
 from .templating import environment, render_template
@@ -41,8 +43,9 @@ def build_site(
     common.update(as_of=today, kind_label=lambda unit: kind_name(unit, register.plan, "zh"))
     pages: dict[str, str] = {}
 
-    def page(name: str, template: str, depth: int, **extra: object) -> None:
-        context = dict(common, links=links.at(depth), **extra)
+    def page(name: str, template: str, depth: int, current: str, **extra: object) -> None:
+        # current: the page's part of the site, which the navigation marks (index, table, dimension, unit, task)
+        context = dict(common, links=links.at(depth), current=current, **extra)
         pages[name] = render_template(template, context, env=env)
 
     # Every unit's rows in one pass over the tasks, and each dimension's and measure's
@@ -55,6 +58,8 @@ def build_site(
         led = sum(1 for row in assigned if row.role == LEAD)
         counts.append((unit, led, len(assigned) - led))
     rows = table_rows(register)
+    # the full table's column widths serve every table of the site (site_table, site_unit)
+    common["layout"] = replace(common["layout"], rows=tuple(rows))
     by_top: dict[str, list[TableRow]] = {}
     under: dict[str, list[Task]] = {}  # every heading's tasks, however deep below it
     for row in rows:
@@ -73,11 +78,14 @@ def build_site(
                 "index.html",
                 "site/index.html",
                 0,
+                "index",
                 milestones=due(register, date.max),
                 ongoing=[task for task in register.tasks if task.ongoing],
                 unit_counts=counts,
             )
-            page("table.html", "site/table.html", 0, rows=rows)
+            page(
+                "table.html", "site/table.html", 0, "table", rows=rows, filter_data=filter_index(register, rows, index)
+            )
             for dimension in register.dimensions:
                 tasks = [row.task for row in by_top.get(dimension.key, [])]
                 dimension_measures = [h for h in register.headings if h.level > 1 and _within(register, h, dimension)]
@@ -85,6 +93,7 @@ def build_site(
                     links.dimension_file(dimension),
                     "site/dimension.html",
                     1,
+                    "dimension",
                     dimension=dimension,
                     dimension_measures=dimension_measures,
                     measure_tasks={h.key: under.get(h.key, []) for h in dimension_measures},
@@ -93,12 +102,13 @@ def build_site(
             for name in [unit.name for unit in register.units] + [group.name for group in register.groups]:
                 path = links.unit_file(name)
                 assert path is not None
-                page(path, "site/unit.html", 1, unit=lists[name])
+                page(path, "site/unit.html", 1, "unit", unit=lists[name])
             for number, row in enumerate(rows):
                 page(
                     f"tasks/{row.task.id}.html",
                     "site/task.html",
                     1,
+                    "task",
                     task=row.task,
                     row=row,
                     previous=rows[number - 1].task if number else None,

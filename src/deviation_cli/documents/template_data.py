@@ -19,6 +19,7 @@ from ..domain.query import DueItem, UnitTask, directory, due, find_unit, unit_ta
 from ..domain.register import LEAD, Group, Heading, Register, Task, Unit
 from ..domain.units import join_unit_list
 from ..words import label
+from .page_plans import UNIT_TABLE_FIELDS, PagePlans
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +207,12 @@ def base_context(register: Register) -> dict[str, Any]:
     join_units: Callable[[Iterable[str]], str] = lambda entries: join_unit_list(entries, units)  # noqa: E731
     words = register.plan.words()
     word: Callable[[str], str] = lambda field: label(field, "zh", words)  # noqa: E731
+    columns = annex_columns(register)
     return {
         "word": word,
-        "columns": annex_columns(register),
+        "columns": columns,
+        # the page model, asked by the templates for title lines and printed tables (documents/page_plans.py)
+        "layout": PagePlans(columns, tuple(word(field) for field in UNIT_TABLE_FIELDS)),
         "has_remarks": register.has_remarks,
         "level_counts": [(level, len(register.headings_at(n))) for n, level in enumerate(register.levels, 1)],
         "anchor": anchor,

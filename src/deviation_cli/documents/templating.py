@@ -23,7 +23,9 @@ from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
 from ..formats.register_files import display_path
 from ..store.folders import bundled_templates_folder
-from .punctuation import cjk_punctuation, date_zh, markdown_inline
+from .page_plans import PagePlans, title_layout
+from .printed_tables import MergedCell, PrintedRow, PrintedTable
+from .punctuation import cjk_punctuation, date_zh, deadline_breaks, markdown_inline
 from .template_data import DueList, Links, UnitList
 
 if TYPE_CHECKING:
@@ -34,8 +36,8 @@ if TYPE_CHECKING:
 def template_folders(templates: str | os.PathLike[str] | None = None, subfolder: str | None = None) -> list[Path]:
     """Where templates are looked up, first match wins: the user's folder, then the bundled one.
 
-    ``subfolder`` narrows the bundled folder (the 通报's templates live in ``report/``);
-    the user's folder is searched as given.
+    ``subfolder`` is searched before the bundled folder (the 通报's templates live in
+    ``report/``); the user's folder is searched as given.
     """
     folders = []
     if templates is not None:
@@ -44,7 +46,10 @@ def template_folders(templates: str | os.PathLike[str] | None = None, subfolder:
             raise usage_error("templates_folder_missing", folder=str(folder))
         folders.append(folder)
     bundled = bundled_templates_folder()
-    folders.append(bundled / subfolder if subfolder else bundled)
+    if subfolder:
+        # then the bundled folder itself: the 通报 shares the documents' style and layout
+        folders.append(bundled / subfolder)
+    folders.append(bundled)
     return folders
 
 
@@ -90,6 +95,8 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env.filters["md"] = markdown_inline
     env.filters["date_zh"] = date_zh
     env.filters["zh"] = cjk_punctuation
+    env.filters["deadline"] = deadline_breaks
+    env.globals["title_lines"] = title_layout
     return env
 
 
@@ -119,6 +126,10 @@ def _sandbox() -> type[SandboxedEnvironment]:
             query.UnitTask,
             query.DueItem,
             TableRow,
+            PagePlans,
+            PrintedTable,
+            PrintedRow,
+            MergedCell,
             UnitList,
             DueList,
             Links,
@@ -197,7 +208,8 @@ def _failing_template_line(error: Exception, env: Environment, user_only: bool =
     assert isinstance(loader, FileSystemLoader)  # every environment here comes from build_environment
     folders = [os.path.abspath(folder) for folder in loader.searchpath]
     if user_only:
-        folders = folders[:-1]
+        bundled = os.path.abspath(bundled_templates_folder())
+        folders = [folder for folder in folders if folder != bundled and not folder.startswith(bundled + os.sep)]
     found = ("", 0)
     tb = error.__traceback__
     while tb is not None:

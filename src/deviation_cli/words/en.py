@@ -98,6 +98,7 @@ WORDS: dict[str, str] = {
     "template_undefined": "template {name} uses a variable or field that does not exist: {problem}",
     "template_unsafe": "template {name} tried to reach a forbidden internal attribute: {problem}",
     "template_error": "template {name} failed: {problem}",
+    "render_binary_needs_output": "a {format} file is not text for a terminal; write it with -o FILE (or -o - for standard output)",
     "render_needs_issuer": "the register names no issuing office (document.source); give one with --issuer",
     "render_needs_unit": "{kind} needs --unit (or --all-units)",
     "render_unit_not_used": "{kind} is not per unit; drop --unit",
