@@ -133,6 +133,8 @@ WORDS: dict[str, str] = {
     "diff_missing_in_revision": "revision {revision} has no {file}",
     "diff_failed_on": "changes listed in --fail-on are present: {counts}",
     "arg_range_empty": "--after {after} is later than --before {before}",
+    # locks, limits and guards
+    "file_locked": "another deviation has been writing this file for {seconds} s; try again when it is done (if none is running, delete {lock})",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",

@@ -133,6 +133,8 @@ WORDS: dict[str, str] = {
     "diff_missing_in_revision": "版本 {revision} 中没有 {file}",
     "diff_failed_on": "存在 --fail-on 所列的变更:{counts}",
     "arg_range_empty": "--after {after} 晚于 --before {before}",
+    # locks, limits and guards
+    "file_locked": "另一个 deviation 正在写入此文件,已等待 {seconds} 秒;请待其完成后重试(如确无 deviation 在运行,可删除 {lock})",
     "label.id": "序号",
     "label.dimension": "管控",
     "label.measure": "改进措施",
