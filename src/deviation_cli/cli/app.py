@@ -21,6 +21,7 @@ from .._version import __version__
 from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Issue, UsageError
 from ..domain.register import Register
+from ..formats.folder_transaction import Interrupted
 from ..output.issue_lines import format_issues
 from ..store.load import load_register
 from ..words import LANGS, Lang, as_lang, say
@@ -149,6 +150,9 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
             except DeviationError as error:
                 print_issues(error.issues)
                 raise typer.Exit(error.exit_code) from None
+            except Interrupted as stop:
+                # SIGTERM/SIGHUP while writing: temporaries are gone; end as the signal would have.
+                raise typer.Exit(128 + stop.signum) from None
             except BrokenPipeError:
                 # `deviation tasks | head`: the reader left; nothing to report.
                 sys.stderr.close()

@@ -135,6 +135,7 @@ WORDS: dict[str, str] = {
     "arg_range_empty": "--after {after} is later than --before {before}",
     # locks, limits and guards
     "file_locked": "another deviation has been writing this file for {seconds} s; try again when it is done (if none is running, delete {lock})",
+    "transaction_journal_broken": "this record of an interrupted replacement of the register's files is damaged, so it cannot be finished; check tasks.yaml and units.yaml, then delete this file",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",

@@ -135,6 +135,7 @@ WORDS: dict[str, str] = {
     "arg_range_empty": "--after {after} 晚于 --before {before}",
     # locks, limits and guards
     "file_locked": "另一个 deviation 正在写入此文件,已等待 {seconds} 秒;请待其完成后重试(如确无 deviation 在运行,可删除 {lock})",
+    "transaction_journal_broken": "此文件记录一次被中断的登记册替换,但已损坏,无法完成替换;请检查 tasks.yaml 和 units.yaml 后删除此文件",
     "label.id": "序号",
     "label.dimension": "管控",
     "label.measure": "改进措施",
