@@ -194,6 +194,17 @@ def as_of_option(value: str | None) -> date:
     return chosen if chosen is not None else today
 
 
+WRITE_THROUGH_HELP = (
+    "When -o names a symlink, a device (/dev/stdout) or a FIFO, write to what it points at "
+    "instead of refusing. Without it such an output is refused, never replaced by a file."
+)
+
+
+def write_through_option() -> Any:
+    """``--write-through``, for every command that writes a file named by ``-o``."""
+    return typer.Option(False, "--write-through", help=WRITE_THROUGH_HELP)
+
+
 def check_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:
     if value not in allowed:
         raise UsageError(

@@ -16,11 +16,11 @@ from ..domain.progress import check_new_report, new_entry, normalise_status
 from ..domain.query import find_task, find_unit
 from ..domain.tracking import parse_rule, task_states, unit_scores
 from ..formats.atomic import write_atomic
-from ..formats.register_files import PROGRESS_FILE, display_path
+from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import say
-from .app import as_of_option, check_format, command, date_option, load, settings, tell
+from .app import as_of_option, check_format, command, date_option, load, settings, tell, write_through_option
 from .render_commands import register_files
 
 FORMAT_HELP = "table | json | csv | md"
@@ -74,7 +74,9 @@ def record_command(
     target = Path(progress) if progress else Path(register.folder) / PROGRESS_FILE
     if target.is_dir():
         target = target / PROGRESS_FILE
-    path, line = append_report(target, entry, register, protect=register_files(register))
+    # The progress files are what record writes; the register's other files it must not.
+    protect = tuple(path for path in register_files(register) if path.name not in (PROGRESS_FILE, PROGRESS_FOLDER))
+    path, line = append_report(target, entry, register, protect=protect)
     tell(
         "cli.recorded", id=task.id, unit=canonical, date=entry["date"], status=word, file=display_path(path), line=line
     )
@@ -197,6 +199,7 @@ def report_command(
     templates: str | None = typer.Option(
         None, "--templates", metavar="DIR", help="Folder with your own bulletin.md.j2 / bulletin.html.j2."
     ),
+    write_through: bool = write_through_option(),
 ) -> None:
     """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
     ranking with 红旗奖 / 蜗牛奖, and indicator deviations.
@@ -217,7 +220,13 @@ def report_command(
     data = bulletin_data(register, log, indicators, observations, day, weights, within, min_due)
     text = render_bulletin(data, fmt, templates)
     if output:
-        write_atomic(output, text, protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]))
+        write_atomic(
+            output,
+            text,
+            protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]),
+            follow_links=write_through,
+            into_special=write_through,
+        )
         tell("cli.wrote_file", file=display_path(Path(output)))
     else:
         sys.stdout.write(text)

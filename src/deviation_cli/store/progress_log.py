@@ -133,7 +133,7 @@ def _append_report(
     data = new_text.encode("utf-8")
     if old_bytes.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
-    write_atomic(path, data, protect=protect)
+    write_atomic(path, data, protect=protect, follow_links=True)  # a log kept elsewhere through a link
     return path, reports[-1].line
 
 

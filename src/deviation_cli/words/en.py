@@ -136,6 +136,10 @@ WORDS: dict[str, str] = {
     # locks, limits and guards
     "file_locked": "another deviation has been writing this file for {seconds} s; try again when it is done (if none is running, delete {lock})",
     "transaction_journal_broken": "this record of an interrupted replacement of the register's files is damaged, so it cannot be finished; check tasks.yaml and units.yaml, then delete this file",
+    "output_is_link": "the output is a symbolic link (to {to}); it is not replaced: name the file itself, or add --write-through to write to the file it points to",
+    "output_is_device": "the output is a device, not a file; it is not replaced: write to a file, or add --write-through to write into it",
+    "output_is_fifo": "the output is a FIFO, not a file; it is not replaced: write to a file, or add --write-through to write into it",
+    "output_is_socket": "the output is a socket, not a file; write to a file",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",

@@ -136,6 +136,10 @@ WORDS: dict[str, str] = {
     # locks, limits and guards
     "file_locked": "另一个 deviation 正在写入此文件,已等待 {seconds} 秒;请待其完成后重试(如确无 deviation 在运行,可删除 {lock})",
     "transaction_journal_broken": "此文件记录一次被中断的登记册替换,但已损坏,无法完成替换;请检查 tasks.yaml 和 units.yaml 后删除此文件",
+    "output_is_link": "输出路径是符号链接(指向 {to}),不会替换它:请写出文件本身的路径,或加 --write-through 写入它指向的文件",
+    "output_is_device": "输出路径是设备文件,不是普通文件,不会替换它:请写到文件,或加 --write-through 直接写入",
+    "output_is_fifo": "输出路径是命名管道(FIFO),不是普通文件,不会替换它:请写到文件,或加 --write-through 直接写入",
+    "output_is_socket": "输出路径是套接字,不是普通文件:请写到文件",
     "label.id": "序号",
     "label.dimension": "管控",
     "label.measure": "改进措施",
