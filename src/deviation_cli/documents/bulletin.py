@@ -17,9 +17,9 @@ from ..domain.indicators import AMBER, GREEN, NONE, RED, Indicator, Observation,
 from ..domain.progress import STATUSES, ProgressLog
 from ..domain.register import Register
 from ..domain.tracking import parse_rule, rank_units, task_states, unit_scores
-from ..output.escaping import markdown_escape
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..words import value_word
+from .punctuation import markdown_text
 from .templating import build_environment, render_template, template_folders
 
 if TYPE_CHECKING:
@@ -108,18 +108,23 @@ def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path
 
     A broken template in the user's folder is a located UsageError (file:line), not a traceback.
     """
-    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)))
+    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)), fmt == "md")
     return render_template(f"bulletin.{fmt}.j2", data, env=env)
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(folders: tuple[str, ...]) -> Environment:
+def _environment(folders: tuple[str, ...], markdown: bool = False) -> Environment:
     """render.py's environment with the 通报's filters on top.
 
     Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
     table cell); no full-width finalize: the 通报 prints the figures as computed.
+    In Markdown every printed value is also Markdown-escaped (``markdown_text``):
+    a title with a line break and a link, or a unit name with ``|``, is text.
     """
     env = build_environment(folders, escape_all=True, finalize=False)
+    if markdown:
+        # Set before any template is compiled: the compiler reads finalize then.
+        env.finalize = markdown_text
     env.filters["pct"] = _percent
     env.filters["num"] = _number
     env.filters["signed"] = _signed
@@ -158,5 +163,5 @@ def _target(item: dict[str, Any]) -> str:
     return text
 
 
-def _markdown_cell(value: object) -> str:
-    return markdown_escape("" if value is None else str(value))
+def _markdown_cell(value: object) -> object:
+    return markdown_text("" if value is None else str(value))

@@ -27,7 +27,7 @@ from .punctuation import cjk_punctuation, date_zh, markdown_inline
 from .template_data import DueList, Links, UnitList
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, FileSystemLoader
     from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -73,11 +73,11 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     Render with ``render_template`` so a broken template is a located message.
     Callers may add their own filters to the environment returned (it is new each call).
     """
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import StrictUndefined, select_autoescape
 
     options: dict[str, Any] = {"finalize": cjk_punctuation} if finalize else {}
     env = _sandbox()(
-        loader=FileSystemLoader(list(folders), encoding="utf-8"),
+        loader=_loader()(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=True
         if escape_all
@@ -136,6 +136,52 @@ def _sandbox() -> type[SandboxedEnvironment]:
     return Sandbox
 
 
+@functools.lru_cache(maxsize=1)
+def _loader() -> type[FileSystemLoader]:
+    """FileSystemLoader that refuses a template file reached through a symlink in a user's folder.
+
+    Why: a template folder is something a user is handed, like a register; a
+    ``_letterhead.md`` linked to /etc/passwd (or to a colleague's private file)
+    would print that file into every notice. The bundled folder (searched last) is
+    the package's own and is not checked.
+    """
+    from jinja2 import FileSystemLoader
+
+    linked = _linked_template()
+
+    class Loader(FileSystemLoader):
+        def get_source(self, environment: Environment, template: str) -> Any:
+            source = super().get_source(environment, template)
+            filename = os.path.abspath(source[1])
+            for folder in self.searchpath[:-1]:
+                root = os.path.abspath(folder)
+                if not filename.startswith(root + os.sep):
+                    continue
+                # every step below the user's folder: the file and each folder on the way to it
+                step = filename
+                while step != root and step.startswith(root + os.sep):
+                    if os.path.islink(step):
+                        raise linked(template, step, os.readlink(step))
+                    step = os.path.dirname(step)
+                break
+            return source
+
+    return Loader
+
+
+@functools.lru_cache(maxsize=1)
+def _linked_template() -> Any:  # a subclass of TemplateNotFound, made when jinja2 is imported
+    """The error ``_loader`` raises for a linked template: a TemplateNotFound that says where and to what."""
+    from jinja2 import TemplateNotFound
+
+    class LinkedTemplate(TemplateNotFound):
+        def __init__(self, name: str, path: str = "", to: str = ""):
+            super().__init__(name)
+            self.path, self.to = path, to
+
+    return LinkedTemplate
+
+
 def render_template(
     name: str,
     context: dict[str, Any],
@@ -166,6 +212,9 @@ def _template_issue(error: Exception, name: str, env: Environment) -> Issue:
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    if isinstance(error, _linked_template()):
+        where, to = getattr(error, "path", ""), getattr(error, "to", "")
+        return Issue("template_is_link", display_path(Path(where)), args={"name": error.name or name, "to": to})
     if isinstance(error, TemplateNotFound):
         return Issue("template_missing", args={"name": error.name or name})
     path, line = "", 0

@@ -140,6 +140,7 @@ WORDS: dict[str, str] = {
     "output_is_device": "the output is a device, not a file; it is not replaced: write to a file, or add --write-through to write into it",
     "output_is_fifo": "the output is a FIFO, not a file; it is not replaced: write to a file, or add --write-through to write into it",
     "output_is_socket": "the output is a socket, not a file; write to a file",
+    "template_is_link": "template {name} is a symbolic link (to {to}); a template folder holds its own files, so it is not followed",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",

@@ -140,6 +140,7 @@ WORDS: dict[str, str] = {
     "output_is_device": "输出路径是设备文件,不是普通文件,不会替换它:请写到文件,或加 --write-through 直接写入",
     "output_is_fifo": "输出路径是命名管道(FIFO),不是普通文件,不会替换它:请写到文件,或加 --write-through 直接写入",
     "output_is_socket": "输出路径是套接字,不是普通文件:请写到文件",
+    "template_is_link": "模板 {name} 是符号链接(指向 {to});模板目录只使用其中的实际文件,不跟随链接",
     "label.id": "序号",
     "label.dimension": "管控",
     "label.measure": "改进措施",
