@@ -145,12 +145,20 @@ def read_table(grid: Grid, register: Register) -> TableReading:
     if not reading.tasks and not reading.errors:
         reading.issues.append(Issue("import_no_tasks", grid.sheet))
     # A merged cell is read once per row it covers; say what is wrong with it once.
-    unique: list[Issue] = []
-    for issue in reading.issues:
-        if issue not in unique:
-            unique.append(issue)
-    reading.issues = unique
+    reading.issues = unique_issues(reading.issues)
     return reading
+
+
+def unique_issues(issues: list[Issue]) -> list[Issue]:
+    """``issues`` without repeats, in their order, in one pass (a list's ``in`` made it quadratic)."""
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for issue in issues:
+        key = (issue.code, issue.path, issue.line, issue.column, issue.severity, repr(sorted(issue.args.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(issue)
+    return unique
 
 
 def _find_header(grid: Grid) -> tuple[int | None, dict[str, int]]:
