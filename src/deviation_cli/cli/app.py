@@ -22,7 +22,7 @@ from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Issue, UsageError
 from ..domain.register import Register
 from ..formats.folder_transaction import Interrupted
-from ..output.issue_lines import format_issues
+from ..output.issue_lines import format_issues, limit_issues
 from ..store.load import load_register
 from ..words import LANGS, Lang, as_lang, say
 from .progress_bar import live_stages
@@ -41,11 +41,16 @@ app = typer.Typer(
 )
 
 
+#: How many problems a command prints before it only counts the rest (``--max-problems``).
+DEFAULT_MAX_PROBLEMS = 200
+
+
 @dataclass
 class Settings:
     data: str | None = None
     lang: Lang = "zh"
     cache: bool = True
+    max_problems: int = DEFAULT_MAX_PROBLEMS
 
 
 settings = Settings()
@@ -80,6 +85,7 @@ def main_options(
     settings.data = data
     settings.lang = _lang_option(lang)
     settings.cache = not no_cache
+    settings.max_problems = DEFAULT_MAX_PROBLEMS
 
 
 def _lang_option(value: str) -> Lang:
@@ -91,7 +97,29 @@ def _lang_option(value: str) -> Lang:
 
 
 def print_issues(issues: list[Issue], stream: IO[str] | None = None) -> None:
-    (stream or sys.stderr).write(format_issues(issues, "text", settings.lang))
+    """Issues as text lines on stderr: at most ``settings.max_problems`` of them, then how many more.
+
+    Why a cap: a file of a million broken tasks has five million problems; printing
+    them all took a minute and gigabytes, and nobody reads past the first screens.
+    """
+    shown, hidden = limit_issues(issues, settings.max_problems)
+    out = stream or sys.stderr
+    out.write(format_issues(shown, "text", settings.lang))
+    tell_more(hidden, out)
+
+
+def tell_more(hidden: int, stream: IO[str] | None = None) -> None:
+    """The line after a capped list of problems: how many were not printed, and how to see them."""
+    if hidden:
+        (stream or sys.stderr).write(say("cli.more_problems", settings.lang, count=hidden) + "\n")
+
+
+MAX_PROBLEMS_HELP = "Print at most N problems, then how many more there are; 0 prints them all."
+
+
+def max_problems_option() -> Any:
+    """``--max-problems N`` for the commands that report many problems at once (validate, import)."""
+    return typer.Option(DEFAULT_MAX_PROBLEMS, "--max-problems", min=0, metavar="N", help=MAX_PROBLEMS_HELP)
 
 
 def tell(key: str, **args: object) -> None:

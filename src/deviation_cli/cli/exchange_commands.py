@@ -19,7 +19,7 @@ from ..formats.tables import Grid, read_csv_grid, read_xlsx_grid
 from ..output.json_objects import register_objects
 from ..output.listing import emit, to_csv
 from ..words import say
-from .app import app, command, load, print_issues, settings, tell, write_through_option
+from .app import app, command, load, max_problems_option, print_issues, settings, tell, write_through_option
 from .render_commands import register_files
 
 export_app = typer.Typer(
@@ -155,6 +155,7 @@ def import_xlsx(
     out: str = typer.Option(..., "--output", "-o", metavar="DIR", help=OUT_FOLDER_HELP),
     sheet: str | None = typer.Option(None, "--sheet", help="Sheet to read; default the first."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    max_problems: int = max_problems_option(),
 ) -> None:
     """Read a 任务分解表 workbook into a register folder, resolving units against --data.
 
@@ -163,6 +164,7 @@ def import_xlsx(
 
     Example: deviation import xlsx 任务分解表-修改.xlsx -o new/ && deviation diff data new
     """
+    settings.max_problems = max_problems
     _import(read_xlsx_grid(Path(file), sheet), file, out, force)
 
 
@@ -171,6 +173,7 @@ def import_csv(
     file: str = typer.Argument(..., metavar="FILE", help="The .csv file (UTF-8, UTF-16 or GBK, as Excel/WPS save it)."),
     out: str = typer.Option(..., "--output", "-o", metavar="DIR", help=OUT_FOLDER_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    max_problems: int = max_problems_option(),
 ) -> None:
     """Read a 任务分解表 saved as CSV into a register folder, resolving units against --data.
 
@@ -179,4 +182,5 @@ def import_csv(
 
     Example: deviation import csv 任务分解表.csv -o new/
     """
+    settings.max_problems = max_problems
     _import(read_csv_grid(Path(file)), file, out, force)

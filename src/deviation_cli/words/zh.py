@@ -325,6 +325,7 @@ WORDS: dict[str, str] = {
     "cli.tasks_as_of_title": "截至 {day} 任务进展",
     "cli.tasks_count": "{count} 项任务",
     "cli.events_count": "{count} 个到期事件",
+    "cli.more_problems": "……另有 {count} 个问题未列出(--max-problems 0 列出全部)",
     "cli.valid": "{folder}: 登记册有效({tasks} 项任务)",
     "cli.valid_with_warning": "{folder}: 登记册有效({tasks} 项任务,{warnings} 条警告)",
     "cli.valid_with_warnings": "{folder}: 登记册有效({tasks} 项任务,{warnings} 条警告)",
