@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import query, register
 from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
-from ..formats.register_files import display_path
+from ..formats.register_files import display_path, size_limit
 from ..store.folders import bundled_templates_folder
+from . import template_limits as limits
 from .punctuation import cjk_punctuation, date_zh, markdown_inline
 from .template_data import DueList, Links, UnitList
 
 if TYPE_CHECKING:
     from jinja2 import Environment, FileSystemLoader
+    from jinja2.runtime import Context
     from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -90,6 +92,8 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env.filters["md"] = markdown_inline
     env.filters["date_zh"] = date_zh
     env.filters["zh"] = cjk_punctuation
+    env.filters.update(limits.checked_filters(env.filters))
+    env.globals["range"] = limits.bounded_range
     return env
 
 
@@ -104,7 +108,17 @@ def _sandbox() -> type[SandboxedEnvironment]:
     frames, code and types; calling a method still goes through its checks).
     Anything else, and every ``_`` name, takes the sandbox's own path.
     """
+    from jinja2.compiler import CodeGenerator, Frame
+    from jinja2.nodes import Concat
     from jinja2.sandbox import SandboxedEnvironment
+
+    class Generator(CodeGenerator):
+        """Jinja's code generator, with every ``a ~ b`` checked for size (no hook of the sandbox sees it)."""
+
+        def visit_Concat(self, node: Concat, frame: Frame) -> None:
+            self.write("environment.bounded_text(")
+            super().visit_Concat(node, frame)
+            self.write(")")
 
     plain = frozenset(
         {
@@ -125,13 +139,45 @@ def _sandbox() -> type[SandboxedEnvironment]:
     )
 
     class Sandbox(SandboxedEnvironment):
+        # Checked before Python computes them: 'x' * 2000000000, 9 ** 9 ** 9, '%2000000000d' % 1.
+        intercepted_binops = frozenset({"*", "+", "**", "%"})
+        code_generator_class = Generator
+
+        @staticmethod
+        def bounded_text(text: str) -> str:
+            limits.check_built(text, "~")
+            return text
+
         def getattr(self, obj: object, attribute: str) -> object:
             if type(obj) in plain and not attribute.startswith("_"):
                 try:
                     return getattr(obj, attribute)
                 except AttributeError:
                     pass
+            limits.tick()
             return super().getattr(obj, attribute)
+
+        def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+            limits.tick()
+            limits.check_call(obj, args, kwargs)
+            return super().call(context, obj, *args, **kwargs)
+
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+            limits.tick()
+            limits.check_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+            wrapped = super().wrap_str_format(value)
+            if wrapped is None:
+                return None
+            text = value.__self__
+
+            def checked(*args: Any, **kwargs: Any) -> str:
+                limits.check_format_string(text)
+                return wrapped(*args, **kwargs)
+
+            return checked
 
     return Sandbox
 
@@ -193,7 +239,15 @@ def render_template(
 
     env = env or environment(templates)
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        # Streamed, so a document that grows past the size limit stops there (limits.bounded: the clock).
+        pieces, size, most = [], 0, size_limit()
+        with limits.bounded():
+            for piece in template.generate(**context):
+                size += len(piece)
+                limits.check_output(size, most)
+                pieces.append(piece)
+        return "".join(pieces)
     except TemplateError as error:
         raise UsageError(_template_issue(error, name, env)) from None
     except Exception as error:
@@ -212,6 +266,10 @@ def _template_issue(error: Exception, name: str, env: Environment) -> Issue:
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    if limits.is_too_costly(error):
+        path, line = _failing_template_line(error, env)
+        code, args = limits.issue_of(error)
+        return Issue(code, display_path(Path(path)) if path else "", line, 1 if line else 0, {"name": name, **args})
     if isinstance(error, _linked_template()):
         where, to = getattr(error, "path", ""), getattr(error, "to", "")
         return Issue("template_is_link", display_path(Path(where)), args={"name": error.name or name, "to": to})
