@@ -96,3 +96,21 @@ def test_a_milestone_on_the_written_date_is_no_warning(tmp_path):
         tmp_path / "reg", {"tasks.yaml": [("    deadline: 2024-09-30", "    deadline: 2024-02-20")]}
     )
     assert validate_folder(folder).issues == []
+
+
+def test_twenty_thousand_unused_units_validate_in_linear_time(tmp_path):
+    """Each unused unit searched the file for its own entry: 8,000 units 3.2 s, 16,000 11.7 s, 100,000 665 s."""
+    import time
+
+    from deviation_cli.store.load import validate_folder
+    from support.fuzzing import copy_register
+    from support.paths import HANZHONG
+
+    units = (HANZHONG / "units.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"  - name: 附加单位{n}\n    kind: other\n" for n in range(20_000))
+    folder = copy_register(tmp_path / "r", units=units.replace("\nunits:\n", "\nunits:\n" + extra, 1))
+    start = time.perf_counter()
+    report = validate_folder(folder)
+    assert time.perf_counter() - start < 5
+    unused = [issue for issue in report.warnings if issue.code == "unit_unused"]
+    assert len(unused) == 20_000 and [issue.line for issue in unused[:2]] == [11, 13]
