@@ -24,7 +24,7 @@ from ..domain.units import split_unit_list
 from ..formats.folder_transaction import FolderTransaction
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, read_text
 from ..formats.tables import Grid, cell_text
-from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_reader import control_characters, parse_yaml
 from ..formats.yaml_tree import YamlMap
 from ..formats.yaml_writer import dump
 
@@ -112,6 +112,13 @@ def read_table(grid: Grid, register: Register) -> TableReading:
         if not any(cells.values()):
             continue
         at = {name: grid.where(row_index, col) for name, col in columns.items()}
+        for name, text in cells.items():
+            controls = control_characters(text)
+            if controls:  # what validate would refuse in the register, said at the cell
+                label = HEADER[COLUMNS.index(name)] if name in COLUMNS else name
+                reading.issues.append(
+                    Issue("text_control_character", at[name], args={"field": label, "characters": " ".join(controls)})
+                )
         task_id = mapper.task_id(cells["id"], at["id"], seen_ids)
 
         if "dimension" in columns and cells["dimension"]:

@@ -155,6 +155,8 @@ WORDS: dict[str, str] = {
     "template_too_wide": "template {name} asks {what} for a width of {width}; at most {limit}",
     "template_width_from_value": "template {name} takes a width for {what} from a value, which a template may not",
     "template_too_big": "template {name} would build, with {what}, a value of more than {limit}; stopped",
+    "text_control_character": "'{field}' holds the control character {characters}, which no register text may hold; delete it (a line break is written as a new line, not as an escape)",
+    "arg_control_character": "{option} holds the control character {characters}; a report is text, without control characters",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",
