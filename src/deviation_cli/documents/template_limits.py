@@ -232,6 +232,7 @@ def checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callabl
     from jinja2 import pass_eval_context
 
     format_filter, center, indent, replace = filters["format"], filters["center"], filters["indent"], filters["replace"]
+    slice_filter, tojson = filters["slice"], filters["tojson"]
 
     def format_(value: Any, *args: Any, **kwargs: Any) -> Any:
         check_percent_format(str(value), args or kwargs)
@@ -251,4 +252,32 @@ def checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callabl
             check_call(value.replace, (old, new), {})
         return replace(context, value, old, new, count)
 
-    return {"format": format_, "center": center_, "indent": indent_, "replace": replace_}
+    def slice_(value: Any, slices: int, *args: Any, **kwargs: Any) -> Any:
+        check_width(slices, "slice")
+        return slice_filter(value, slices, *args, **kwargs)
+
+    @pass_eval_context
+    def tojson_(context: Any, value: Any, indent: Any = None) -> Any:
+        check_width(indent, "tojson")
+        return tojson(context, value, indent)
+
+    return {
+        "format": format_,
+        "center": center_,
+        "indent": indent_,
+        "replace": replace_,
+        "slice": slice_,
+        "tojson": tojson_,
+    }
+
+
+def checked_lipsum(lipsum: Any) -> Callable[..., Any]:
+    """Jinja's ``lipsum(n, html, min, max)``, its paragraph count and lengths bounded like a width."""
+
+    def lipsum_(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+        check_width(n * 100, "lipsum")
+        check_width(min, "lipsum")
+        check_width(max, "lipsum")
+        return lipsum(n, html, min, max)
+
+    return lipsum_

@@ -94,6 +94,7 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env.filters["zh"] = cjk_punctuation
     env.filters.update(limits.checked_filters(env.filters))
     env.globals["range"] = limits.bounded_range
+    env.globals["lipsum"] = limits.checked_lipsum(env.globals["lipsum"])
     return env
 
 

@@ -155,6 +155,7 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
     part or a sheet too large is a message before openpyxl reads anything. Then
     openpyxl reads it in read-only mode, streaming the rows of the used range.
     """
+    import zlib
     from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
@@ -175,7 +176,7 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, ParseError, EOFError):
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, ParseError, EOFError, zlib.error):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
     try:
         if measured.name not in book.sheetnames:
@@ -187,7 +188,7 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
                 min_row=1, max_row=measured.rows, min_col=1, max_col=measured.columns, values_only=True
             ):
                 rows.append([ooxml_unescape(value) for value in values])
-    except (KeyError, ValueError, TypeError, ParseError, BadZipFile, EOFError):
+    except (KeyError, ValueError, TypeError, ParseError, BadZipFile, EOFError, zlib.error):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
     finally:
         book.close()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -100,14 +101,14 @@ def scan_workbook(path: Path) -> WorkbookShape:
         archive = zipfile.ZipFile(path)
     except OSError as error:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        raise UsageError(Issue("import_not_xlsx", shown)) from None
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError, RuntimeError):
+        raise UsageError(Issue("import_not_xlsx", shown)) from None  # RuntimeError: encrypted; NotImplemented: version
     with archive:
         try:
             return _scan(archive, shown)
         except _Refused as refused:
             raise UsageError(refused.issue) from None
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError):
             # a damaged member, an unsupported compression, an encrypted part
             raise UsageError(Issue("import_not_xlsx", shown)) from None
         except OSError as error:
