@@ -175,3 +175,21 @@ def test_max_problems_sets_the_cap_in_every_format(cli, tmp_path, fmt):
 def test_max_problems_caps_import_and_must_be_a_number(cli, tmp_path):
     bad = cli("validate", "--max-problems", "many")
     assert bad.exit_code == 2
+
+
+def test_past_the_collection_limit_the_rest_of_a_list_is_left_unchecked(cli, tmp_path, monkeypatch):
+    """A million broken one-line tasks had five million problems (2.6 GB): collecting stops at a limit, and says so."""
+    from deviation_cli.validation import entry_checks
+
+    monkeypatch.setattr(entry_checks, "MAX_PROBLEMS_COLLECTED", 1000)
+    folder = _many_invalid_tasks(tmp_path, 1000)
+    run = cli("--lang", "en", "validate", str(folder), "--max-problems", "0", "-f", "json", data=None)
+    found = json.loads(run.stdout)
+    assert run.exit_code == 1 and len(found) == 1001
+    last = found[-1]
+    assert last["code"] == "too_many_problems" and last["line"] == _first_task_line(folder) + 200
+    assert last["message"] == "more than 1000 problems so far; the entries from here on were not checked: fix these first"
+
+
+def _first_task_line(folder):
+    return (folder / "tasks.yaml").read_text(encoding="utf-8").split("\n").index("tasks:") + 2

@@ -157,6 +157,7 @@ WORDS: dict[str, str] = {
     "template_too_big": "template {name} would build, with {what}, a value of more than {limit}; stopped",
     "text_control_character": "'{field}' holds the control character {characters}, which no register text may hold; delete it (a line break is written as a new line, not as an escape)",
     "arg_control_character": "{option} holds the control character {characters}; a report is text, without control characters",
+    "too_many_problems": "more than {limit} problems so far; the entries from here on were not checked: fix these first",
     "label.id": "ID",
     "label.dimension": "Dimension",
     "label.measure": "Measure",

@@ -157,6 +157,7 @@ WORDS: dict[str, str] = {
     "template_too_big": "模板 {name} 用 {what} 生成的值将超过 {limit},已中止",
     "text_control_character": "“{field}”含有控制字符 {characters},登记册的文字中不允许;请删除(换行请直接换行书写,不要用转义)",
     "arg_control_character": "{option} 含有控制字符 {characters};报告只能是文字,不能含控制字符",
+    "too_many_problems": "已发现超过 {limit} 个问题;此处以后的条目未再检查:请先修改已列出的问题",
     "label.id": "序号",
     "label.dimension": "管控",
     "label.measure": "改进措施",
