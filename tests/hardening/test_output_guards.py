@@ -205,3 +205,20 @@ def test_all_units_numbers_names_that_give_one_file_name(cli, tmp_path):
     assert run.stderr == f"已写入 {len(files)} 个文件到 {out}\n"
     heads = {(out / name).read_text(encoding="utf-8").splitlines()[0] for name in ("县水务_局.md", "县水务_局-2.md")}
     assert heads == {"# 县水务/局责任清单", "# 县水务：局责任清单"}  # the heading prints the colon full-width
+
+
+@posix_only
+def test_writing_through_a_link_to_a_fifo_writes_into_the_fifo(cli, tmp_path):
+    """As `-o /dev/stdout --write-through` does when stdout is a pipe (/dev/stdout -> /proc/self/fd/1 -> pipe)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "stdout"
+    link.symlink_to(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    run = cli("export", "csv", "-o", str(link), "--write-through", data=QINGHE)
+    reader.join(timeout=30)
+    assert run.exit_code == 0, run.stderr
+    assert received and received[0].startswith("\ufeff序号".encode())
+    assert link.is_symlink() and stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -103,12 +103,13 @@ def _real_target(target: Path, follow_links: bool, into_special: bool) -> tuple[
     if stat.S_ISLNK(mode):
         if not follow_links:
             raise UsageError(Issue("output_is_link", str(target), args={"to": os.readlink(target)}))
-        resolved = target.resolve()
         try:
-            mode = resolved.stat().st_mode
+            # stat through the link as the kernel does: /dev/stdout -> /proc/self/fd/1 -> a pipe
+            mode = target.stat().st_mode
         except FileNotFoundError:
-            return resolved, False
-        target = resolved
+            return target.resolve(), False  # a dangling link: create the file it names
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            target = target.resolve()  # replace the file itself; the link stays a link
     for test, kind in _SPECIAL_KINDS:
         if test(mode):
             if not into_special or kind == "socket":
