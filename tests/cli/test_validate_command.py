@@ -188,7 +188,9 @@ def test_past_the_collection_limit_the_rest_of_a_list_is_left_unchecked(cli, tmp
     assert run.exit_code == 1 and len(found) == 1001
     last = found[-1]
     assert last["code"] == "too_many_problems" and last["line"] == _first_task_line(folder) + 200
-    assert last["message"] == "more than 1000 problems so far; the entries from here on were not checked: fix these first"
+    assert (
+        last["message"] == "more than 1000 problems so far; the entries from here on were not checked: fix these first"
+    )
 
 
 def _first_task_line(folder):

@@ -51,10 +51,9 @@ def write_atomic(
             raise UsageError(Issue("output_folder_missing", str(target), args={"folder": str(folder)}))
         if target.is_dir():
             raise UsageError(Issue("output_is_folder", str(target)))
-    except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
-        ) from None
+    except (OSError, RuntimeError) as error:  # RuntimeError: Path.resolve() of a symlink loop (Python 3.11, 3.12)
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(Issue("output_unwritable", str(target), args={"reason": reason})) from None
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
