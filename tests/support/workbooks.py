@@ -24,10 +24,13 @@ def rewrite_xlsx(
     ``streams`` writes a part from chunks, so a part of hundreds of megabytes never sits in memory.
     """
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        adds_strings = STRINGS in (streams or {}) or STRINGS in changes
         for info in old.infolist():
             if streams and info.filename in streams:
                 continue
             data = old.read(info.filename)
+            if adds_strings and STRINGS not in old.namelist():
+                data = _declare_shared_strings(info.filename, data)
             change = changes.get(info.filename)
             if change is not None:
                 data = change(data) if callable(change) else change
@@ -37,6 +40,23 @@ def rewrite_xlsx(
                 for chunk in chunks:
                     stream.write(chunk)
     return target
+
+
+def _declare_shared_strings(name: str, data: bytes) -> bytes:
+    """Make a workbook that had none declare a shared-strings part, so a reader really reads it."""
+    if name == "[Content_Types].xml":
+        override = (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
+        return data.replace(b"</Types>", override.encode() + b"</Types>")
+    if name == "xl/_rels/workbook.xml.rels":
+        relation = (
+            '<Relationship Id="rIdStrings" Target="sharedStrings.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        )
+        return data.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+    return data
 
 
 def add_cell(sheet: bytes, ref: str, value: str = "x") -> bytes:
