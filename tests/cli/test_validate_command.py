@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from deviation_cli.domain.issues import WARNING, Issue
@@ -123,3 +125,66 @@ def test_files_stand_for_their_folder_as_pre_commit_passes_them(cli, warned):
 def test_a_missing_folder_is_a_usage_problem(cli, tmp_path):
     run = cli("validate", "nowhere", data=None)
     assert (run.exit_code, run.stderr) == (2, "找不到登记册目录 nowhere\n")
+
+
+# --- many problems -------------------------------------------------------------------------------
+
+
+def _many_invalid_tasks(tmp_path, count):
+    from support.fuzzing import copy_register
+
+    text = (HANZHONG / "tasks.yaml").read_text(encoding="utf-8")
+    head = text[: text.index("\ntasks:\n")]
+    return copy_register(
+        tmp_path / "many", tasks=head + "\ntasks:\n" + "".join(f"  - {{id: x{n}}}\n" for n in range(count))
+    )
+
+
+def test_at_most_200_problems_are_printed_then_how_many_more(cli, tmp_path):
+    folder = _many_invalid_tasks(tmp_path, 20_000)  # three problems each (id, task, deadline): 60,000 in all
+    run = cli("--lang", "en", "validate", str(folder), data=None)
+    lines = run.stderr.splitlines()
+    assert run.exit_code == 1 and len(lines) == 201
+    assert lines[-1] == "… and 59800 more problems (--max-problems 0 prints them all)"
+    assert "tasks.yaml:" in lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_max_problems_sets_the_cap_in_every_format(cli, tmp_path, fmt):
+    folder = _many_invalid_tasks(tmp_path, 4)
+    capped = cli("--lang", "en", "validate", str(folder), "--max-problems", "3", "-f", fmt, data=None)
+    everything = cli("--lang", "en", "validate", str(folder), "--max-problems", "0", "-f", fmt, data=None)
+    assert capped.exit_code == everything.exit_code == 1
+    assert capped.stderr.splitlines()[-1] == "… and 9 more problems (--max-problems 0 prints them all)"
+    if fmt == "json":
+        assert len(json.loads(capped.stdout)) == 3 and len(json.loads(everything.stdout)) == 12
+    elif fmt == "github":
+        assert len(capped.stdout.splitlines()) == 3 and len(everything.stdout.splitlines()) == 12
+    else:
+        assert len(everything.stderr.splitlines()) == 12
+
+
+def test_max_problems_caps_import_and_must_be_a_number(cli, tmp_path):
+    bad = cli("validate", "--max-problems", "many")
+    assert bad.exit_code == 2
+
+
+def test_past_the_collection_limit_the_rest_of_a_list_is_left_unchecked(cli, tmp_path, monkeypatch):
+    """A million broken one-line tasks had five million problems (2.6 GB): collecting stops at a limit, and says so."""
+    from deviation_cli.validation import entry_checks
+
+    monkeypatch.setattr(entry_checks, "MAX_PROBLEMS_COLLECTED", 1000)
+    folder = _many_invalid_tasks(tmp_path, 1000)
+    run = cli("--lang", "en", "validate", str(folder), "--max-problems", "0", "-f", "json", data=None)
+    found = json.loads(run.stdout)
+    # Three problems a task: the limit is passed within the 334th task, and checking stops after it.
+    assert run.exit_code == 1 and len(found) == 334 * 3 + 1
+    last = found[-1]
+    assert last["code"] == "too_many_problems" and last["line"] == _first_task_line(folder) + 334
+    assert (
+        last["message"] == "more than 1000 problems so far; the entries from here on were not checked: fix these first"
+    )
+
+
+def _first_task_line(folder):
+    return (folder / "tasks.yaml").read_text(encoding="utf-8").split("\n").index("tasks:") + 2

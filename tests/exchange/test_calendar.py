@@ -144,3 +144,21 @@ def test_ics_to_stdout(cli):
     # (the test runner turns CRLF into LF; the file test above checks CRLF)
     assert run.stdout.startswith("BEGIN:VCALENDAR\nVERSION:2.0\n")
     assert run.stdout.count("BEGIN:VEVENT") == 6
+
+
+def test_a_title_of_several_lines_is_one_calendar_name_not_a_traceback(cli, tmp_path):
+    """A `title: |-` block is valid YAML; icalendar refused its line break in X-WR-CALNAME with an AssertionError."""
+    from support.fuzzing import copy_register
+    from support.paths import QINGHE
+
+    tasks = (QINGHE / "tasks.yaml").read_text(encoding="utf-8")
+    tasks = tasks.replace(
+        "  title: 清河县2024年河湖长制重点工作任务\n", "  title: |-\n    清河县2024年\n    河湖长制重点工作任务\n", 1
+    )
+    folder = copy_register(tmp_path / "r", QINGHE, tasks=tasks)
+    out = tmp_path / "t.ics"
+    run = cli("export", "ics", "-o", str(out), data=folder)
+    assert run.exit_code == 0, run.stderr
+    text = out.read_bytes().decode("utf-8")
+    assert "X-WR-CALNAME:清河县2024年 河湖长制重点工作任务 完成时限\r\n" in text.replace("\r\n ", "")
+    assert "DESCRIPTION:" in text and "清河县2024年\\n河湖长制重点工作任务" in text.replace("\r\n ", "")

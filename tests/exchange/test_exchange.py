@@ -566,11 +566,8 @@ def _one_task_register(folder, title="清河计划", text="任务一"):
 @pytest.mark.parametrize(
     "title, text",
     [
-        (
-            "\x1b计划\n# evil: 1",
-            "任务\x1b一_x0041_",
-        ),  # control characters, a line break in a comment, OOXML's own escape
-        ("计划\x7f\x85\u2028", "任务\x9f\ufeff一"),  # what YAML may not hold raw in a double-quoted scalar
+        ("计划\n# evil: 1", "任务一_x0041_"),  # a line break in a comment, OOXML's own escape
+        ("计划\u2028", "任务\ufeff一"),  # what YAML may not hold raw in a double-quoted scalar
         ("计划", "=1+1 任务"),
         ("计划", "'=1+1 任务"),
         ("计划", "@任务"),  # formulas stay text, a ' stays a '

@@ -304,3 +304,114 @@ def export_then_import_gives_the_same_tasks(plan: Plan, written: Written, data: 
         report = validate_folder(out)
         assert [issue.format("en") for issue in report.issues] == [], kind
         assert invoke("validate", str(out)).exit_code == 0
+
+
+# --- what a stranger sends: tables, templates; what many do at once: appends --------------------
+
+HEADER_ROWS = [
+    ["序号", "管控", "改进措施", "具体任务", "牵头部门", "责任单位", "完成时限"],
+    ["序号", "具体任务", "牵头单位", "责任单位", "完成时限", "措施"],
+    ["id", "task", "lead", "responsible", "deadline", "measure"],
+]
+cell_values = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    st.sampled_from(
+        ["1", "汉台区", "市发改委", "2023年6月底", "持续推进", "=1+1", "'=x", "全力攻坚项目前期工作", "_x0000_"]
+    ),
+    st.integers(-(10**20), 10**20),
+)
+tables = st.tuples(
+    st.one_of(st.none(), st.sampled_from(HEADER_ROWS)),
+    st.lists(st.lists(cell_values, max_size=9), max_size=12),
+)
+
+
+def _judged(run) -> None:
+    if run.exception is not None and not isinstance(run.exception, SystemExit):
+        raise run.exception
+    assert run.exit_code in (0, 1, 2), run.exit_code
+    assert run.exit_code == 0 or run.stderr.strip()
+    assert "Traceback" not in run.stderr
+
+
+@settings(PROFILE)
+@given(tables, st.sampled_from(["csv", "xlsx"]))
+def test_any_table_of_cells_imports_or_is_refused_with_a_message(table, kind):
+    import csv
+    import io
+
+    import openpyxl
+
+    from conftest import HANZHONG
+
+    header, rows = table
+    grid = ([header] if header else []) + rows
+    with tempfile.TemporaryDirectory(prefix="deviation-property-") as scratch:
+        path = Path(scratch) / f"table.{kind}"
+        if kind == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows([["" if v is None else str(v) for v in row] for row in grid])
+            path.write_text(buffer.getvalue(), encoding="utf-8", errors="surrogatepass")
+        else:
+            book = openpyxl.Workbook()
+            for row in grid:
+                book.active.append([v if not isinstance(v, str) else _xlsx_safe(v) for v in row])
+            book.save(path)
+        run = CliRunner().invoke(
+            app, ["--data", str(HANZHONG), "import", kind, str(path), "-o", str(Path(scratch) / "out")]
+        )
+        _judged(run)
+
+
+def _xlsx_safe(text: str) -> str:
+    # openpyxl itself refuses control characters in a cell; what a workbook cannot hold is not the case here
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+template_pieces = st.sampled_from(
+    [
+        "{{ document.title }}",
+        "{% for t in tasks %}{{ t.id }}{% endfor %}",
+        "{% for i in range(N) %}{% for j in range(N) %}{% endfor %}{% endfor %}",
+        "{{ '{:>N}'.format(1) }}",
+        "{{ '%Nd' % 1 }}",
+        "{{ 'x'.center(N) }}",
+        "{{ 'x' * N }}",
+        "{{ 2 ** N }}",
+        "{{ 'x' | indent(N) }}",
+        "{{ [1, 2] | slice(N) | list }}",
+        "{{ lipsum(N) }}",
+        "{{ tasks | tojson(N) }}",
+        "{% set ns = namespace(s='ab') %}{% for i in range(N) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+        "{{ ''.__class__ }}",
+    ]
+)
+
+
+@settings(PROFILE)
+@given(st.lists(st.tuples(template_pieces, st.integers(-3, 3_000_000_000)), min_size=1, max_size=4))
+def test_any_template_renders_or_is_refused_with_a_message(pieces):
+    from conftest import QINGHE
+
+    text = "\n".join(piece.replace("N", str(number)) for piece, number in pieces)
+    with tempfile.TemporaryDirectory(prefix="deviation-property-") as scratch:
+        (Path(scratch) / "table.md").write_text(text, encoding="utf-8")
+        run = CliRunner().invoke(app, ["--data", str(QINGHE), "render", "table", "--templates", scratch])
+        _judged(run)
+        assert run.exit_code in (0, 2)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="children are forked")
+@settings(PROFILE, max_examples=max(1, PROFILE.max_examples // 10))
+@given(st.integers(2, 10))
+def test_any_number_of_writers_at_once_keep_every_report(count):
+    from conftest import QINGHE
+    from support.fuzzing import concurrent_records, copy_register
+
+    with tempfile.TemporaryDirectory(prefix="deviation-property-") as scratch:
+        folder = copy_register(Path(scratch) / "r", QINGHE)
+        codes, kept = concurrent_records(folder, count)
+        assert codes == [0] * count and kept == count

@@ -433,3 +433,205 @@ def problems(outcome: Outcome) -> list[str]:
     if outcome.peak_bytes is not None and outcome.peak_bytes > MEMORY_LIMIT_BYTES:
         found.append(f"peak memory {outcome.peak_bytes // 2**20} MiB (limit {MEMORY_LIMIT_BYTES // 2**20} MiB)")
     return found
+
+
+# --- beyond the register: tables, templates, concurrent appends --------------------------------
+# The same contract for `import xlsx|csv` and `render --templates`: exit 0/1/2, a message when not 0,
+# no traceback, within the time and memory bounds. Concurrent `record` runs must keep every report.
+
+#: Parts of a table file (bytes) a mutation may aim at; the rest of the file stays as exported.
+XML_INSERTS = [
+    b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>",
+    b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    b"&undefined;",
+    b"\x01",
+    b"<c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c>",
+    b"<row r='1048576'/>",
+    b"<mergeCell ref='A1:XFD1048576'/>",
+    b"<![CDATA[",
+    b"</sheetData>",
+    b"_x0000_",
+]
+
+
+def _xlsx_mutation(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """One change to one XML part of a workbook (an insert, a cut, a bit flip), or to the zip's own bytes."""
+    import io
+    import zipfile
+
+    if rng.random() < 0.15:
+        return flip_bits(data, rng), "zip_bytes"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as old:
+            names = old.namelist()
+            target = rng.choice([n for n in names if n.endswith(".xml")] or names)
+            parts = {name: old.read(name) for name in names}
+    except Exception:  # an earlier step broke the zip itself (bad CRC, version, deflate data, ...)
+        return flip_bits(data, rng), "zip_bytes"
+    text = parts[target]
+    how = rng.choice(["insert", "truncate", "flip", "duplicate"])
+    if how == "insert":
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + rng.choice(XML_INSERTS) + text[at:]
+    elif how == "truncate":
+        text = text[: rng.randrange(len(text) + 1)]
+    elif how == "flip":
+        text = flip_bits(text, rng)
+    else:
+        start = rng.randrange(len(text) + 1)
+        piece = text[start : start + rng.randint(1, 400)]
+        text = text[:start] + piece * rng.randint(2, 50) + text[start:]
+    parts[target] = text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, content in parts.items():
+            new.writestr(name, content)
+    return buffer.getvalue(), f"{how}:{target}"
+
+
+CSV_INSERTS = [
+    b'"',
+    b'""',
+    b",",
+    b";",
+    b"\t",
+    b"\r",
+    b"\n",
+    b"\x00",
+    b"=cmd|' /C calc'!A0",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+]
+
+
+def _csv_mutation(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    how = rng.random()
+    if how < 0.4:
+        at = rng.randrange(len(data) + 1)
+        return data[:at] + rng.choice(CSV_INSERTS) * rng.randint(1, 3) + data[at:], "insert"
+    if how < 0.55:
+        at = rng.randrange(len(data) + 1)
+        return data[:at] + b'"' + b"x" * rng.choice([10, 1000, 140_000]) + data[at:], "long_cell"
+    if how < 0.7:
+        lines = data.split(b"\n")
+        line = rng.choice(lines)
+        return b"\n".join(lines + [line] * rng.randint(1, 200)), "many_rows"
+    mutation = rng.choice(BYTE_MUTATIONS)
+    return mutation(data, rng), mutation.__name__
+
+
+@dataclass
+class TableCase:
+    seed: int
+    kind: str  # xlsx | csv
+    steps: list[str]
+    content: bytes
+
+
+def make_table_case(seed: int, kind: str, base: bytes) -> TableCase:
+    """An exported table (``base``) changed 1-3 times: XML parts of a workbook, bytes and lines of a CSV."""
+    rng = random.Random(seed)
+    steps = []
+    data = base
+    for _ in range(rng.randint(1, 3)):
+        data, step = (_xlsx_mutation if kind == "xlsx" else _csv_mutation)(data, rng)
+        steps.append(step)
+    return TableCase(seed, kind, steps, data)
+
+
+#: Pieces of template a fuzz case strings together: printing, loops, formats, padding, growth, internals.
+TEMPLATE_PIECES = [
+    "{{ document.title }}",
+    "{% for t in tasks %}{{ t.id }} {{ t.text|md }}\n{% endfor %}",
+    "{% for i in range(N) %}{% for j in range(N) %}{% endfor %}{% endfor %}",
+    "{{ '{:>N}'.format(1) }}",
+    "{{ '{:{}}'.format(1, N) }}",
+    "{{ '%Nd' % 1 }}",
+    "{{ '%Nd' | format(1) }}",
+    "{{ 'x'.center(N) }}",
+    "{{ 'x' | center(N) }}",
+    "{{ 'x' | indent(N) }}",
+    "{{ 'x' * N }}",
+    "{{ [0] * N }}",
+    "{{ 2 ** N }}",
+    "{% set ns = namespace(s='xy') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% set ns = namespace(s='xy') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{{ ('x' * 1000).replace('x', 'y' * N) }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ lipsum(N) }}",
+    "{% for t in tasks %}{% for u in tasks %}{% for v in tasks %}{% endfor %}{% endfor %}{% endfor %}",
+    "{{ undefined_name }}",
+    "{% include '_letterhead.md' %}",
+    "{% if %}",
+    "{{ 1 / 0 }}",
+]
+TEMPLATE_NUMBERS = [0, 1, 7, 100, 10_000, 100_000, 2_000_000_000, -5]
+
+
+def make_template_case(seed: int) -> tuple[str, list[str]]:
+    """A template of 1-4 pieces, each with a number drawn from small to absurd."""
+    rng = random.Random(seed)
+    pieces = [
+        rng.choice(TEMPLATE_PIECES).replace("N", str(rng.choice(TEMPLATE_NUMBERS))) for _ in range(rng.randint(1, 4))
+    ]
+    return "# 模板\n" + "\n".join(pieces) + "\n", pieces
+
+
+def run_command(args: list[str], measure_memory: bool = False) -> Outcome:
+    """Any `deviation ARGS` in-process, judged like `validate` (exceptions kept, a hang stopped)."""
+    from deviation_cli.cli import app
+
+    runner = CliRunner()
+    alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.alarm(HANG_SECONDS)
+    if measure_memory:
+        tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        result = runner.invoke(app, ["--lang", "en", *args], catch_exceptions=True)
+    finally:
+        seconds = time.perf_counter() - start
+        peak = None
+        if measure_memory:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        if alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    exception = result.exception if not isinstance(result.exception, (SystemExit, type(None))) else None
+    return Outcome(result.exit_code, result.stdout, result.stderr, seconds, peak, exception)
+
+
+def _record_child(folder: str, number: int, start, results) -> None:  # pragma: no cover - in a child
+    start.wait()
+    run = CliRunner().invoke(
+        __import__("deviation_cli.cli", fromlist=["app"]).app,
+        ["--data", folder, "record", "1", "--unit", "县水利局", "--status", "推进中", "--note", f"第{number}次"],
+    )
+    results.put(run.exit_code)
+
+
+def concurrent_records(folder: Path, count: int) -> tuple[list[int], int]:
+    """``count`` forked processes each record one report on the Qinghe register in ``folder`` at once.
+
+    Returns their exit codes and how many reports the folder then holds.
+    """
+    import multiprocessing
+
+    from deviation_cli.store.load import load_register
+    from deviation_cli.store.progress_log import load_progress
+
+    before = len(load_progress(load_register(folder)).reports) if (folder / "progress.yaml").exists() else 0
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(count)
+    results = context.Queue()
+    children = [context.Process(target=_record_child, args=(str(folder), n, start, results)) for n in range(count)]
+    for child in children:
+        child.start()
+    codes = [results.get(timeout=HANG_SECONDS) for _ in children]
+    for child in children:
+        child.join(timeout=HANG_SECONDS)
+    return codes, len(load_progress(load_register(folder)).reports) - before

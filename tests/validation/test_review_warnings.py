@@ -125,3 +125,17 @@ def test_each_unconfirmed_note_is_a_warning_at_its_line_until_deleted(tmp_path):
     ]
     assert report.issues[0].message("zh") == "待确认:类别是推断的(核对或改正后删去这一行 unconfirmed)"
     assert load_register(folder).tasks[2].deadline == "持续推进"
+
+
+def test_twenty_thousand_unused_units_validate_in_linear_time(tmp_path):
+    """Each unused unit is a warning at its own entry (found in one pass over the file: benchmarks/ times it)."""
+    from deviation_cli.store.load import validate_folder
+    from support.fuzzing import copy_register
+    from support.paths import HANZHONG
+
+    units = (HANZHONG / "units.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"  - name: 附加单位{n}\n    kind: other\n" for n in range(20_000))
+    folder = copy_register(tmp_path / "r", units=units.replace("\nunits:\n", "\nunits:\n" + extra, 1))
+    report = validate_folder(folder)
+    unused = [issue for issue in report.warnings if issue.code == "unit_unused"]
+    assert len(unused) == 20_000 and [issue.line for issue in unused[:2]] == [11, 13]

@@ -22,7 +22,8 @@ from .._version import __version__
 from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Issue, UsageError
 from ..domain.register import Register
-from ..output.issue_lines import format_issues
+from ..formats.folder_transaction import Interrupted
+from ..output.issue_lines import format_issues, limit_issues
 from ..store.folders import bundled_data_folder
 from ..store.load import load_register
 from ..words import LANGS, Lang, as_lang, say
@@ -42,6 +43,10 @@ app = typer.Typer(
 )
 
 
+#: How many problems a command prints before it only counts the rest (``--max-problems``).
+DEFAULT_MAX_PROBLEMS = 200
+
+
 @dataclass
 class Settings:
     data: str | None = None
@@ -51,6 +56,7 @@ class Settings:
     words: dict[str, str] = field(default_factory=dict)
     #: The title of the register bundled with the package, when a command answered from it (no --data given).
     bundled: str | None = None
+    max_problems: int = DEFAULT_MAX_PROBLEMS
 
 
 settings = Settings()
@@ -87,6 +93,7 @@ def main_options(
     settings.cache = not no_cache
     settings.words = {}
     settings.bundled = None
+    settings.max_problems = DEFAULT_MAX_PROBLEMS
 
 
 def _lang_option(value: str) -> Lang:
@@ -98,7 +105,29 @@ def _lang_option(value: str) -> Lang:
 
 
 def print_issues(issues: list[Issue], stream: IO[str] | None = None) -> None:
-    (stream or sys.stderr).write(format_issues(issues, "text", settings.lang))
+    """Issues as text lines on stderr: at most ``settings.max_problems`` of them, then how many more.
+
+    Why a cap: a file of a million broken tasks has five million problems; printing
+    them all took a minute and gigabytes, and nobody reads past the first screens.
+    """
+    shown, hidden = limit_issues(issues, settings.max_problems)
+    out = stream or sys.stderr
+    out.write(format_issues(shown, "text", settings.lang))
+    tell_more(hidden, out)
+
+
+def tell_more(hidden: int, stream: IO[str] | None = None) -> None:
+    """The line after a capped list of problems: how many were not printed, and how to see them."""
+    if hidden:
+        (stream or sys.stderr).write(say("cli.more_problems", settings.lang, count=hidden) + "\n")
+
+
+MAX_PROBLEMS_HELP = "Print at most N problems, then how many more there are; 0 prints them all."
+
+
+def max_problems_option() -> Any:
+    """``--max-problems N`` for the commands that report many problems at once (validate, import)."""
+    return typer.Option(DEFAULT_MAX_PROBLEMS, "--max-problems", min=0, metavar="N", help=MAX_PROBLEMS_HELP)
 
 
 def tell(key: str, **args: object) -> None:
@@ -165,6 +194,9 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
                 if settings.bundled and any(issue.code in _NOT_FOUND for issue in error.issues):
                     tell("cli.bundled_register", title=settings.bundled)
                 raise typer.Exit(error.exit_code) from None
+            except Interrupted as stop:
+                # SIGTERM/SIGHUP while writing: temporaries are gone; end as the signal would have.
+                raise typer.Exit(128 + stop.signum) from None
             except BrokenPipeError:
                 # `deviation tasks | head`: the reader left; nothing to report.
                 sys.stderr.close()
@@ -216,6 +248,17 @@ def as_of_option(value: str | None) -> date:
     today = date.today()
     chosen = date_option(value, today, "--as-of")
     return chosen if chosen is not None else today
+
+
+WRITE_THROUGH_HELP = (
+    "When -o names a symlink, a device (/dev/stdout) or a FIFO, write to what it points at "
+    "instead of refusing. Without it such an output is refused, never replaced by a file."
+)
+
+
+def write_through_option() -> Any:
+    """``--write-through``, for every command that writes a file named by ``-o``."""
+    return typer.Option(False, "--write-through", help=WRITE_THROUGH_HELP)
 
 
 def check_format(value: str, allowed: Sequence[str], option: str = "--format") -> str:

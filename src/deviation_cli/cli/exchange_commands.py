@@ -19,7 +19,7 @@ from ..formats.tables import Grid, read_csv_grid, read_xlsx_grid
 from ..output.json_objects import register_objects
 from ..output.listing import emit, to_csv
 from ..words import say
-from .app import app, command, load, print_issues, settings, tell
+from .app import app, command, load, max_problems_option, print_issues, settings, tell, write_through_option
 from .render_commands import register_files
 
 export_app = typer.Typer(
@@ -40,7 +40,7 @@ app.add_typer(import_app, name="import")
 OUTPUT_HELP = "File to write; - for standard output."
 
 
-def _write(register: Register, out: str, content: str | bytes, what: str) -> None:
+def _write(register: Register, out: str, content: str | bytes, what: str, write_through: bool = False) -> None:
     """Write an export to a file (atomically, never over the register) or to stdout with ``-``."""
     if out == "-":
         if isinstance(content, bytes):
@@ -50,7 +50,7 @@ def _write(register: Register, out: str, content: str | bytes, what: str) -> Non
         else:
             sys.stdout.write(content)
         return
-    write_atomic(out, content, protect=register_files(register))
+    write_atomic(out, content, protect=register_files(register), follow_links=write_through, into_special=write_through)
     tell("export_written", file=out, what=what)
 
 
@@ -60,6 +60,7 @@ def export_xlsx(
     per_unit: bool = typer.Option(
         False, "--per-unit", help="Add a sheet per unit: the tasks it leads, then those it shares."
     ),
+    write_through: bool = write_through_option(),
 ) -> None:
     """The 任务分解表 as an Excel/WPS workbook laid out like the source annex.
 
@@ -70,7 +71,7 @@ def export_xlsx(
     """
     register = load()
     content = workbook_bytes(register, per_unit)
-    _write(register, out, content, say("cli.tasks_count", settings.lang, count=len(register.tasks)))
+    _write(register, out, content, say("cli.tasks_count", settings.lang, count=len(register.tasks)), write_through)
 
 
 @command("ics", on=export_app)
@@ -83,6 +84,7 @@ def export_ics(
     include_open: bool = typer.Option(
         False, "--include-open", help="With --unit: also tasks reached only through an open tail."
     ),
+    write_through: bool = write_through_option(),
 ) -> None:
     """Due milestones as an iCalendar file: one all-day event each, with reminders.
 
@@ -96,11 +98,14 @@ def export_ics(
     canonical = find_unit(register, unit) if unit is not None else None
     content = calendar_bytes(register, canonical, days, include_open)
     count = len(calendar_entries(register, canonical, include_open))
-    _write(register, out, content, say("cli.events_count", settings.lang, count=count))
+    _write(register, out, content, say("cli.events_count", settings.lang, count=count), write_through)
 
 
 @command("csv", on=export_app)
-def export_csv(out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP)) -> None:
+def export_csv(
+    out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP),
+    write_through: bool = write_through_option(),
+) -> None:
     """Every task as CSV (UTF-8 with BOM, so Excel and WPS open it as Chinese).
 
     Example: deviation export csv -o tasks.csv
@@ -117,11 +122,15 @@ def export_csv(out: str = typer.Option(..., "--output", "-o", metavar="FILE", he
         out,
         to_csv(records, settings.lang, settings.words),
         say("cli.tasks_count", settings.lang, count=len(records)),
+        write_through,
     )
 
 
 @command("json", on=export_app)
-def export_json(out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP)) -> None:
+def export_json(
+    out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP),
+    write_through: bool = write_through_option(),
+) -> None:
     """Every task as a JSON array of task objects (the contract of --format json).
 
     Example: deviation export json -o - | jq '.[] | select(.ongoing | not) | .id'
@@ -130,7 +139,7 @@ def export_json(out: str = typer.Option(..., "--output", "-o", metavar="FILE", h
     records = register_objects(register)
     buffer = io.StringIO()
     emit(records, [], "json", settings.lang, stream=buffer)
-    _write(register, out, buffer.getvalue(), say("cli.tasks_count", settings.lang, count=len(records)))
+    _write(register, out, buffer.getvalue(), say("cli.tasks_count", settings.lang, count=len(records)), write_through)
 
 
 def _import(grid: Grid, source: str, out: str, force: bool) -> None:
@@ -151,6 +160,7 @@ def import_xlsx(
     out: str = typer.Option(..., "--output", "-o", metavar="DIR", help=OUT_FOLDER_HELP),
     sheet: str | None = typer.Option(None, "--sheet", help="Sheet to read; default the first."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    max_problems: int = max_problems_option(),
 ) -> None:
     """Read a 任务分解表 workbook into a register folder, resolving units against --data.
 
@@ -159,6 +169,7 @@ def import_xlsx(
 
     Example: deviation import xlsx 任务分解表-修改.xlsx -o new/ && deviation diff data new
     """
+    settings.max_problems = max_problems
     _import(read_xlsx_grid(Path(file), sheet), file, out, force)
 
 
@@ -167,6 +178,7 @@ def import_csv(
     file: str = typer.Argument(..., metavar="FILE", help="The .csv file (UTF-8, UTF-16 or GBK, as Excel/WPS save it)."),
     out: str = typer.Option(..., "--output", "-o", metavar="DIR", help=OUT_FOLDER_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    max_problems: int = max_problems_option(),
 ) -> None:
     """Read a 任务分解表 saved as CSV into a register folder, resolving units against --data.
 
@@ -175,4 +187,5 @@ def import_csv(
 
     Example: deviation import csv 任务分解表.csv -o new/
     """
+    settings.max_problems = max_problems
     _import(read_csv_grid(Path(file)), file, out, force)

@@ -10,20 +10,20 @@ import typer
 
 from ..documents.render import DOCUMENT_FORMATS, KINDS, render_document
 from ..documents.site import build_site
-from ..documents.template_data import assigned_units, file_slug
+from ..documents.template_data import assigned_units, unit_file_stems
 from ..domain.issues import Issue, UsageError, usage_error
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
-from ..formats.register_files import REGISTER_FILES
-from .app import as_of_option, check_format, command, date_option, load, tell
+from ..formats.register_files import register_paths
+from .app import as_of_option, check_format, command, date_option, load, tell, write_through_option
 from .progress_bar import Bar
 
 KIND_HELP = "notice | unit | table | due"
 
 
 def register_files(register: Register) -> tuple[Path, ...]:
-    """The register's own files, which no output may overwrite."""
-    return tuple(Path(register.folder) / name for name in REGISTER_FILES)
+    """The register folder's files (tasks, units, progress, indicators, observations): no output may overwrite one."""
+    return register_paths(Path(register.folder))
 
 
 @command("render")
@@ -51,6 +51,7 @@ def render_command(
     before: str | None = typer.Option(None, "--before", help="due: last day, inclusive. Default: every milestone."),
     after: str | None = typer.Option(None, "--after", help="due: first day, inclusive."),
     as_of: str | None = typer.Option(None, "--as-of", help="due: today, for days left. Default: today."),
+    write_through: bool = write_through_option(),
 ) -> None:
     """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单),
     the full table (任务分解表) or the due list.
@@ -100,13 +101,15 @@ def render_command(
     if folder is None:
         if fmt == "docx" and output is None:
             raise usage_error("render_binary_needs_output", format="docx")
-        write_output(output, render(unit), protect)
+        write_output(output, render(unit), protect, write_through)
         return
     _make_folder(folder)
     names = assigned_units(register)
+    # Two names may give one file name (县水务/局, 县水务:局): numbered as `site` numbers them.
+    stems = unit_file_stems(names)
     for name in names:
         text = render(name)
-        write_atomic(folder / f"{file_slug(name)}.{fmt}", text, protect=protect)
+        write_atomic(folder / f"{stems[name]}.{fmt}", text, protect=protect)
     tell("cli.wrote_files", count=len(names), folder=folder)
 
 
@@ -158,7 +161,9 @@ def format_of(output: str) -> str:
     return "html" if suffix in (".html", ".htm") else "docx" if suffix == ".docx" else "md"
 
 
-def write_output(output: str | None, content: str | bytes, protect: tuple[Path, ...]) -> bool:
+def write_output(
+    output: str | None, content: str | bytes, protect: tuple[Path, ...], write_through: bool = False
+) -> bool:
     """Write a document to ``output`` atomically, or to stdout (no ``output``, or ``-``).
 
     True when a file was written (the caller says so on stderr). A Word file reaches
@@ -172,7 +177,7 @@ def write_output(output: str | None, content: str | bytes, protect: tuple[Path, 
         else:
             sys.stdout.write(content)
         return False
-    write_atomic(output, content, protect=protect)
+    write_atomic(output, content, protect=protect, follow_links=write_through, into_special=write_through)
     return True
 
 

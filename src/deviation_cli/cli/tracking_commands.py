@@ -14,11 +14,11 @@ from ..domain.issues import usage_error
 from ..domain.progress import check_new_report, new_entry, normalise_status
 from ..domain.query import find_task, find_unit
 from ..domain.tracking import parse_rule, task_states, unit_scores
-from ..formats.register_files import PROGRESS_FILE, display_path
+from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import say
-from .app import as_of_option, check_format, command, date_option, load, settings, tell
+from .app import as_of_option, check_format, command, date_option, load, settings, tell, write_through_option
 from .render_commands import format_of, register_files, write_output
 
 FORMAT_HELP = "table | json | csv | md"
@@ -73,7 +73,9 @@ def record_command(
     target = Path(progress) if progress else Path(register.folder) / PROGRESS_FILE
     if target.is_dir():
         target = target / PROGRESS_FILE
-    path, line = append_report(target, entry, register, protect=register_files(register))
+    # The progress files are what record writes; the register's other files it must not.
+    protect = tuple(path for path in register_files(register) if path.name not in (PROGRESS_FILE, PROGRESS_FOLDER))
+    path, line = append_report(target, entry, register, protect=protect)
     tell(
         "cli.recorded", id=task.id, unit=canonical, date=entry["date"], status=word, file=display_path(path), line=line
     )
@@ -204,6 +206,7 @@ def report_command(
         None, "--issuer", help="The issuing office (落款). Default: the plan's issuing office, if named."
     ),
     on: str | None = typer.Option(None, "--date", help="成文日期. Default: the --as-of day."),
+    write_through: bool = write_through_option(),
 ) -> None:
     """The periodic 通报: headline figures, overdue tasks by lead unit, the unit
     ranking with the plan's awards, and indicator deviations.
@@ -238,5 +241,5 @@ def report_command(
     else:
         content = render_bulletin(data, fmt, templates)
     protect = register_files(register) + tuple(Path(f) for f in data["progress_files"])
-    if write_output(output, content, protect):
+    if write_output(output, content, protect, write_through):
         tell("cli.wrote_file", file=display_path(Path(output or "")))

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from ..formats.register_files import REGISTER_FILES, display_path
-from ..output.issue_lines import ISSUE_FORMATS, format_issues
+from ..output.issue_lines import ISSUE_FORMATS, format_issues, limit_issues
 from ..store.load import validate_folder
 from ..words import say
-from .app import check_format, command, settings
+from .app import check_format, command, max_problems_option, settings, tell_more
 from .progress_bar import live_stages
 
 
@@ -37,6 +37,7 @@ def validate(
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json | github (Actions annotations)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    max_problems: int = max_problems_option(),
 ) -> None:
     """Check a register: schema, references, deadlines; all problems at once.
 
@@ -55,11 +56,13 @@ def validate(
     for report in reports:
         issues += report.errors + sorted(report.warnings, key=lambda issue: (issue.path, issue.line, issue.column))
     failed = any(report.errors or (strict and report.warnings) for report in reports)
+    shown, hidden = limit_issues(issues, max_problems)
     if fmt == "json":
-        sys.stdout.write(format_issues(issues, "json", settings.lang))
+        sys.stdout.write(format_issues(shown, "json", settings.lang))
     elif issues:
         stream = sys.stdout if fmt == "github" else sys.stderr
-        stream.write(format_issues(issues, fmt, settings.lang))
+        stream.write(format_issues(shown, fmt, settings.lang))
+    tell_more(hidden)
     if fmt == "text":
         for report in reports:
             if report.errors or (strict and report.warnings):

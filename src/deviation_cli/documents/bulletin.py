@@ -17,11 +17,10 @@ from ..domain.indicators import AMBER, GREEN, NONE, RED, Indicator, Observation,
 from ..domain.progress import STATUSES, ProgressLog
 from ..domain.register import Register
 from ..domain.tracking import FIRST, LAST, parse_rule, rank_units, task_states, unit_scores
-from ..output.escaping import markdown_escape
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..words import label, value_word
 from .print_layout import PORTRAIT, PT_PER_MM, TABLE_STYLE, Cell, ColumnSpec, column_widths, percentages, split_rows
-from .punctuation import cjk_punctuation, date_zh
+from .punctuation import cjk_punctuation, date_zh, markdown_text
 from .templating import build_environment, render_template, template_folders
 
 if TYPE_CHECKING:
@@ -129,19 +128,24 @@ def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path
 
     A broken template in the user's folder is a located UsageError (file:line), not a traceback.
     """
-    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)))
+    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)), fmt == "md")
     return render_template(f"bulletin.{fmt}.j2", data, env=env)
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(folders: tuple[str, ...]) -> Environment:
+def _environment(folders: tuple[str, ...], markdown: bool = False) -> Environment:
     """render.py's environment with the 通报's filters on top.
 
     Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
     table cell), and punctuation next to Chinese is printed full width, as in the
-    notices: the plan's text is quoted as the plan writes it.
+    notices: the plan's text is quoted as the plan writes it. In Markdown every
+    printed value is also Markdown-escaped (``markdown_text``): a title with a line
+    break and a link, or a unit name with ``|``, is text.
     """
     env = build_environment(folders, escape_all=True)
+    if markdown:
+        # Set before any template is compiled: the compiler reads finalize then.
+        env.finalize = _markdown_value
     env.filters["pct"] = _percent
     env.filters["num"] = _number
     env.filters["signed"] = _signed
@@ -182,8 +186,12 @@ def _target(item: dict[str, Any]) -> str:
     return text
 
 
-def _markdown_cell(value: object) -> str:
-    return markdown_escape("" if value is None else str(value))
+def _markdown_cell(value: object) -> object:
+    return markdown_text(cjk_punctuation("" if value is None else str(value)))
+
+
+def _markdown_value(value: object) -> object:
+    return markdown_text(cjk_punctuation(value))
 
 
 #: A row of a 通报 table taller than this is printed in parts (under half the portrait page).

@@ -7,6 +7,7 @@ document shows is NFKC-equal to it, so only the width of punctuation changes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -79,7 +80,7 @@ def _full_width(value: str) -> str:
     return _CJK_PUNCT.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&~])")
 
 
 def markdown_inline(value: object) -> Markup:
@@ -102,3 +103,31 @@ def deadline_breaks(value: object) -> Markup:
     its year (2023年 / 12月底) but nowhere inside a month or a date (the cell is word-break: keep-all)."""
     text = escape(cjk_punctuation("" if value is None else str(value)))
     return Markup(_AFTER_YEAR.sub("<wbr>", str(text)))
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown_text(value: object) -> object:
+    """A value printed into a Markdown document whose values are also HTML-escaped (the 通报), kept text.
+
+    Markdown's inline punctuation (``\\ ` * _ [ ] | ~``) is backslash-escaped, so
+    no link, image, emphasis, code span or extra table column comes from the data;
+    ``& < >`` become entities, so no HTML; a line break becomes ``<br>``, so a value
+    never starts a line of its own (a heading, a list, a table row); control
+    characters show as ``<U+001B>``. Markup (a macro's output, ``|safe``) and
+    numbers pass as they are.
+    """
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    text = _MD_INLINE.sub(r"\\\1", _show_controls(value))
+    text = str(Markup.escape(text))
+    return Markup(re.sub(r"\r\n|\r|\n", "<br>", text))
+
+
+def _show_controls(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) == "Cc" and char not in "\n\r\t" else char for char in text
+    )

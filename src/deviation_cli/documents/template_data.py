@@ -133,14 +133,9 @@ class Links:
 
     def __post_init__(self) -> None:
         if not self._unit_files:
-            taken: set[str] = set()
-            for name in [unit.name for unit in self.register.units] + [group.name for group in self.register.groups]:
-                slug = file_slug(name)
-                candidate, number = slug, 2
-                while candidate.lower() in taken:
-                    candidate, number = f"{slug}-{number}", number + 1
-                taken.add(candidate.lower())
-                self._unit_files[name] = f"units/{candidate}.html"
+            names = [unit.name for unit in self.register.units] + [group.name for group in self.register.groups]
+            for name, stem in unit_file_stems(names).items():
+                self._unit_files[name] = f"units/{stem}.html"
 
     def at(self, depth: int) -> Links:
         return Links(self.register, "../" * depth, self._unit_files)
@@ -184,6 +179,24 @@ class Links:
 def anchor(heading: Heading) -> str:
     """The id of a heading's section on its page: measure-8 (second level), heading-KEY (deeper)."""
     return f"{'measure' if heading.level == 2 else 'heading'}-{file_slug(heading.key)}"
+
+
+def unit_file_stems(names: Iterable[str]) -> dict[str, str]:
+    """A file name (without extension) for each name, unique ignoring case: a clash gets ``-2``, ``-3``.
+
+    Why: 县水务/局 and 县水务:局 both become 县水务_局, and Windows and macOS see
+    A.md and a.md as one file; without numbering one document would overwrite the other.
+    """
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        slug = file_slug(name)
+        candidate, number = slug, 2
+        while candidate.lower() in taken:
+            candidate, number = f"{slug}-{number}", number + 1
+        taken.add(candidate.lower())
+        stems[name] = candidate
+    return stems
 
 
 _UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')

@@ -14,22 +14,24 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import query, register
 from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
-from ..formats.register_files import display_path
+from ..formats.register_files import display_path, size_limit
 from ..store.folders import bundled_templates_folder
+from . import template_limits as limits
 from .page_plans import PagePlans, title_layout
 from .printed_tables import MergedCell, PrintedRow, PrintedTable
 from .punctuation import cjk_punctuation, date_zh, deadline_breaks, markdown_inline
 from .template_data import DueList, Links, UnitList
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, FileSystemLoader
+    from jinja2.runtime import Context
     from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -78,11 +80,11 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     Render with ``render_template`` so a broken template is a located message.
     Callers may add their own filters to the environment returned (it is new each call).
     """
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import StrictUndefined, select_autoescape
 
     options: dict[str, Any] = {"finalize": cjk_punctuation} if finalize else {}
     env = _sandbox()(
-        loader=FileSystemLoader(list(folders), encoding="utf-8"),
+        loader=_loader()(list(folders), encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=True
         if escape_all
@@ -97,6 +99,9 @@ def build_environment(folders: Sequence[str], escape_all: bool = False, finalize
     env.filters["zh"] = cjk_punctuation
     env.filters["deadline"] = deadline_breaks
     env.globals["title_lines"] = title_layout
+    env.filters.update(limits.checked_filters(env.filters))
+    env.globals["range"] = limits.bounded_range
+    env.globals["lipsum"] = limits.checked_lipsum(env.globals["lipsum"])
     return env
 
 
@@ -111,7 +116,17 @@ def _sandbox() -> type[SandboxedEnvironment]:
     frames, code and types; calling a method still goes through its checks).
     Anything else, and every ``_`` name, takes the sandbox's own path.
     """
+    from jinja2.compiler import CodeGenerator, Frame
+    from jinja2.nodes import Concat
     from jinja2.sandbox import SandboxedEnvironment
+
+    class Generator(CodeGenerator):
+        """Jinja's code generator, with every ``a ~ b`` checked for size (no hook of the sandbox sees it)."""
+
+        def visit_Concat(self, node: Concat, frame: Frame) -> None:
+            self.write("environment.bounded_text(")
+            super().visit_Concat(node, frame)
+            self.write(")")
 
     plain = frozenset(
         {
@@ -137,15 +152,93 @@ def _sandbox() -> type[SandboxedEnvironment]:
     )
 
     class Sandbox(SandboxedEnvironment):
+        # Checked before Python computes them: 'x' * 2000000000, 9 ** 9 ** 9, '%2000000000d' % 1.
+        intercepted_binops = frozenset({"*", "+", "**", "%"})
+        code_generator_class = Generator
+
+        @staticmethod
+        def bounded_text(text: str) -> str:
+            limits.check_built(text, "~")
+            return text
+
         def getattr(self, obj: object, attribute: str) -> object:
             if type(obj) in plain and not attribute.startswith("_"):
                 try:
                     return getattr(obj, attribute)
                 except AttributeError:
                     pass
+            limits.tick()
             return super().getattr(obj, attribute)
 
+        def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+            limits.tick()
+            limits.check_call(obj, args, kwargs)
+            return super().call(context, obj, *args, **kwargs)
+
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+            limits.tick()
+            limits.check_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+            wrapped = super().wrap_str_format(value)
+            if wrapped is None:
+                return None
+            text = value.__self__
+
+            def checked(*args: Any, **kwargs: Any) -> str:
+                limits.check_format_string(text)
+                return wrapped(*args, **kwargs)
+
+            return checked
+
     return Sandbox
+
+
+@functools.lru_cache(maxsize=1)
+def _loader() -> type[FileSystemLoader]:
+    """FileSystemLoader that refuses a template file reached through a symlink in a user's folder.
+
+    Why: a template folder is something a user is handed, like a register; a
+    ``_letterhead.md`` linked to /etc/passwd (or to a colleague's private file)
+    would print that file into every notice. The bundled folder (searched last) is
+    the package's own and is not checked.
+    """
+    from jinja2 import FileSystemLoader
+
+    linked = _linked_template()
+
+    class Loader(FileSystemLoader):
+        def get_source(self, environment: Environment, template: str) -> Any:
+            source = super().get_source(environment, template)
+            filename = os.path.abspath(source[1])
+            for folder in self.searchpath[:-1]:
+                root = os.path.abspath(folder)
+                if not filename.startswith(root + os.sep):
+                    continue
+                # every step below the user's folder: the file and each folder on the way to it
+                step = filename
+                while step != root and step.startswith(root + os.sep):
+                    if os.path.islink(step):
+                        raise linked(template, step, os.readlink(step))
+                    step = os.path.dirname(step)
+                break
+            return source
+
+    return Loader
+
+
+@functools.lru_cache(maxsize=1)
+def _linked_template() -> Any:  # a subclass of TemplateNotFound, made when jinja2 is imported
+    """The error ``_loader`` raises for a linked template: a TemplateNotFound that says where and to what."""
+    from jinja2 import TemplateNotFound
+
+    class LinkedTemplate(TemplateNotFound):
+        def __init__(self, name: str, path: str = "", to: str = ""):
+            super().__init__(name)
+            self.path, self.to = path, to
+
+    return LinkedTemplate
 
 
 def render_template(
@@ -159,7 +252,15 @@ def render_template(
 
     env = env or environment(templates)
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        # Streamed, so a document that grows past the size limit stops there (limits.bounded: the clock).
+        pieces, size, most = [], 0, size_limit()
+        with limits.bounded():
+            for piece in template.generate(**context):
+                size += len(piece)
+                limits.check_output(size, most)
+                pieces.append(piece)
+        return "".join(pieces)
     except TemplateError as error:
         raise UsageError(_template_issue(error, name, env)) from None
     except Exception as error:
@@ -178,6 +279,13 @@ def _template_issue(error: Exception, name: str, env: Environment) -> Issue:
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    if limits.is_too_costly(error):
+        path, line = _failing_template_line(error, env)
+        code, args = limits.issue_of(error)
+        return Issue(code, display_path(Path(path)) if path else "", line, 1 if line else 0, {"name": name, **args})
+    if isinstance(error, _linked_template()):
+        where, to = getattr(error, "path", ""), getattr(error, "to", "")
+        return Issue("template_is_link", display_path(Path(where)), args={"name": error.name or name, "to": to})
     if isinstance(error, TemplateNotFound):
         return Issue("template_missing", args={"name": error.name or name})
     path, line = "", 0

@@ -9,6 +9,7 @@ appending to them is ``store.progress_log``.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -135,3 +136,8 @@ def check_new_report(entry: dict[str, str]) -> None:
     value = entry.get("evidence")
     if value and any(ch.isspace() for ch in value):
         raise usage_error("arg_bad_link", value=value)
+    for field in ("note", "reason", "evidence"):
+        text = entry.get(field) or ""
+        controls = [f"<U+{ord(ch):04X}>" for ch in text if ch not in "\t\n" and unicodedata.category(ch) == "Cc"]
+        if controls:
+            raise usage_error("arg_control_character", option="--" + field, characters=" ".join(controls))

@@ -84,7 +84,7 @@ def calendar_bytes(
     stamp: datetime | None = None,
 ) -> bytes:
     """The .ics file. ``stamp`` (DTSTAMP) defaults to $SOURCE_DATE_EPOCH, else now, in UTC."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, vText
 
     canonical = find_unit(register, unit) if unit is not None else None
     stamp = stamp or _default_stamp()
@@ -95,7 +95,9 @@ def calendar_bytes(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     name = say("calendar.unit_name", unit=canonical, title=title) if canonical else say("calendar.name", title=title)
-    calendar.add("x-wr-calname", name)
+    # A calendar's name is one line (a title written as a YAML block has several), and icalendar
+    # has no type for X-WR-CALNAME: as vText it is escaped like every other text.
+    calendar.add("x-wr-calname", vText(" ".join(name.splitlines())))
 
     for entry in calendar_entries(register, canonical, include_open):
         task = entry.task

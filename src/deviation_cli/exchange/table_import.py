@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +21,12 @@ from ..domain.issues import ERROR, WARNING, Issue, RegisterInvalid, UsageError
 from ..domain.query import directory
 from ..domain.register import REF_OPEN_TAIL, REF_UNIT, Register, normalise_name
 from ..domain.units import split_unit_list
-from ..formats.atomic import write_atomic
+from ..formats.folder_transaction import FolderTransaction
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, read_text
 from ..formats.tables import Grid, cell_text
-from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_reader import control_characters, parse_yaml
 from ..formats.yaml_tree import YamlMap, YamlValue
 from ..formats.yaml_writer import dump
-from ..store.load import validate_folder
 from ..words import label, say
 
 #: Header wordings accepted on import (after removing spaces and folding widths), beside the
@@ -135,6 +133,16 @@ def read_table(grid: Grid, register: Register) -> TableReading:
         if not any(cells.values()):
             continue
         at = {name: grid.where(row_index, col) for name, col in columns.items()}
+        for name, text in cells.items():
+            controls = control_characters(text)
+            if controls:  # what validate would refuse in the register, said at the cell
+                reading.issues.append(
+                    Issue(
+                        "text_control_character",
+                        at[name],
+                        args={"field": words.get(name, name), "characters": " ".join(controls)},
+                    )
+                )
         task_id = mapper.task_id(cells["id"], at["id"], seen_ids)
         for level in range(1, depth + 1):
             name = f"level{level}"
@@ -182,12 +190,20 @@ def read_table(grid: Grid, register: Register) -> TableReading:
     if not reading.tasks and not reading.errors:
         reading.issues.append(Issue("import_no_tasks", grid.sheet))
     # A merged cell is read once per row it covers; say what is wrong with it once.
-    unique: list[Issue] = []
-    for issue in reading.issues:
-        if issue not in unique:
-            unique.append(issue)
-    reading.issues = unique
+    reading.issues = unique_issues(reading.issues)
     return reading
+
+
+def unique_issues(issues: list[Issue]) -> list[Issue]:
+    """``issues`` without repeats, in their order, in one pass (a list's ``in`` made it quadratic)."""
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for issue in issues:
+        key = (issue.code, issue.path, issue.line, issue.column, issue.severity, repr(sorted(issue.args.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(issue)
+    return unique
 
 
 def _find_header(grid: Grid, words: dict[str, str]) -> tuple[int | None, dict[str, int]]:
@@ -401,7 +417,8 @@ def import_table(grid: Grid, register: Register, out: Path, *, force: bool = Fal
     names them; it does not hold their full text); units.yaml is copied as it
     stands, comments and all, since every unit was resolved against it.
     Nothing is written when any cell fails, and an existing register is
-    replaced only with ``force``.
+    replaced only with ``force``, both files as one unit (``FolderTransaction``):
+    a full disk or a kill leaves the old register or the new one, never a mix.
     """
     reading = read_table(grid, register)
     if reading.errors:
@@ -410,16 +427,28 @@ def import_table(grid: Grid, register: Register, out: Path, *, force: bool = Fal
     folder = Path(register.folder)
     tasks_text = tasks_yaml(register, reading.tasks, source)
     units_text = read_text(folder / UNITS_FILE)
-    _check_written(tasks_text, units_text)
-    if not out.exists():
+    _check_written(out, tasks_text, units_text)
+    _make_folder(out)
+    with FolderTransaction(out) as change:
+        change.write(UNITS_FILE, units_text)
+        change.write(TASKS_FILE, tasks_text)
+    return ImportResult(out, len(reading.tasks), [i for i in reading.issues if i.severity != ERROR])
+
+
+def _make_folder(out: Path) -> None:
+    """Create the output folder (not its parents: a typo in the path should not grow a tree)."""
+    try:
+        if out.is_dir():
+            return
         if not out.parent.is_dir():
             raise UsageError(
                 Issue("output_folder_missing", display_path(out), args={"folder": display_path(out.parent)})
             )
         out.mkdir()
-    write_atomic(out / UNITS_FILE, units_text)
-    write_atomic(out / TASKS_FILE, tasks_text)
-    return ImportResult(out, len(reading.tasks), [i for i in reading.issues if i.severity != ERROR])
+    except OSError as error:
+        raise UsageError(
+            Issue("output_unwritable", display_path(out), args={"reason": error.strerror or str(error)})
+        ) from None
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -451,13 +480,15 @@ def tasks_yaml(register: Register, tasks: list[ImportedTask], source: str = "") 
     return dump(tree, comments)
 
 
-def _check_written(tasks_text: str, units_text: str) -> None:
-    """Validate what is about to be written, in a scratch folder: a wrong write is a bug, never a file."""
-    with tempfile.TemporaryDirectory(prefix="deviation-import-") as scratch:
-        Path(scratch, TASKS_FILE).write_text(tasks_text, encoding="utf-8")
-        Path(scratch, UNITS_FILE).write_text(units_text, encoding="utf-8")
-        report = validate_folder(scratch)
+def _check_written(out: Path, tasks_text: str, units_text: str) -> None:
+    """Validate what is about to be written, in memory: a wrong write is a bug, never a file.
+
+    Why in memory: a scratch folder in the temporary directory was a full copy of
+    the register, left behind by every killed import, and named in messages.
+    """
+    from ..validation.pipeline import validate_texts  # lazy: pydantic
+
+    shown = {name: f"(imported) {display_path(out / name)}" for name in (TASKS_FILE, UNITS_FILE)}
+    report = validate_texts(out, {TASKS_FILE: tasks_text, UNITS_FILE: units_text}, shown)
     if report.errors:
-        raise RegisterInvalid(
-            [Issue(i.code, f"(imported) {TASKS_FILE}", i.line, i.column, i.args) for i in report.errors]
-        )
+        raise RegisterInvalid(report.errors)

@@ -21,6 +21,23 @@ PROGRESS_FOLDER = "progress"
 INDICATORS_FILE = "indicators.yaml"
 OBSERVATIONS_FILE = "observations.yaml"
 
+
+def register_paths(folder: Path) -> tuple[Path, ...]:
+    """Every file a register folder may hold, existing or not (``progress/`` for the files in it).
+
+    What no output may overwrite: an export written over progress.yaml loses the
+    reports as surely as one written over tasks.yaml loses the tasks.
+    """
+    return (
+        folder / UNITS_FILE,
+        folder / TASKS_FILE,
+        folder / PROGRESS_FILE,
+        folder / PROGRESS_FOLDER,
+        folder / INDICATORS_FILE,
+        folder / OBSERVATIONS_FILE,
+    )
+
+
 #: Largest file read, unless ``DEVIATION_MAX_BYTES`` says otherwise.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 

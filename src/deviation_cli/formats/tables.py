@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.issues import Issue, UsageError
-from .register_files import display_path
+from .register_files import display_path, read_bytes
+from .workbook_scan import SheetShape, scan_workbook
+
+#: Most rows a table to import may have: a 任务分解表 of 100,000 tasks (about 15 s and 1 GB to import).
+MAX_TABLE_ROWS = 100_000
+#: Longest cell of a CSV file (the csv module's own default); a task text is a paragraph or two.
+MAX_CELL_CHARS = 131_072
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Starts of text a spreadsheet runs as a formula (CSV injection); see ``guard_formula``.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,15 +85,17 @@ def unguard_formula(value: str) -> str:
 
 
 def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
-    """A CSV file as a grid: UTF-8 (with or without BOM), UTF-16 or GB18030 as Excel/WPS save it."""
+    """A CSV file as a grid: UTF-8 (with or without BOM), UTF-16 or GB18030 as Excel/WPS save it.
+
+    Bounded like a register file: over the size limit it is refused unread, a
+    cell over ``MAX_CELL_CHARS`` or a file over ``MAX_TABLE_ROWS`` rows is a message.
+    """
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
+    raw = read_bytes(path)
     if raw.startswith(b"PK\x03\x04"):
         raise UsageError(Issue("import_csv_is_xlsx", shown))
     text = _decode_table_bytes(raw)
+    del raw
     if text is None:
         raise UsageError(Issue("encoding_not_utf8", shown))
     sample = text[:4096]
@@ -103,9 +110,22 @@ def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:
         pass
 
     dialect.delimiter = delimiter
-    rows: list[list[object]] = [
-        [unguard_formula(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)
-    ]
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The field limit is the csv module's, for the whole process: set for this read only.
+    previous = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        for row in reader:
+            if len(rows) == MAX_TABLE_ROWS:
+                raise UsageError(Issue("import_too_many_rows", shown, reader.line_num, args={"limit": MAX_TABLE_ROWS}))
+            rows.append([unguard_formula(value) for value in row])
+    except csv.Error as error:
+        code = "import_cell_too_long" if "field larger" in str(error) else "import_csv_broken"
+        raise UsageError(
+            Issue(code, shown, reader.line_num or 1, args={"limit": MAX_CELL_CHARS, "problem": str(error)})
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
     return Grid(sheet or path.name, rows)
 
 
@@ -133,52 +153,73 @@ def ooxml_unescape(value: object) -> object:
 
 
 def read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
-    """A workbook's sheet (the first unless named) as a grid, each merged range filled with its value."""
-    book = _load_workbook(path)
-    if sheet is None:
-        worksheet = book.worksheets[0]
-    elif sheet in book.sheetnames:
-        worksheet = book[sheet]
-    else:
-        shown = display_path(path)
-        raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": "、".join(book.sheetnames)}))
-    return _sheet_grid(worksheet)
+    """A workbook's sheet (the first unless named) as a grid, each merged range filled with its value.
+
+    The workbook is measured first (``workbook_scan``): a DOCTYPE, broken XML, a
+    part or a sheet too large is a message before openpyxl reads anything. Then
+    openpyxl reads it in read-only mode, streaming the rows of the used range.
+    """
+    shown = display_path(path)
+    shape = scan_workbook(path)
+    measured = shape.sheet(sheet)
+    if measured is None:
+        if sheet is None:
+            raise UsageError(Issue("import_not_xlsx", shown))
+        names = "、".join(found.name for found in shape.sheets)
+        raise UsageError(Issue("import_no_sheet", shown, args={"sheet": sheet, "sheets": names}))
+    return _read_sheets(path, [measured])[0]
 
 
 def read_xlsx_grids(path: Path) -> list[Grid]:
-    """Every sheet of a workbook as a grid, in the workbook's order."""
-    return [_sheet_grid(worksheet) for worksheet in _load_workbook(path).worksheets]
+    """Every sheet of a workbook as a grid, in the workbook's order (measured first, as ``read_xlsx_grid``)."""
+    return _read_sheets(path, scan_workbook(path).sheets)
 
 
-def _load_workbook(path: Path) -> Workbook:
+def _read_sheets(path: Path, sheets: list[SheetShape]) -> list[Grid]:
+    import zlib
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     shown = display_path(path)
+    for measured in sheets:
+        if measured.rows > MAX_TABLE_ROWS:
+            raise UsageError(Issue("import_too_many_rows", f"{shown}!{measured.name}", args={"limit": MAX_TABLE_ROWS}))
     try:
-        return load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise UsageError(Issue("unreadable_file", shown, args={"reason": error.strerror or str(error)})) from None
-    except (BadZipFile, InvalidFileException, KeyError, ValueError):
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, ParseError, EOFError, zlib.error):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
-    except Exception:
-        # Why everything: a damaged part inside the zip surfaces as whatever its XML parser
-        # raises (ElementTree's ParseError, lxml's XMLSyntaxError, a TypeError from a bad
-        # attribute); to the person who handed the file over, each means it is not a workbook.
+    try:
+        return [_sheet_grid(book, measured, shown) for measured in sheets]
+    except (KeyError, ValueError, TypeError, ParseError, BadZipFile, EOFError, zlib.error):
         raise UsageError(Issue("import_not_xlsx", shown)) from None
+    finally:
+        book.close()
 
 
-def _sheet_grid(worksheet: Worksheet) -> Grid:
-    rows = [[ooxml_unescape(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
+def _sheet_grid(book: Workbook, measured: SheetShape, shown: str) -> Grid:
+    if measured.name not in book.sheetnames:
+        raise UsageError(Issue("import_not_xlsx", shown))
+    worksheet = book[measured.name]
+    rows: list[list[object]] = []
+    if measured.rows and measured.columns:
+        for values in worksheet.iter_rows(
+            min_row=1, max_row=measured.rows, min_col=1, max_col=measured.columns, values_only=True
+        ):
+            rows.append([ooxml_unescape(value) for value in values])
     merged_into: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in worksheet.merged_cells.ranges:
-        value = ooxml_unescape(worksheet.cell(row=merged.min_row, column=merged.min_col).value)
-        first = (merged.min_row - 1, merged.min_col - 1)
-        for row in range(merged.min_row - 1, merged.max_row):
-            for column in range(merged.min_col - 1, merged.max_col):
-                if row < len(rows) and column < len(rows[row]):
-                    rows[row][column] = value
-                    merged_into[(row, column)] = first
-    return Grid(worksheet.title, rows, merged_into)
+    for min_row, min_col, max_row, max_col in measured.merged:
+        # Only the part of a range inside the used range holds cells; the scan bounded that part.
+        if min_row - 1 >= len(rows):
+            continue
+        value = rows[min_row - 1][min_col - 1] if min_col - 1 < len(rows[min_row - 1]) else None
+        first = (min_row - 1, min_col - 1)
+        for row in range(min_row - 1, min(max_row, len(rows))):
+            for column in range(min_col - 1, min(max_col, len(rows[row]))):
+                rows[row][column] = value
+                merged_into[(row, column)] = first
+    return Grid(measured.name, rows, merged_into)

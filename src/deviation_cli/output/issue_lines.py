@@ -21,6 +21,13 @@ def format_issues(issues: Sequence[Issue], fmt: str = "text", lang: Lang = DEFAU
     return "".join(_text_line(issue, lang) + "\n" for issue in issues)
 
 
+def limit_issues(issues: Sequence[Issue], limit: int) -> tuple[Sequence[Issue], int]:
+    """The first ``limit`` issues (all of them for 0) and how many were left out."""
+    if limit <= 0 or len(issues) <= limit:
+        return issues, 0
+    return issues[:limit], len(issues) - limit
+
+
 def _text_line(issue: Issue, lang: Lang) -> str:
     """``file:line:col: message``; a warning says so, so it is never read as an error."""
     if issue.severity == ERROR:

@@ -71,10 +71,14 @@ def _csv_cell(value: object, lang: Lang, key: str) -> str:
     """A CSV cell; text that Excel/WPS would run as a formula is kept as text.
 
     Why: a task text starting with ``=`` (``=HYPERLINK(...)``) is a formula to a
-    spreadsheet (CSV injection). Numbers (days_left -3) are not text and stay as they are.
+    spreadsheet (CSV injection), and so is a list whose first name starts with one
+    (a unit or alias ``=1+1`` in 责任单位 or 别名). Every cell is guarded but numbers
+    (days_left -3, a rate), which are not text and stay as they are.
     """
     text = cell(value, lang, key)
-    return guard_formula(text) if isinstance(value, str) else text
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text
+    return guard_formula(text)
 
 
 def to_markdown(

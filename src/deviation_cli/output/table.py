@@ -72,21 +72,68 @@ def print_table(
         max([cell_len(label(column, lang, words))] + [cell_len(row[index]) for row in rows])
         for index, column in enumerate(columns)
     ]
-    for column, width in zip(columns, column_widths(columns, naturals, console.width)):
+    widths = column_widths(columns, naturals, console.width)
+    for column, width in zip(columns, widths):
         table.add_column(label(column, lang, words), overflow="fold", width=width)
     for record, row in zip(records, rows):
-        cells = []
-        for column, value in zip(columns, row):
-            text = Text(value)
-            if highlight and column == "task":
-                text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
-            if column == "days_left" and _is_negative(record.get(column)):
-                text.stylize("red")
-            cells.append(text)
-        table.add_row(*cells)
+        pieces = [cell_pieces(value, width) for value, width in zip(row, widths)]
+        for number in range(max(len(piece) for piece in pieces) if pieces else 0):
+            cells = []
+            for column, piece in zip(columns, pieces):
+                text = Text(piece[number] if number < len(piece) else "")
+                if highlight and column == "task":
+                    text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
+                if number == 0 and column == "days_left" and _is_negative(record.get(column)):
+                    text.stylize("red")
+                cells.append(text)
+            table.add_row(*cells)
     console.print(table)
     if buffer is not None:
         stream.write("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")
+
+
+#: A cell longer than this is printed as several rows of the table, each a run of whole lines.
+LONG_CELL = 4096
+
+
+def cell_pieces(text: str, width: int) -> list[str]:
+    """``text`` cut into runs of whole lines of ``width`` cells, at most LONG_CELL characters each.
+
+    Why: rich re-splits the rest of a cell's text for every line it wraps, so one
+    cell of 16 MB took 47 s and 50 MB over 300 s. A table has no lines between its
+    rows, so a long cell printed as consecutive rows of whole lines looks the same,
+    and each piece costs rich a few thousand characters. Only cells longer than
+    LONG_CELL are cut, folded at the column's width (rich folds CJK text the same way;
+    text with spaces may break mid-word instead of at a space).
+    """
+    if len(text) <= LONG_CELL:
+        return [text]
+    from rich.cells import get_character_cell_size
+
+    pieces: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for paragraph in text.split("\n"):
+        start, used = 0, 0
+        for index, char in enumerate(paragraph):
+            cells = get_character_cell_size(char)
+            if used + cells > width and index > start:
+                size = _add_line(paragraph[start:index], lines, pieces, size)
+                start, used = index, 0
+            used += cells
+        size = _add_line(paragraph[start:], lines, pieces, size)
+    if lines:
+        pieces.append("\n".join(lines))
+    return pieces
+
+
+def _add_line(line: str, lines: list[str], pieces: list[str], size: int) -> int:
+    if lines and size + len(line) > LONG_CELL:
+        pieces.append("\n".join(lines))
+        lines.clear()
+        size = 0
+    lines.append(line)
+    return size + len(line) + 1
 
 
 def _is_negative(value: object) -> bool:

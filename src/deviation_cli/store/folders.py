@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..domain.issues import Issue, RegisterUnreadable
+from ..formats.folder_transaction import recover
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, display_path
 
 #: The package folder: ``_bundled/`` inside it in a wheel, the repository two levels up in a checkout.
@@ -44,7 +45,11 @@ def find_register_folder(data: str | os.PathLike[str] | None = None) -> Path:
 
 
 def check_folder(folder: Path) -> None:
-    """Raise RegisterUnreadable unless ``folder`` is a folder holding tasks.yaml and units.yaml."""
+    """Raise RegisterUnreadable unless ``folder`` is a folder holding tasks.yaml and units.yaml.
+
+    A replacement of the folder's files that was committed but interrupted (see
+    ``formats.folder_transaction``) is finished first, so the files read are all new.
+    """
     shown = display_path(folder)
     # Why the try: exists() and is_dir() raise, not answer False, for a name
     # too long for the file system or a folder the user may not enter.
@@ -53,6 +58,7 @@ def check_folder(folder: Path) -> None:
             raise RegisterUnreadable(Issue("missing_folder", args={"folder": shown}))
         if not folder.is_dir():
             raise RegisterUnreadable(Issue("not_a_folder", args={"folder": shown}))
+        recover(folder)
         for name in reversed(REGISTER_FILES):
             if not (folder / name).is_file():
                 raise RegisterUnreadable(Issue("missing_file", args={"file": display_path(folder / name)}))

@@ -17,6 +17,7 @@ from ..domain.issues import ERROR, Issue, RegisterInvalid, usage_error
 from ..domain.progress import REPORT_FIELDS, ProgressLog, ProgressReport
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
+from ..formats.locking import exclusive
 from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path, read_text
 from ..formats.yaml_reader import parse_yaml
 from ..formats.yaml_tree import YamlValue
@@ -93,7 +94,17 @@ def append_report(
     The result is parsed and checked again before anything is written: if the
     file does not end with its block-style ``reports:`` list, nothing is written.
     Returns the file and the line the new report starts on.
+
+    Why under a lock: the file is read, extended and replaced; two writers at
+    once would both extend the same old file and one report would be lost.
     """
+    with exclusive(path):
+        return _append_report(path, entry, register, protect)
+
+
+def _append_report(
+    path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...]
+) -> tuple[Path, int]:
     shown = display_path(path)
     old = read_text(path) if path.exists() else ""
     old_bytes = path.read_bytes() if path.exists() else b""
@@ -122,7 +133,7 @@ def append_report(
     data = new_text.encode("utf-8")
     if old_bytes.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
-    write_atomic(path, data, protect=protect)
+    write_atomic(path, data, protect=protect, follow_links=True)  # a log kept elsewhere through a link
     return path, reports[-1].line
 
 

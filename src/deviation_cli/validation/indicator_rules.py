@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..domain.indicators import Indicator, Observation
 from ..domain.issues import Issue
 from ..domain.register import Register
-from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_reader import control_character_issues, parse_yaml
 from ..formats.yaml_tree import YamlValue, locate
 from .entries import IndicatorsFile, ObservationsFile
 from .entry_checks import validate_entries
@@ -27,6 +27,7 @@ def _entries(
     kept_at: dict[str, list[int]] = {}
     if parse_issues:
         return root, None, kept_at
+    issues.extend(control_character_issues(root, text, shown))
     return root, validate_entries(root, file_model, shown, issues, kept_indexes=kept_at), kept_at
 
 

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from ..domain.issues import ERROR, Issue
 from ..domain.register import Register
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, UNITS_FILE
-from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_reader import control_character_issues, parse_yaml
 from ..formats.yaml_tree import YamlValue
 from .entries import Entry, TasksFile, UnitsFile
 from .entry_checks import validate_entries
@@ -109,6 +109,7 @@ def _read_file(
     report.issues.extend(issues)
     parsed = None
     if not issues:
+        report.issues.extend(control_character_issues(root, texts[name], shown[name]))
         parsed = validate_entries(
             root,
             file_model,

@@ -11,7 +11,7 @@ from ..domain.issues import ERROR, WARNING, Issue
 from ..domain.progress import POSTPONED, ProgressReport, involved_units
 from ..domain.query import directory
 from ..domain.register import REF_GROUP, REF_UNIT, Register, UnitRef
-from ..formats.yaml_reader import parse_yaml
+from ..formats.yaml_reader import control_character_issues, parse_yaml
 from ..formats.yaml_tree import YamlValue, locate
 from .entries import ProgressFile, ReportEntry
 from .entry_checks import validate_entries
@@ -29,6 +29,7 @@ def check_progress_text(
     issues.extend(parse_issues)
     if parse_issues or root is None:
         return []  # an empty progress file is allowed: no reports yet
+    issues.extend(control_character_issues(root, text, shown))
     if isinstance(root, dict) and "reports" in root and root["reports"] in (None, ""):
         del root["reports"]  # `reports:` with nothing under it yet: a fresh file
     kept: dict[str, list[int]] = {}

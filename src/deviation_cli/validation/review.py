@@ -138,13 +138,17 @@ def _review_usage(register: reg.Register, at: Located) -> None:
         used.update(task.leads)
         used.update(ref.name for ref in task.refs)
     members = {member for group in register.groups for member in group.members}
+    # Where each name stands in the file, found in one pass: a search per unused unit was
+    # quadratic (100,000 units, nearly all unused: 665 s).
+    unit_index = _first_yaml_indexes(at.root, "units", "name")
+    group_index = _first_yaml_indexes(at.root, "groups", "name")
     for index, unit in enumerate(register.units):
         if unit.name not in used and unit.name not in members:
-            where = ("units", _yaml_index(at.root, "units", "name", unit.name, index), "name")
+            where = ("units", unit_index.get(unit.name, index), "name")
             at.warning("unit_unused", where, name=unit.name)
     for index, group in enumerate(register.groups):
         if group.name not in used:
-            where = ("groups", _yaml_index(at.root, "groups", "name", group.name, index), "name")
+            where = ("groups", group_index.get(group.name, index), "name")
             at.warning("group_unused", where, name=group.name)
 
 
