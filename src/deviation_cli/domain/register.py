@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from .deadlines import PlanCalendar
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -103,6 +105,17 @@ class Plan:
     reporting: str | None = None  # when units report (每月28日前)
     awards: tuple[str, ...] = ()  # the ranking's first and last place (红旗奖, 蜗牛奖), if the plan names them
     admin_level: str | None = None  # the issuing government's level (市, 区, 县): whose 部门 its units are
+
+    def calendar(self, written: date) -> PlanCalendar:
+        """The year deadlines without one fall in, and the span recurring ones fill.
+
+        The plan's own ``year``/``start``/``end`` where it states them; else the year
+        the plan was written, from that day to the year's end.
+        """
+        year = self.year or (self.start or written).year
+        start = self.start or (written if written.year == year else date(year, 1, 1))
+        end = self.end or date(max(year, start.year), 12, 31)
+        return PlanCalendar(year, start, end)
 
     def words(self) -> dict[str, str]:
         """Every field's word in this plan: the declared labels, and each level's column."""

@@ -106,6 +106,8 @@ def build_register(
     headings = _headings(tasks_file, at)
     plan = _plan(tasks_file, headings, at)
     calendar = plan_calendar(plan, tasks_file.document.written)
+    if plan.reporting:
+        _check_reporting(plan.reporting, calendar, at)
     measure_paths = {
         int(h.key): (h.parent, h.key) for h in headings.values() if h.level == 2 and h.parent and tasks_file.measures
     }
@@ -184,16 +186,19 @@ MAX_LEVELS = 3
 LABEL_FIELDS = ("id", "task", "lead", "responsible", "deadline", "remark")
 
 
-def plan_calendar(plan: reg.Plan, written: date) -> PlanCalendar:
-    """The year deadlines without one fall in, and the span recurring ones fill.
+def _check_reporting(wording: str, calendar: PlanCalendar, at: Located) -> None:
+    """``plan.reporting`` must be a deadline wording with dates in the plan's span (每月28日前, 每季度末)."""
+    try:
+        parsed = parse_deadline(wording, calendar)
+    except DeadlineError:
+        parsed = None
+    if parsed is None or parsed.ongoing or not parsed.due:
+        at.error("reporting_unparsed", ("plan", "reporting"), wording=wording)
 
-    The plan's own ``year``/``start``/``end`` where it states them; else the year
-    the plan was written, from that day to the year's end.
-    """
-    year = plan.year or (plan.start or written).year
-    start = plan.start or (written if written.year == year else date(year, 1, 1))
-    end = plan.end or date(max(year, start.year), 12, 31)
-    return PlanCalendar(year, start, end)
+
+def plan_calendar(plan: reg.Plan, written: date) -> PlanCalendar:
+    """The year deadlines without one fall in, and the span recurring ones fill (``Plan.calendar``)."""
+    return plan.calendar(written)
 
 
 def _headings(tasks_file: TasksFile, at: Located) -> dict[str, reg.Heading]:

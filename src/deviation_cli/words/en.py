@@ -444,4 +444,5 @@ WORDS: dict[str, str] = {
     "init.unplaced": "(no heading)",
     "init_note_unplaced": "in the source these tasks come before the first heading: put them under the right heading, then delete this one",
     "init_note_open_lead": "the source names '{name}' as lead, an open phrase naming no unit in particular: listed as responsible",
+    "reporting_unparsed": "cannot read the reporting time '{wording}'; write e.g. 每月28日前, 每月底, 每季度末, 每半年末, 每年6月底 or 2023年7月28日、10月28日 (no year written: the plan's; repeated over the plan's span)",
 }

@@ -444,4 +444,5 @@ WORDS: dict[str, str] = {
     "init.unplaced": "(未归类)",
     "init_note_unplaced": "原文中这些任务在第一个标题之前;请把它们归入适当的标题(heading),再删去这一标题",
     "init_note_open_lead": "原文的牵头单位“{name}”是开放式表述,不指具体单位,已列入责任单位",
+    "reporting_unparsed": "无法理解报送时间“{wording}”;可写 每月28日前、每月底、每季度末、每半年末、每年6月底 或 “2023年7月28日、10月28日”(未写年份的取方案年度,按方案起止日期展开)",
 }
