@@ -150,7 +150,7 @@ def test_a_fifo_is_refused_or_written_through(cli, tmp_path):
     run = cli("--lang", "en", "render", "table", "-o", str(fifo), data=QINGHE)
     assert run.exit_code == 2 and "the output is a FIFO, not a file" in run.stderr
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     through = cli("render", "table", "-o", str(fifo), "--write-through", data=QINGHE)
     reader.join(timeout=30)
@@ -215,7 +215,7 @@ def test_writing_through_a_link_to_a_fifo_writes_into_the_fifo(cli, tmp_path):
     link = tmp_path / "stdout"
     link.symlink_to(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     run = cli("export", "csv", "-o", str(link), "--write-through", data=QINGHE)
     reader.join(timeout=30)
