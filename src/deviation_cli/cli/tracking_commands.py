@@ -223,7 +223,10 @@ def report_command(
         write_atomic(
             output,
             text,
-            protect=register_files(register) + tuple(Path(f) for f in data["progress_files"]),
+            # the files it read, wherever they are: the register folder's, and any named by an option
+            protect=register_files(register)
+            + tuple(Path(f) for f in data["progress_files"])
+            + tuple(Path(f) for f in (targets, observed) if f),
             follow_links=write_through,
             into_special=write_through,
         )
