@@ -21,12 +21,15 @@ from typer.testing import CliRunner
 
 from deviation_cli.cli import app
 from deviation_cli.domain.issues import UsageError
-from deviation_cli.formats import folder_transaction
-from deviation_cli.formats.folder_transaction import JOURNAL, FolderTransaction, recover
 from deviation_cli.store.load import load_register, validate_folder
 from support.paths import HANZHONG
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="children are forked and killed")
+
+
+#: The journal of a replacement in progress (formats.folder_transaction.JOURNAL), named here so the
+#: kill tests run, and fail as they should, on code that has no folder transaction at all.
+JOURNAL = ".deviation-transaction.json"
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -37,6 +40,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_a_transaction_replaces_every_file_at_its_end(tmp_path):
+    from deviation_cli.formats.folder_transaction import FolderTransaction
+
     (tmp_path / "a.yaml").write_text("old a", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("old b", encoding="utf-8")
     with FolderTransaction(tmp_path) as change:
@@ -48,6 +53,8 @@ def test_a_transaction_replaces_every_file_at_its_end(tmp_path):
 
 
 def test_an_exception_in_the_block_keeps_every_old_file_and_no_temporary(tmp_path):
+    from deviation_cli.formats.folder_transaction import FolderTransaction
+
     (tmp_path / "a.yaml").write_text("old a", encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
         with FolderTransaction(tmp_path) as change:
@@ -58,6 +65,8 @@ def test_an_exception_in_the_block_keeps_every_old_file_and_no_temporary(tmp_pat
 
 
 def test_a_committed_journal_is_finished_by_the_next_reader(tmp_path):
+    from deviation_cli.formats.folder_transaction import recover
+
     (tmp_path / "a.yaml").write_text("old a", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("new b", encoding="utf-8")  # renamed before the interruption
     (tmp_path / ".a.yaml.deviation-txn-1-x").write_text("new a", encoding="utf-8")
@@ -75,6 +84,8 @@ def test_a_committed_journal_is_finished_by_the_next_reader(tmp_path):
     "journal", ["{", '{"files": [["../../etc/passwd", "a.yaml"]]}', '{"files": [[".x.deviation-txn-1", "../a"]]}']
 )
 def test_a_damaged_or_hostile_journal_is_a_message_and_renames_nothing(tmp_path, journal):
+    from deviation_cli.formats.folder_transaction import recover
+
     (tmp_path / JOURNAL).write_text(journal, encoding="utf-8")
     with pytest.raises(UsageError) as raised:
         recover(tmp_path)
@@ -82,6 +93,8 @@ def test_a_damaged_or_hostile_journal_is_a_message_and_renames_nothing(tmp_path,
 
 
 def test_temporaries_of_a_killed_writer_are_removed_by_the_next_transaction(tmp_path):
+    from deviation_cli.formats.folder_transaction import FolderTransaction
+
     orphan = tmp_path / ".a.yaml.deviation-txn-99-dead"
     orphan.write_text("half", encoding="utf-8")
     with FolderTransaction(tmp_path) as change:
@@ -91,6 +104,8 @@ def test_temporaries_of_a_killed_writer_are_removed_by_the_next_transaction(tmp_
 
 @pytest.mark.parametrize("failing", [1, 2, 3, 4])
 def test_a_full_disk_at_any_write_keeps_the_old_files(tmp_path, monkeypatch, failing):
+    from deviation_cli.formats.folder_transaction import FolderTransaction
+
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(f"old {name}", encoding="utf-8")
     calls = {"n": 0}
@@ -112,6 +127,8 @@ def test_a_full_disk_at_any_write_keeps_the_old_files(tmp_path, monkeypatch, fai
     contents = {(tmp_path / n).read_text(encoding="utf-8") for n in ("a.yaml", "b.yaml")}
     assert contents in ({"old a.yaml", "old b.yaml"}, {"new a", "new b"})
     monkeypatch.setattr(os, "fsync", real_fsync)
+    from deviation_cli.formats.folder_transaction import recover
+
     recover(tmp_path)
     assert leftovers(tmp_path) == []
 
@@ -125,6 +142,10 @@ def versions(tmp_path_factory):
     base = tmp_path_factory.mktemp("versions")
     old = base / "old"
     shutil.copytree(HANZHONG, old, ignore=shutil.ignore_patterns("source", "indicators.yaml"))
+    # The import copies units.yaml from --data; the old folder's differs (a comment), so a folder holding
+    # one file of each version is told apart from both.
+    units = old / "units.yaml"
+    units.write_text("# 旧版本\n" + units.read_text(encoding="utf-8"), encoding="utf-8")
     table = base / "table.csv"
     runner = CliRunner()
     assert runner.invoke(app, ["--data", str(HANZHONG), "export", "csv", "-o", str(table)]).exit_code == 0
@@ -135,16 +156,20 @@ def versions(tmp_path_factory):
     assert run.exit_code == 0, run.stderr
     read = {name: (old / name).read_bytes() for name in ("tasks.yaml", "units.yaml")}
     written = {name: (new / name).read_bytes() for name in ("tasks.yaml", "units.yaml")}
-    assert read["tasks.yaml"] != written["tasks.yaml"]
+    assert read["tasks.yaml"] != written["tasks.yaml"] and read["units.yaml"] != written["units.yaml"]
     return old, table, read, written
 
 
-def import_in_child(folder: Path, table: Path, step: int, how: str) -> int:
-    """Run `import csv --force` in a forked child; at the ``step``-th fsync/rename/unlink, ``how`` strikes."""
+def import_in_child(folder: Path, table: Path, step: int, how: str, scratch: Path) -> int:
+    """Run `import csv --force` in a forked child; at the ``step``-th fsync/rename/unlink, ``how`` strikes.
+
+    The child's temporary directory is ``scratch``, so what it leaves there is its own.
+    """
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         code = 99
         try:
+            tempfile.tempdir = str(scratch)
             count = {"n": 0}
 
             def strike() -> None:
@@ -183,12 +208,13 @@ def register_state(folder: Path, read, written) -> str:
 @pytest.mark.parametrize("how", ["kill", "term", "disk-full"])
 def test_import_interrupted_at_every_step_leaves_the_old_or_the_new_register(tmp_path, versions, how):
     old, table, read, written = versions
-    scratch_before = set(Path(tempfile.gettempdir()).glob("deviation-import-*"))
+    scratch = tmp_path / "temporary-directory"
+    scratch.mkdir()
     seen, step = [], 1
     while True:
         folder = tmp_path / f"{how}-{step}"
         shutil.copytree(old, folder)
-        status = import_in_child(folder, table, step, how)
+        status = import_in_child(folder, table, step, how, scratch)
         if how == "term" and status not in (0, 99):
             assert status == 128 + signal.SIGTERM, status
         assert leftovers(folder) == [] or how == "kill", leftovers(folder)
@@ -206,7 +232,7 @@ def test_import_interrupted_at_every_step_leaves_the_old_or_the_new_register(tmp
     if how == "kill":  # the next import removes what the killed ones left
         CliRunner().invoke(app, ["--data", str(HANZHONG), "import", "csv", str(table), "-o", str(folder), "--force"])
         assert leftovers(folder) == []
-    assert set(Path(tempfile.gettempdir()).glob("deviation-import-*")) == scratch_before
+    assert list(scratch.iterdir()) == []  # no deviation-import-* copy of the register, or anything else
 
 
 @posix_only
@@ -265,7 +291,7 @@ def test_a_loaded_register_after_a_committed_import_is_the_new_one(tmp_path, ver
     shutil.copytree(old, folder)
     for name in ("tasks.yaml", "units.yaml"):
         (folder / f".{name}.deviation-txn-1-x").write_bytes(written[name])
-    (folder / folder_transaction.JOURNAL).write_text(
+    (folder / JOURNAL).write_text(
         '{"version": 1, "files": [[".units.yaml.deviation-txn-1-x", "units.yaml"],'
         ' [".tasks.yaml.deviation-txn-1-x", "tasks.yaml"]]}',
         encoding="utf-8",

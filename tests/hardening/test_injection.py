@@ -28,6 +28,8 @@ def hostile_names(tmp_path):
     units = units.replace("aliases: [东关镇人民政府]", "aliases: ['-东关', '=东关镇人民政府']", 1)
     units = units.replace("name: 县水利局", f"name: '{UNIT}'", 1)
     tasks = tasks.replace("县城投公司", "=HYPERLINK(1)城投").replace("县水利局", f"'{UNIT}'")
+    # a responsible list whose first name is a formula (an alias of the unit above)
+    tasks = tasks.replace("    responsible:\n      - 县生态环境局\n", "    responsible:\n      - '@SUM(A1)'\n", 1)
     tasks = tasks.replace("  title: 清河县2024年河湖长制重点工作任务", "  title: " + _yaml(TITLE), 1)
     tasks = tasks.replace(
         "text: 完成县级饮用水水源地规范化建设。", "text: " + _yaml("[链接](http://x.example/)\n# 标题"), 1
@@ -74,6 +76,7 @@ def test_export_csv_guards_lists_and_imports_back_the_same_names(cli, folder, tm
     assert cli("export", "csv", "-o", str(out), data=folder).exit_code == 0
     text = out.read_text(encoding="utf-8-sig")
     assert [value for value in csv_cells(text) if value.startswith(FORMULA_STARTS)] == []
+    assert any(value.startswith("'@SUM(A1)") for value in csv_cells(text))
     back = tmp_path / "back"
     run = cli("import", "csv", str(out), "-o", str(back), data=folder)
     assert run.exit_code == 0, run.stderr

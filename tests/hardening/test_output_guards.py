@@ -150,7 +150,7 @@ def test_a_fifo_is_refused_or_written_through(cli, tmp_path):
     run = cli("--lang", "en", "render", "table", "-o", str(fifo), data=QINGHE)
     assert run.exit_code == 2 and "the output is a FIFO, not a file" in run.stderr
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     through = cli("render", "table", "-o", str(fifo), "--write-through", data=QINGHE)
     reader.join(timeout=30)
@@ -215,10 +215,28 @@ def test_writing_through_a_link_to_a_fifo_writes_into_the_fifo(cli, tmp_path):
     link = tmp_path / "stdout"
     link.symlink_to(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     run = cli("export", "csv", "-o", str(link), "--write-through", data=QINGHE)
     reader.join(timeout=30)
     assert run.exit_code == 0, run.stderr
     assert received and received[0].startswith("\ufeff序号".encode())
     assert link.is_symlink() and stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_report_does_not_overwrite_the_files_it_was_told_to_read(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("progress.yaml", "indicators.yaml", "observations.yaml"):
+        shutil.copyfile(QINGHE_PROGRESS / name, elsewhere / name)
+    before = snapshot(elsewhere)
+    for name, option in (
+        ("progress.yaml", "--progress"),
+        ("indicators.yaml", "--targets"),
+        ("observations.yaml", "--observed"),
+    ):
+        args = ["--progress", str(elsewhere / "progress.yaml"), "--targets", str(elsewhere / "indicators.yaml")]
+        args += ["--observed", str(elsewhere / "observations.yaml")]
+        run = cli("report", "--as-of", "2024-07-01", *args, "-o", str(elsewhere / name), data=QINGHE)
+        assert run.exit_code == 2, (option, run.stderr)
+    assert snapshot(elsewhere) == before

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from deviation_cli.cli import app
-from deviation_cli.formats.locking import exclusive, lock_path
 from deviation_cli.store.load import load_register
 from deviation_cli.store.progress_log import load_progress
 from support.paths import QINGHE
@@ -67,6 +66,8 @@ def test_two_parallel_records_keep_both_again_and_again(folder):
 
 
 def test_a_writer_that_cannot_get_the_lock_says_so_and_changes_nothing(cli, folder, monkeypatch):
+    from deviation_cli.formats.locking import exclusive, lock_path
+
     monkeypatch.setenv("DEVIATION_LOCK_SECONDS", "0.2")
     path = folder / "progress.yaml"
     with exclusive(path):

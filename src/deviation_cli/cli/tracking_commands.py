@@ -240,6 +240,11 @@ def report_command(
         content: str | bytes = word_document(render_bulletin(data, "html", templates))
     else:
         content = render_bulletin(data, fmt, templates)
-    protect = register_files(register) + tuple(Path(f) for f in data["progress_files"])
+    # the files it read, wherever they are: the register folder's, and any named by an option
+    protect = (
+        register_files(register)
+        + tuple(Path(f) for f in data["progress_files"])
+        + tuple(Path(f) for f in (targets, observed) if f)
+    )
     if write_output(output, content, protect, write_through):
         tell("cli.wrote_file", file=display_path(Path(output or "")))
