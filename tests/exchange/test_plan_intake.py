@@ -638,6 +638,36 @@ def test_an_existing_register_is_replaced_only_with_force(here):
     assert invoke("init", "plan.csv", "-o", "out", "--force").exit_code == 0
 
 
+@pytest.mark.parametrize("failing", [1, 2, 3])
+def test_a_full_disk_during_force_keeps_the_old_register_whole(here, monkeypatch, failing):
+    """Both files or neither: a failed write of the second file may not leave a new units.yaml beside an old tasks.yaml."""
+    import errno
+    import os
+
+    Path("plan.csv").write_text(TABLE.format(deadline="2023年底"), encoding="utf-8")
+    assert invoke("init", "plan.csv", "-o", "out").exit_code == 0
+    old = {name: Path("out", name).read_text(encoding="utf-8") for name in ("tasks.yaml", "units.yaml")}
+    Path("plan.csv").write_text(TABLE.format(deadline="2024年底").replace("区发改局", "区财政局"), encoding="utf-8")
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == failing:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    run = invoke("init", "plan.csv", "-o", "out", "--force")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert run.exit_code == 2 and "No space left on device" in run.stderr
+    assert {name: Path("out", name).read_text(encoding="utf-8") for name in old} == old
+    assert sorted(path.name for path in Path("out").iterdir() if not path.name.endswith(".lock")) == [
+        "tasks.yaml",
+        "units.yaml",
+    ]
+
+
 def test_a_deadline_the_grammar_does_not_read_is_kept_and_marked(here):
     Path("plan.csv").write_text(TABLE.format(deadline="视情况而定"), encoding="utf-8")
     run = invoke("init", "plan.csv", "-o", "out")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..domain.deadlines import ONGOING_WORDS
 from ..domain.issues import WARNING, Issue, RegisterInvalid, SourceUnreadable, UsageError
 from ..domain.register import OPEN_TAIL_PREFIX
-from ..formats.atomic import write_atomic
+from ..formats.folder_transaction import FolderTransaction
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, size_limit
 from ..formats.tables import Grid, read_csv_grid, read_xlsx_grids
 from ..formats.yaml_writer import dump
@@ -489,8 +489,11 @@ def init_register(
             raise UsageError(
                 Issue("output_unwritable", display_path(out), args={"reason": error.strerror or str(error)})
             ) from None
-    write_atomic(out / UNITS_FILE, texts.units)
-    write_atomic(out / TASKS_FILE, texts.tasks)
+    # Both files or neither: with --force over an older register, a kill between two
+    # plain writes would leave one old file and one new, which no longer agree.
+    with FolderTransaction(out) as change:
+        change.write(UNITS_FILE, texts.units)
+        change.write(TASKS_FILE, texts.tasks)
     return InitResult(out, texts.counts, texts.notes, report.issues)
 
 

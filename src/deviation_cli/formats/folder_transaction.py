@@ -21,8 +21,7 @@ removed by the next transaction. SIGTERM, SIGHUP and Ctrl-C during a
 transaction clean up as any other failure does; only SIGKILL leaves
 temporaries behind, for the next run to remove.
 
-``deviation import`` writes its register folder this way; ``init`` and the
-reporting loop's imports are meant to as well.
+``deviation import`` and ``deviation init`` write their register folder this way.
 """
 
 from __future__ import annotations
