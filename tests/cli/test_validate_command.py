@@ -145,7 +145,7 @@ def test_at_most_200_problems_are_printed_then_how_many_more(cli, tmp_path):
     run = cli("--lang", "en", "validate", str(folder), data=None)
     lines = run.stderr.splitlines()
     assert run.exit_code == 1 and len(lines) == 201
-    assert lines[-1] == "… and 59800 more problems (--max-problems 0 prints them all)"
+    assert lines[-1] == "… and 59800 more not shown (--max-problems 0 prints them all)"
     assert "tasks.yaml:" in lines[0]
 
 
@@ -155,7 +155,7 @@ def test_max_problems_sets_the_cap_in_every_format(cli, tmp_path, fmt):
     capped = cli("--lang", "en", "validate", str(folder), "--max-problems", "3", "-f", fmt, data=None)
     everything = cli("--lang", "en", "validate", str(folder), "--max-problems", "0", "-f", fmt, data=None)
     assert capped.exit_code == everything.exit_code == 1
-    assert capped.stderr.splitlines()[-1] == "… and 9 more problems (--max-problems 0 prints them all)"
+    assert capped.stderr.splitlines()[-1] == "… and 9 more not shown (--max-problems 0 prints them all)"
     if fmt == "json":
         assert len(json.loads(capped.stdout)) == 3 and len(json.loads(everything.stdout)) == 12
     elif fmt == "github":

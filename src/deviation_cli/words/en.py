@@ -339,7 +339,7 @@ WORDS: dict[str, str] = {
     "cli.tasks_as_of_title": "Tasks as of {day}",
     "cli.tasks_count": "{count} tasks",
     "cli.events_count": "{count} events",
-    "cli.more_problems": "… and {count} more problems (--max-problems 0 prints them all)",
+    "cli.more_problems": "… and {count} more not shown (--max-problems 0 prints them all)",
     "cli.valid": "{folder}: register is valid ({tasks} tasks)",
     "cli.valid_with_warning": "{folder}: register is valid ({tasks} tasks, {warnings} warning)",
     "cli.valid_with_warnings": "{folder}: register is valid ({tasks} tasks, {warnings} warnings)",
