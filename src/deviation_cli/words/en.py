@@ -120,6 +120,7 @@ WORDS: dict[str, str] = {
     "progress_postponed_no_deadline": "task {id} is reported 延期 (postponed) without an approved new_deadline",
     "progress_deadline_not_after": "the new deadline {new} should be after the report date {date}",
     "progress_append_unsafe": "cannot append safely: the file must end with its block-style reports: list (each report starting '- task:'); nothing was changed",
+    "progress_form_needs_period": "form and period go together (deviation import reports writes both; do not remove or change one alone)",
     "arg_bad_status": "the status should be one of {choices} (or {aliases}), not '{value}'",
     "arg_unit_is_group": "'{name}' is a group; name the one unit that reports",
     "arg_deadline_not_after": "--new-deadline {new} should be after the report date {date}",

@@ -120,6 +120,7 @@ WORDS: dict[str, str] = {
     "progress_postponed_no_deadline": "第 {id} 项任务报告“延期”,但没有写经批准的新时限(new_deadline)",
     "progress_deadline_not_after": "新时限 {new} 应晚于报告日期 {date}",
     "progress_append_unsafe": "无法安全追加:文件应以块格式的 reports: 列表结尾(每条报告以“- task:”开头);未作任何修改",
+    "progress_form_needs_period": "form 与 period 须同时填写(这两项由 deviation import reports 写入,请勿只删改其一)",
     "arg_bad_status": "状态应为 {choices} 之一(或 {aliases}),而不是“{value}”",
     "arg_unit_is_group": "“{name}”是单位组;请写出填报的具体单位",
     "arg_deadline_not_after": "--new-deadline {new} 应晚于报告日期 {date}",
