@@ -496,3 +496,43 @@ def test_a_first_form_adds_one_report_per_filled_row(hanzhong, form):
     late = read_form(form, hanzhong, date(2023, 8, 3))
     (planned,), _ = plan_import([late], ProgressLog(), date(2023, 8, 3))
     assert [entry["date"] for entry in planned.entries] == ["2023-07-31", "2023-07-28", "2023-07-31"]
+
+
+def test_register_text_stays_text_in_every_cell_of_a_form(tmp_path):
+    from support.editing import edited_register
+
+    unit = "'=HYPERLINK(1)水利'"
+    folder = edited_register(
+        tmp_path / "r",
+        {
+            "units.yaml": [("name: 县水利局", f"name: {unit}")],
+            "tasks.yaml": [
+                ("text: 完成县级饮用水水源地规范化建设。", "text: '=1+1 完成水源地建设'"),
+                ("  title: 清河县2024年河湖长制重点工作任务", "  title: '@清河计划'"),
+            ],
+        },
+    )
+    edited = (folder / "tasks.yaml").read_text(encoding="utf-8")
+    (folder / "tasks.yaml").write_text(
+        edited.replace(": 县水利局\n", f": {unit}\n").replace("- 县水利局\n", f"- {unit}\n"), encoding="utf-8"
+    )
+    register = load_register(folder)
+    forms = forms_of(register, date(2024, 3, 10))
+    written = write_forms(register, tmp_path / "out", forms)
+    assert "填报表-=HYPERLINK(1)水利-2024-03-31.xlsx" in [path.name for path in written]
+    for path in written:
+        book = openpyxl.load_workbook(path)
+        formulas = [
+            f"{sheet.title}!{cell.coordinate}"
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+        assert formulas == [], path.name
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "填报表-=HYPERLINK(1)水利-2024-03-31.xlsx").worksheets[0]
+    assert (sheet["A1"].value, sheet["D5"].value, sheet["F5"].value) == (
+        "《@清河计划》任务进展填报表",
+        "=1+1 完成水源地建设",
+        "=HYPERLINK(1)水利",
+    )

@@ -254,20 +254,31 @@ def _formulas_without_values(path: Path, grid: Grid, header_row: int, columns: d
     Why: a formula written by a program (not by Excel, WPS or LibreOffice, which save
     the value they show) reads back empty, and a row would silently look blank.
     """
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
 
     wanted = {column for name, column in columns.items() if name != "id"}
+    width = max(wanted) + 1
     found: set[tuple[int, int]] = set()
-    book = load_workbook(path, read_only=True, data_only=False)
     try:
-        sheet = book[grid.sheet]
-        for row_index, values in enumerate(
-            sheet.iter_rows(min_row=header_row + 2, max_row=len(grid.rows), values_only=True), header_row + 1
-        ):
+        # The workbook was measured and read once already (read_xlsx_grids): it opens, and its size is bounded.
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (OSError, BadZipFile, KeyError, ValueError, TypeError, ParseError, EOFError, zlib.error):
+        return found
+    try:
+        rows = book[grid.sheet].iter_rows(
+            min_row=header_row + 2, max_row=len(grid.rows), max_col=width, values_only=True
+        )
+        for row_index, values in enumerate(rows, header_row + 1):
             for column in wanted:
                 value = values[column] if column < len(values) else None
                 if isinstance(value, str) and value.startswith("=") and grid.rows[row_index][column] is None:
                     found.add((row_index, column))
+    except (KeyError, ValueError, TypeError, ParseError, BadZipFile, EOFError, zlib.error):
+        return found
     finally:
         book.close()
     return found

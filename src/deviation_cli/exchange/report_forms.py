@@ -236,7 +236,8 @@ def _write_form_sheet(sheet: Worksheet, register: Register, form: UnitForm, colu
     _merged_line(sheet, INFO_ROW, len(columns), info, Font(name=FONT, size=11), 20)
 
     for number, column in enumerate(columns, 1):
-        heading = sheet.cell(row=HEADER_ROW, column=number, value=column.word)
+        heading = sheet.cell(row=HEADER_ROW, column=number, value=ooxml_text(column.word))
+        heading.data_type = "s"  # the plan's word for a column is text, even one starting with "="
         heading.font = Font(name=FONT, size=10.5, bold=True)
         heading.alignment = centred
         heading.border = border
@@ -446,6 +447,8 @@ def _write_instructions(sheet: Worksheet, register: Register, form: UnitForm) ->
     ]
     for number, (text, bold) in enumerate(lines, 1):
         cell = sheet.cell(row=number, column=1, value=ooxml_text(text) or None)
+        if cell.data_type == "f":
+            cell.data_type = "s"
         cell.font = Font(name=FONT, size=14 if number == 1 else 11, bold=bold)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         sheet.row_dimensions[number].height = _wrapped_lines(text, 100) * 18 + 4
