@@ -275,3 +275,35 @@ def test_import_into_another_progress_file(cli, register, forms, tmp_path):
     assert not (register / "progress.yaml").exists()
     status = cli("status", "--progress", str(log), "--as-of", "2023-07-31", "--format", "json", data=register)
     assert status.json()[1]["last_report"] == "2023-07-30"
+
+
+def test_district_forms_returned_late_count_for_their_period(cli, tmp_path):
+    register = tmp_path / "东城区"
+    shutil.copytree(DISTRICT, register)
+    out = tmp_path / "表"
+    assert cli("export", "forms", "-o", str(out), "--as-of", "2023-07-10", data=register).exit_code == 0
+    streets = fill(
+        out / "填报表-各街道-2023-07-28.xlsx",
+        {1: {"完成状态": "推进中", "进展情况": "已完成征地摸底"}},
+        target=tmp_path / "各街道.xlsx",
+    )
+    statistics = fill(
+        out / "填报表-区统计局-2023-07-28.xlsx",
+        {2: {"完成状态": "已完成", "完成日期": "2023/7/27", "佐证材料": "7月调度通报"}},
+        target=tmp_path / "统计局.xlsx",
+    )
+    run = cli("import", "reports", str(streets), str(statistics), "--as-of", "2023-08-02", data=register)
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        f"{streets}:各街道,报送期 2023-07-28:新增 1 条报告",
+        f"{statistics}:区统计局,报送期 2023-07-28:新增 1 条报告",
+        f"已追加 2 条报告 → {register}/progress.yaml",
+    ]
+    reports = cli("status", "--as-of", "2023-08-02", "--format", "json", data=register).json()
+    # returned after the period's due day (07-28): dated on it, so they count for that period
+    assert [(row["id"], row["status"], row["last_report"], row["last_unit"]) for row in reports] == [
+        (1, "推进中", "2023-07-28", "各街道"),
+        (2, "推进中", "2023-07-27", "区统计局"),  # a co-lead's 已完成 closes one monthly milestone, not the task
+        (3, "未开始", None, None),
+    ]
+    assert cli("validate", data=register).exit_code == 0
