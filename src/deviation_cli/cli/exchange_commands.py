@@ -260,8 +260,8 @@ def export_forms(
         "cli.forms_written",
         count=len(forms),
         folder=display_path(folder),
-        period=period_words(period),
-        due=chinese_date(period.due),
+        period=period_words(period, settings.lang),
+        due=chinese_date(period.due, settings.lang),
         schedule=say("cli.forms_declared" if declared else "cli.forms_monthly", settings.lang),
     )
 

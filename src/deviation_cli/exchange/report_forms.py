@@ -33,7 +33,7 @@ from ..domain.reporting import ReportingPeriod, form_schedule
 from ..domain.tracking import task_states
 from ..formats.atomic import write_atomic
 from ..formats.file_names import file_slug, unique_stems
-from ..words import say
+from ..words import Lang, say
 from .form_layout import MARKER_SHEET, MARKER_TITLE, PROPERTY_PREFIX, FormColumn, FormMarker, form_columns
 from .form_layout import register_fingerprint as fingerprint
 from .workbook import FONT, LINE_HEIGHT, ooxml_text, sheet_name
@@ -175,15 +175,17 @@ def write_forms(
 # --- the workbook -------------------------------------------------------------------------------
 
 
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def chinese_date(day: date, lang: Lang = "zh") -> str:
+    """2023年7月28日 (ISO in English)."""
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
 
 
-def period_words(period: ReportingPeriod) -> str:
-    """2023年6月29日至7月28日: the period as the form's heading and instructions write it."""
-    end = (
-        f"{period.due.month}月{period.due.day}日" if period.due.year == period.start.year else chinese_date(period.due)
-    )
+def period_words(period: ReportingPeriod, lang: Lang = "zh") -> str:
+    """2023年6月29日至7月28日: the period as the form's heading and instructions write it (ISO in English)."""
+    if lang != "zh":
+        return say("form.period", lang, start=period.start.isoformat(), end=period.due.isoformat())
+    same_year = period.due.year == period.start.year
+    end = f"{period.due.month}月{period.due.day}日" if same_year else chinese_date(period.due)
     return say("form.period", start=chinese_date(period.start), end=end)
 
 
