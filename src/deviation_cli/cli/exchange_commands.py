@@ -1,4 +1,5 @@
-"""Exchange with the tools staff already use: `deviation export xlsx|ics|csv|json`, `deviation import xlsx|csv`."""
+"""Exchange with the tools staff already use: `deviation export xlsx|ics|csv|json|forms`,
+`deviation import xlsx|csv|reports`."""
 
 from __future__ import annotations
 
@@ -8,18 +9,39 @@ from pathlib import Path
 
 import typer
 
+from ..domain.issues import Issue, UsageError
 from ..domain.query import find_unit
 from ..domain.register import Register
 from ..exchange.calendar import calendar_bytes, calendar_entries, parse_alarms
+from ..exchange.form_import import ADDED, OUTDATED, REPLACED, UNCHANGED, FormImport, import_forms
+from ..exchange.report_forms import (
+    chinese_date,
+    form_period,
+    form_unit,
+    form_units,
+    period_words,
+    unit_form,
+    write_forms,
+)
 from ..exchange.table_import import import_table
 from ..exchange.workbook import workbook_bytes
 from ..formats.atomic import write_atomic
-from ..formats.register_files import display_path
+from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path
 from ..formats.tables import Grid, read_csv_grid, read_xlsx_grid
 from ..output.json_objects import register_objects
 from ..output.listing import emit, to_csv
 from ..words import say
-from .app import app, command, load, max_problems_option, print_issues, settings, tell, write_through_option
+from .app import (
+    app,
+    as_of_option,
+    command,
+    load,
+    max_problems_option,
+    print_issues,
+    settings,
+    tell,
+    write_through_option,
+)
 from .render_commands import register_files
 
 export_app = typer.Typer(
@@ -189,3 +211,135 @@ def import_csv(
     """
     settings.max_problems = max_problems
     _import(read_csv_grid(Path(file)), file, out, force)
+
+
+# --- fill-in forms out, returned forms in ----------------------------------------------------------
+
+FORMS_PROGRESS_HELP = (
+    "Progress file or folder the last reports are read from. "
+    "Default: progress.yaml and progress/*.yaml in the register folder."
+)
+
+
+@command("forms", on=export_app)
+def export_forms(
+    out: str = typer.Option(
+        ..., "--output", "-o", metavar="DIR", help="Folder to write the forms into (created if missing)."
+    ),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="The day the forms are made: the reporting period it falls in, milestones and last reports as of it. "
+        "Default: today.",
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Only this unit's form."),
+    progress: str | None = typer.Option(None, "--progress", metavar="PATH", help=FORMS_PROGRESS_HELP),
+) -> None:
+    """Fill-in forms (填报表): one workbook per unit for the reporting period of --as-of.
+
+    Each lists the tasks the unit leads, then those it shares, with the columns it
+    fills in: 进展情况, 完成状态 (a drop-down), 完成日期, 存在问题, 下步计划, 佐证材料.
+    The period is the plan's (plan.reporting, e.g. 每月28日前), else the calendar
+    month. Files are named 填报表-<unit>-<period>.xlsx; send them out, and read the
+    returned ones with `deviation import reports`.
+
+    Example: deviation export forms -o 填报表/ --as-of 2023-07-20
+    """
+    from ..store.progress_log import load_progress  # lazy: pydantic
+
+    day = as_of_option(as_of)
+    register = load()
+    period, declared = form_period(register, day)
+    names = [form_unit(register, unit)] if unit is not None else form_units(register)
+    log = load_progress(register, progress)
+    forms = [unit_form(register, name, log, day) for name in names]
+    protect = register_files(register) + ((Path(progress),) if progress else ())
+    folder = Path(out)
+    write_forms(register, folder, forms, protect)
+    tell(
+        "cli.forms_written",
+        count=len(forms),
+        folder=display_path(folder),
+        period=period_words(period, settings.lang),
+        due=chinese_date(period.due, settings.lang),
+        schedule=say("cli.forms_declared" if declared else "cli.forms_monthly", settings.lang),
+    )
+
+
+@command("reports", on=import_app)
+def import_reports(
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="Returned forms (.xlsx), any number."),
+    progress: str | None = typer.Option(
+        None,
+        "--progress",
+        metavar="FILE",
+        help="Progress file to append to, and to look for earlier imports in. "
+        "Default: progress.yaml in the register folder (earlier imports also in progress/*.yaml).",
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The day of the import: no 完成日期 may be later. Default: today."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Say what would be added, replaced or ignored; write nothing."
+    ),
+    max_problems: int = max_problems_option(),
+) -> None:
+    """Read returned fill-in forms (填报表) into the progress log, all at once or not at all.
+
+    Every filled cell is checked (status, date, the task is the unit's, the form is
+    this register's); each problem is reported as FILE!C12, and if there is any,
+    nothing is written (exit 1). A row left blank adds nothing. The same form
+    imported twice adds nothing; a corrected form of the same unit and period
+    replaces the earlier one (both stay in the file; only the later counts).
+
+    Example: deviation import reports 回收/*.xlsx --as-of 2023-07-29 --dry-run
+    """
+    settings.max_problems = max_problems
+    day = as_of_option(as_of)
+    paths = [Path(file) for file in files]
+    missing = [Issue("form_missing", display_path(path)) for path in paths if not path.is_file()]
+    if missing:
+        raise UsageError(missing)
+    register = load()
+    # The progress files are what an import writes; the register's other files it must not.
+    protect = tuple(path for path in register_files(register) if path.name not in (PROGRESS_FILE, PROGRESS_FOLDER))
+    outcome = import_forms(register, paths, day, Path(progress) if progress else None, dry_run, protect)
+    if outcome.issues:
+        print_issues(outcome.issues)
+        tell("cli.forms_refused", count=len(outcome.issues), files=outcome.files_with_problems)
+        raise typer.Exit(1)
+    for planned in outcome.imports:
+        _tell_import(planned, rows=dry_run)
+    if dry_run:
+        tell("cli.forms_dry_run")
+    elif outcome.written is not None:
+        tell("cli.forms_appended", count=outcome.added, file=display_path(outcome.written))
+    else:
+        tell("cli.forms_nothing_added")
+
+
+def _tell_import(result: FormImport, rows: bool = False) -> None:
+    """One line per form (unit, period, what it adds), and with ``rows`` one per row."""
+    reading = result.reading
+    assert reading.period is not None
+    where = {"file": reading.shown, "unit": reading.unit, "period": reading.period.key}
+    blank = say("cli.forms_blank", settings.lang, count=reading.blank) if reading.blank else ""
+    if result.action == ADDED:
+        tell("cli.forms_added", **where, added=result.added, blank=blank)
+    elif result.action == REPLACED:
+        counts = {"added": result.added, "replaced": result.replaced, "unchanged": result.unchanged}
+        withdrawn = say("cli.forms_withdrawn", settings.lang, count=result.withdrawn) if result.withdrawn else ""
+        tell("cli.forms_replaced", **where, earlier=result.earlier_imported, **counts, withdrawn=withdrawn, blank=blank)
+    elif result.action == UNCHANGED and result.same_as:
+        tell("cli.forms_same_in_batch", **where, other=result.same_as)
+    elif result.action == UNCHANGED:
+        tell("cli.forms_unchanged", **where, earlier=result.earlier_imported)
+    elif result.action == OUTDATED:
+        tell("cli.forms_outdated", **where, earlier=result.earlier_imported, later=result.later_imported)
+    else:
+        tell("cli.forms_empty", **where)
+    if rows:
+        for row, reported_on, change in result.rows:
+            tell(f"cli.forms_row_{change}", id=row.task, status=row.status, date=reported_on.isoformat())
+        for task in result.withdrawn_tasks:
+            tell("cli.forms_row_withdrawn", id=task)

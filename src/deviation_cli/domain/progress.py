@@ -37,6 +37,10 @@ STATUS_ALIASES = {
 
 #: The fields of a report in the order the file writes them.
 REPORT_FIELDS = ("task", "unit", "date", "status", "note", "evidence", "reason", "new_deadline")
+#: What a report taken from a returned form (``deviation import reports``) adds: the unit's next steps
+#: (下步计划), and where it came from: the reporting period, the form's content hash, the day it was
+#: imported, and the earlier form of the same unit and period it replaces.
+FORM_FIELDS = ("next_steps", "period", "form", "imported", "replaces")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +59,28 @@ class ProgressReport:
     path: str = ""
     line: int = 0
     order: int = 0  # position across all progress files: later wins a tie on date
+    next_steps: str | None = None  # 下步计划, from a form
+    period: str | None = None  # the reporting period's key (its due day, ISO) of the form it came from
+    form: str | None = None  # the content hash of that form
+    imported: datetime.date | None = None
+    replaces: str | None = None  # the hash of the earlier form of the same unit and period
 
     def as_entry(self) -> dict[str, str]:
         """The report as the strings its file holds (what ``new_entry`` makes)."""
         return new_entry(
-            self.task, self.unit, self.date, self.status, self.note, self.evidence, self.reason, self.new_deadline
+            self.task,
+            self.unit,
+            self.date,
+            self.status,
+            self.note,
+            self.evidence,
+            self.reason,
+            self.new_deadline,
+            next_steps=self.next_steps,
+            period=self.period,
+            form=self.form,
+            imported=self.imported,
+            replaces=self.replaces,
         )
 
 
@@ -69,6 +90,8 @@ class ProgressLog:
 
     reports: tuple[ProgressReport, ...] = ()
     files: tuple[str, ...] = ()
+    #: Reports of a form a later form of the same unit and period replaced: kept in the file, out of every count.
+    superseded: tuple[ProgressReport, ...] = ()
 
     def until(self, as_of: date) -> list[ProgressReport]:
         return [report for report in self.reports if report.date <= as_of]
@@ -114,6 +137,12 @@ def new_entry(
     evidence: str | None = None,
     reason: str | None = None,
     new_deadline: date | None = None,
+    *,
+    next_steps: str | None = None,
+    period: str | None = None,
+    form: str | None = None,
+    imported: date | None = None,
+    replaces: str | None = None,
 ) -> dict[str, str]:
     """A report as the strings the file will hold, empty fields left out."""
     values = {
@@ -125,6 +154,11 @@ def new_entry(
         "evidence": evidence,
         "reason": reason,
         "new_deadline": new_deadline.isoformat() if new_deadline else None,
+        "next_steps": next_steps,
+        "period": period,
+        "form": form,
+        "imported": imported.isoformat() if imported else None,
+        "replaces": replaces,
     }
     return {key: value.strip() for key, value in values.items() if value is not None and value.strip()}
 
@@ -141,3 +175,43 @@ def check_new_report(entry: dict[str, str]) -> None:
         controls = [f"<U+{ord(ch):04X}>" for ch in text if ch not in "\t\n" and unicodedata.category(ch) == "Cc"]
         if controls:
             raise usage_error("arg_control_character", option="--" + field, characters=" ".join(controls))
+
+
+# --- reports from returned forms (deviation import reports) ------------------------------------
+
+
+def status_word(value: str) -> str | None:
+    """The file's status word for what a form cell says (Chinese or an English alias), else None."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text in STATUSES:
+        return text
+    return STATUS_ALIASES.get(text.lower())
+
+
+def split_superseded(
+    reports: list[ProgressReport],
+) -> tuple[list[ProgressReport], list[ProgressReport]]:
+    """The reports that count, and those of a form a later one replaced.
+
+    Reports imported from a form carry its ``period`` and ``form`` (a content
+    hash). For each unit and period, the form of the last such report in the
+    log (``order``: file order across the progress files) is the one that
+    counts; the reports of any other form of that unit and period are
+    superseded. Nothing is removed from a file: the log stays append-only.
+    """
+    latest: dict[tuple[str, str], tuple[int, str]] = {}
+    for report in reports:
+        if report.form and report.period:
+            key = (report.unit, report.period)
+            if key not in latest or latest[key][0] < report.order:
+                latest[key] = (report.order, report.form)
+    if not latest:
+        return list(reports), []
+    kept: list[ProgressReport] = []
+    superseded: list[ProgressReport] = []
+    for report in reports:
+        if report.form and report.period and latest[(report.unit, report.period)][1] != report.form:
+            superseded.append(report)
+        else:
+            kept.append(report)
+    return kept, superseded

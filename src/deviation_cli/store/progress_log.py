@@ -7,14 +7,17 @@ located-YAML checks as the register, so each problem is a ``file:line:col`` issu
 Why append as text (``append_report``): a progress file is edited by hand and
 reviewed in git; re-serialising it would drop comments and reorder keys.
 A new report is a YAML block added at the end, so every earlier byte stays.
+``append_reports`` adds many at once (the reports of returned forms): one
+read, one check and one atomic replace, so either all of them are in or none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..domain.issues import ERROR, Issue, RegisterInvalid, usage_error
-from ..domain.progress import REPORT_FIELDS, ProgressLog, ProgressReport
+from ..domain.progress import FORM_FIELDS, REPORT_FIELDS, ProgressLog, ProgressReport, split_superseded
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
 from ..formats.locking import exclusive
@@ -61,8 +64,9 @@ def check_progress(paths: list[Path], register: Register, issues: list[Issue]) -
         shown = display_path(path)
         shown_files.append(shown)
         reports.extend(check_progress_text(read_text(path), shown, register, issues, len(reports)))
-    reports.sort(key=lambda r: (r.date, r.order))
-    return ProgressLog(tuple(reports), tuple(shown_files))
+    kept, superseded = split_superseded(reports)
+    kept.sort(key=lambda r: (r.date, r.order))
+    return ProgressLog(tuple(kept), tuple(shown_files), tuple(superseded))
 
 
 def load_progress(register: Register, path: str | Path | None = None) -> ProgressLog:
@@ -79,7 +83,7 @@ def load_progress(register: Register, path: str | Path | None = None) -> Progres
 def report_block(entry: dict[str, str], indent: str = "  ") -> str:
     """One report as a YAML list item, keys in the documented order."""
     lines = []
-    for number, key in enumerate(k for k in REPORT_FIELDS if entry.get(k) is not None):
+    for number, key in enumerate(k for k in REPORT_FIELDS + FORM_FIELDS if entry.get(k) is not None):
         prefix = f"{indent}- " if number == 0 else f"{indent}  "
         lines.append(f"{prefix}{key}: {scalar(entry[key])}\n")
     return "".join(lines)
@@ -99,11 +103,33 @@ def append_report(
     once would both extend the same old file and one report would be lost.
     """
     with exclusive(path):
-        return _append_report(path, entry, register, protect)
+        return _append_reports(path, [entry], register, protect)
 
 
-def _append_report(
-    path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...]
+def append_reports(
+    path: Path,
+    entries: Sequence[dict[str, str]] | Callable[[], Sequence[dict[str, str]]],
+    register: Register,
+    protect: tuple[Path, ...] = (),
+) -> tuple[Path, int]:
+    """Append several reports to ``path`` in one atomic replace, under the same lock as ``append_report``.
+
+    ``entries`` may be a function, called once the lock is held: a caller whose
+    choice of reports depends on what the log already holds (an import that
+    must not add a form twice) reads the log inside it, so no other writer can
+    change the log between that reading and this write. Nothing is written when
+    there is nothing to add. Returns the file and the line the first new report
+    starts on (0 when nothing was added).
+    """
+    with exclusive(path):
+        chosen = list(entries() if callable(entries) else entries)
+        if not chosen:
+            return path, 0
+        return _append_reports(path, chosen, register, protect)
+
+
+def _append_reports(
+    path: Path, entries: list[dict[str, str]], register: Register, protect: tuple[Path, ...]
 ) -> tuple[Path, int]:
     shown = display_path(path)
     old = read_text(path) if path.exists() else ""
@@ -117,7 +143,8 @@ def _append_report(
     else:
         prefix_text = old if old.endswith("\n") else old + eol
         indent = _item_indent(old, root)
-    new_text = prefix_text + report_block(entry, indent).replace("\n", eol)
+    blocks = "".join(report_block(entry, indent) for entry in entries)
+    new_text = prefix_text + blocks.replace("\n", eol)
 
     before = report_count(old, shown) if old.strip() else 0
     log_issues: list[Issue] = []
@@ -128,13 +155,14 @@ def _append_report(
             check_progress_text(old, shown, register, old_issues)
         old_errors = [issue for issue in old_issues if issue.severity == ERROR]
         raise RegisterInvalid(old_errors or [Issue("progress_append_unsafe", shown)])
-    if len(reports) != before + 1 or reports[-1].as_entry() != entry:
+    added = reports[len(reports) - len(entries) :]
+    if len(reports) != before + len(entries) or [report.as_entry() for report in added] != entries:
         raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
     data = new_text.encode("utf-8")
     if old_bytes.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
     write_atomic(path, data, protect=protect, follow_links=True)  # a log kept elsewhere through a link
-    return path, reports[-1].line
+    return path, added[0].line
 
 
 def _item_indent(text: str, root: YamlValue) -> str:

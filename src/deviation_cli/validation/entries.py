@@ -248,6 +248,12 @@ class ReportEntry(Entry):
     evidence: Text | None = None  # a link to the document that proves it
     reason: Text | None = None  # why it is late or postponed
     new_deadline: IsoDate | None = None  # approved; replaces the task's open milestones before it
+    # From a returned form (deviation import reports): the unit's next steps, and where the report came from.
+    next_steps: Text | None = None  # 下步计划
+    period: IsoDate | None = None  # the reporting period's key: its due day
+    form: Text | None = None  # the content hash of the form; a later form of the unit and period replaces it
+    imported: IsoDate | None = None  # the day the form was imported
+    replaces: Text | None = None  # the hash of the earlier form of the same unit and period
 
 
 class ProgressFile(Entry):

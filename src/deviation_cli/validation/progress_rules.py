@@ -74,6 +74,9 @@ def _resolve(
         issue("progress_unit_not_on_task", "unit", WARNING, name=ref.name, id=task.id)
     if entry.status == POSTPONED and entry.new_deadline is None:
         issue("progress_postponed_no_deadline", "status", WARNING, id=task.id)
+    if (entry.form is None) != (entry.period is None):
+        issue("progress_form_needs_period", "form" if entry.form is not None else "period")
+        return None
     if entry.new_deadline is not None and entry.new_deadline <= entry.date:
         issue(
             "progress_deadline_not_after",
@@ -94,6 +97,11 @@ def _resolve(
         path=shown,
         line=locate(root, ("reports", index))[0],
         order=order,
+        next_steps=entry.next_steps,
+        period=entry.period.isoformat() if entry.period else None,
+        form=entry.form,
+        imported=entry.imported,
+        replaces=entry.replaces,
     )
 
 
