@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.issues import ERROR, Issue, RegisterInvalid, usage_error
-from ..domain.progress import REPORT_FIELDS, ProgressLog, ProgressReport
+from ..domain.progress import CHECK_FIELDS, REPORT_FIELDS, ProgressCheck, ProgressLog, ProgressReport
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
 from ..formats.locking import exclusive
@@ -22,7 +22,13 @@ from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_pat
 from ..formats.yaml_reader import parse_yaml
 from ..formats.yaml_tree import YamlValue
 from ..formats.yaml_writer import scalar
-from ..validation.progress_rules import check_progress_text, report_count
+from ..validation.progress_rules import (
+    check_count,
+    check_progress_entries,
+    check_progress_text,
+    check_sign_offs,
+    report_count,
+)
 
 HEADER = (
     "# 进度报告(progress reports):每条报告记录一个单位对一项任务在某日的进展。\n"
@@ -56,13 +62,18 @@ def files_at(path: Path) -> list[Path]:
 def check_progress(paths: list[Path], register: Register, issues: list[Issue]) -> ProgressLog:
     """Read, validate and resolve progress files, adding every problem to ``issues``."""
     reports: list[ProgressReport] = []
+    checks: list[ProgressCheck] = []
     shown_files = []
     for path in paths:
         shown = display_path(path)
         shown_files.append(shown)
-        reports.extend(check_progress_text(read_text(path), shown, register, issues, len(reports)))
+        found, checked = check_progress_entries(read_text(path), shown, register, issues, len(reports) + len(checks))
+        reports.extend(found)
+        checks.extend(checked)
     reports.sort(key=lambda r: (r.date, r.order))
-    return ProgressLog(tuple(reports), tuple(shown_files))
+    checks.sort(key=lambda c: (c.date, c.order))
+    check_sign_offs(reports, checks, issues)
+    return ProgressLog(tuple(reports), tuple(shown_files), tuple(checks))
 
 
 def load_progress(register: Register, path: str | Path | None = None) -> ProgressLog:
@@ -146,3 +157,45 @@ def _item_indent(text: str, root: YamlValue) -> str:
         if dash >= 0 and not line[:dash].strip():
             return line[:dash]
     return "  "
+
+
+# --- the office's checks (销号): appended like reports, to the same list, under the same lock ---
+
+
+def append_check(path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...] = ()) -> int:
+    """Append one check to the end of the progress file ``path``, atomically; the line it starts on.
+
+    The check must already be made (``domain.sign_off.new_check``); the file must
+    exist and end with its block-style ``reports:`` list, as for ``append_report``.
+    The new text is parsed and checked again before anything is written.
+    """
+    with exclusive(path):
+        shown = display_path(path)
+        if not path.exists():
+            raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
+        old = read_text(path)
+        eol = "\r\n" if "\r\n" in old else "\n"
+        root, _ = parse_yaml(old, shown)
+        if root is None:
+            raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
+        prefix_text = old if old.endswith("\n") else old + eol
+        block = "".join(
+            f"{_item_indent(old, root)}{'- ' if number == 0 else '  '}{key}: {scalar(entry[key])}\n"
+            for number, key in enumerate(k for k in CHECK_FIELDS if entry.get(k) is not None)
+        )
+        new_text = prefix_text + block.replace("\n", eol)
+        before = check_count(old, shown)
+        log_issues: list[Issue] = []
+        _, checks = check_progress_entries(new_text, shown, register, log_issues)
+        errors = [issue for issue in log_issues if issue.severity == ERROR]
+        if errors or len(checks) != before + 1 or checks[-1].as_entry() != entry:
+            old_issues: list[Issue] = []
+            check_progress_text(old, shown, register, old_issues)
+            raise RegisterInvalid(
+                [issue for issue in old_issues if issue.severity == ERROR] or [Issue("progress_append_unsafe", shown)]
+            )
+        data = new_text.encode("utf-8")
+        if path.read_bytes().startswith(b"\xef\xbb\xbf"):
+            data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
+        write_atomic(path, data, protect=protect, follow_links=True)
+        return checks[-1].line
