@@ -9,7 +9,13 @@ from typing import Any
 
 import typer
 
-from ..documents.reminder import DEFAULT_REMINDER_DAYS, reminder_data, reminder_units, render_reminder
+from ..documents.reminder import (
+    DEFAULT_REMINDER_DAYS,
+    reminder_data,
+    reminder_units,
+    reminders,
+    render_reminder,
+)
 from ..documents.render import DOCUMENT_FORMATS, KINDS, render_document
 from ..documents.site import build_site
 from ..documents.template_data import assigned_units, unit_file_stems
@@ -181,8 +187,7 @@ def _render_reminders(
     names = reminder_units(register)
     stems = unit_file_stems(names)
     written = 0
-    for name in names:
-        data = reminder_data(register, log, name, as_of, within, issuer, on)
+    for name, data in zip(names, reminders(register, log, names, as_of, within, issuer, on)):
         if data["items"]:
             write_atomic(folder / f"{stems[name]}.{fmt}", render(data), protect=protect)
             written += 1

@@ -184,8 +184,9 @@ def status_command(
     register = load()
     log = load_progress(register, progress)
     states = task_states(register, log, day, within, warn_days)
-    scores = unit_scores(register, states, log, day)
     owed = owed_period(register, day)
+    # the per-unit figures cost a pass over the tasks per unit: only when shown or owed
+    scores = unit_scores(register, states, log, day) if by_unit or owed is not None else []
     missing = unreported_units(scores)
     if by_unit:
         if unit:

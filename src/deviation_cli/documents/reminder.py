@@ -25,7 +25,8 @@ from typing import Any
 from ..domain.progress import AWAITING_SIGN_OFF, RETURNED, ProgressLog
 from ..domain.query import find_unit
 from ..domain.register import Register
-from ..domain.tracking import named_units, owed_period, task_states, unit_scores
+from ..domain.reporting import ReportingPeriod
+from ..domain.tracking import TaskState, named_units, owed_period, task_states, unit_scores
 from ..words import label
 from .bulletin import WORDED_FIELDS, official_environment
 from .templating import render_template, template_folders
@@ -59,8 +60,55 @@ def reminder_data(
     (default: ``as_of``).
     """
     name = find_unit(register, unit)
+    return reminders(register, log, [name], as_of, within, issuer, written)[0]
+
+
+def reminders(
+    register: Register,
+    log: ProgressLog,
+    units: list[str],
+    as_of: date,
+    within: int = DEFAULT_REMINDER_DAYS,
+    issuer: str | None = None,
+    written: date | None = None,
+) -> list[dict[str, Any]]:
+    """``reminder_data`` for each of ``units`` (canonical names), in that order.
+
+    Why together: where things stand is worked out once for the day, not once per unit.
+    """
     states = task_states(register, log, as_of, within)
-    led = [state for state in states if name in state.task.leads and state.status != AWAITING_SIGN_OFF]
+    led: dict[str, list[TaskState]] = {}
+    for state in states:
+        if state.status != AWAITING_SIGN_OFF:
+            for lead in state.task.leads:
+                led.setdefault(lead, []).append(state)
+    owed = owed_period(register, as_of)
+    missing = {
+        score.unit: score.missing_report
+        for score in unit_scores(register, states, log, as_of)
+        if score.missing_report is not None and score.missing_report == owed
+    }
+    common = {
+        "title": register.document.title,
+        "as_of": as_of.isoformat(),
+        "date": (written or as_of).isoformat(),
+        "issuer": issuer or register.document.source,
+        "within": within,
+        "words": {field: label(field, "zh", register.plan.words()) for field in WORDED_FIELDS},
+        "progress_files": list(log.files),
+    }
+    return [_reminder(register, name, led.get(name, []), missing.get(name), as_of, within, common) for name in units]
+
+
+def _reminder(
+    register: Register,
+    name: str,
+    led: list[TaskState],
+    period: ReportingPeriod | None,
+    as_of: date,
+    within: int,
+    common: dict[str, Any],
+) -> dict[str, Any]:
     overdue = [
         {
             "id": state.task.id,
@@ -99,27 +147,19 @@ def reminder_data(
         for state in led
         if state.sign_off == RETURNED and state.done_report is not None and state.check is not None
     ]
-    score = next((s for s in unit_scores(register, states, log, as_of) if s.unit == name), None)
-    period = score.missing_report if score is not None else None
     missing = None
-    if period is not None and period == owed_period(register, as_of):
+    if period is not None:
         missing = {"start": period.start.isoformat(), "due": period.due.isoformat(), "wording": register.plan.reporting}
     known = register.unit(name)
     return {
-        "title": register.document.title,
+        **common,
         "unit": name,
         "display_name": known.full_name if known is not None and known.full_name else name,
-        "as_of": as_of.isoformat(),
-        "date": (written or as_of).isoformat(),
-        "issuer": issuer or register.document.source,
-        "within": within,
-        "words": {field: label(field, "zh", register.plan.words()) for field in WORDED_FIELDS},
         "overdue": sorted(overdue, key=lambda item: (item["milestone"], item["id"])),
         "due_soon": sorted(due_soon, key=lambda item: (item["milestone"], item["id"])),
         "returned": returned,
         "missing_report": missing,
         "items": len(overdue) + len(due_soon) + len(returned) + (missing is not None),
-        "progress_files": list(log.files),
     }
 
 
