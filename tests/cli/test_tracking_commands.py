@@ -442,6 +442,8 @@ def test_status_lists_who_has_not_reported_on_the_district_plan(cli):
     assert {(r["id"], tuple(r["unreported"])) for r in rows} == {(1, ("区财政局", "各街道")), (2, ()), (3, ())}
     assert {str(r["report_period"]) for r in rows} == {"{'start': '2023-04-29', 'due': '2023-05-28'}"}
     # --unit keeps the tasks a unit leads, and says only whether that unit has reported
+    led = cli("status", "--as-of", "2023-06-01", "--unit", "区发改局", "-f", "json", *DP, data=DISTRICT).json()
+    assert [(r["id"], r["unreported"]) for r in led] == [(1, ["区财政局", "各街道"]), (2, [])]
     mine = cli("status", "--as-of", "2023-06-01", "--unit", "区统计局", "-f", "md", *DP, data=DISTRICT).stdout
     assert mine.splitlines()[2:] == [
         "| 2 | 红 | 区发改局 | 待销号 | 2023-05-26 | 每月28日前 | 2023-06-28 | 是 |",

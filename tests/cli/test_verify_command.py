@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from deviation_cli.store.progress_log import HEADER
 from support.paths import QINGHE, QINGHE_PROGRESS
 
 
@@ -166,3 +167,16 @@ def test_verify_speaks_english(cli, folder):
         1,
         "no lead has reported task 3 已完成 (done) on or before 2024-07-05: there is no report to sign off\n",
     )
+
+
+def test_verify_makes_progress_yaml_when_the_reports_are_in_the_progress_folder(cli, folder):
+    (folder / "progress").mkdir()
+    (folder / "progress.yaml").rename(folder / "progress" / "2024.yaml")
+    run = cli("verify", "2", "--by", "县河长办", "--result", "通过", "--date", "2024-07-05", data=folder)
+    assert run.exit_code == 0, run.stderr
+    assert (folder / "progress.yaml").read_text(encoding="utf-8") == HEADER + (
+        "  - task: 2\n    unit: 县生态环境局\n    date: 2024-07-05\n    check: 通过\n    by: 县河长办\n"
+        "    report_date: 2024-07-03\n"
+    )
+    assert cli("validate", str(folder)).exit_code == 0
+    assert _states(cli, folder, "2024-07-05")[2]["sign_off"] == "通过"

@@ -212,10 +212,11 @@ def status_command(
             title=say("cli.units_as_of_title", settings.lang, day=day.isoformat()),
         )
         return
+    shown_missing = missing  # the 未报送 section: with --unit, whether that unit has reported
     if unit:
         canonical = find_unit(register, unit)
         states = [state for state in states if canonical in state.task.leads]
-        missing = [name for name in missing if name == canonical]
+        shown_missing = [name for name in missing if name == canonical]
     if overdue_only:
         states = [state for state in states if state.overdue]
     records = [state_object(register, state, day, owed, missing) for state in states]
@@ -229,7 +230,7 @@ def status_command(
                 say("cli.returned_title", settings.lang, count=len(returned)), returned, RETURNED_COLUMNS, fmt
             )
         if owed is not None:
-            _emit_unreported(owed, missing, last_reports(log, day), fmt)
+            _emit_unreported(owed, shown_missing, last_reports(log, day), fmt)
 
 
 #: What the section on tasks whose 已完成 report was returned (退回) shows, after the status table.

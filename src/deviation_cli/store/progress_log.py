@@ -165,37 +165,41 @@ def _item_indent(text: str, root: YamlValue) -> str:
 def append_check(path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...] = ()) -> int:
     """Append one check to the end of the progress file ``path``, atomically; the line it starts on.
 
-    The check must already be made (``domain.sign_off.new_check``); the file must
-    exist and end with its block-style ``reports:`` list, as for ``append_report``.
-    The new text is parsed and checked again before anything is written.
+    The check must already be made (``domain.sign_off.new_check``); its report may
+    be in another progress file (``progress/*.yaml``), so a missing ``path`` is made
+    with the header ``record`` writes. Otherwise the file must end with its
+    block-style ``reports:`` list, as for ``append_report``. The new text is parsed
+    and checked again before anything is written.
     """
     with exclusive(path):
         shown = display_path(path)
-        if not path.exists():
-            raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
-        old = read_text(path)
+        old = read_text(path) if path.exists() else ""
         eol = "\r\n" if "\r\n" in old else "\n"
-        root, _ = parse_yaml(old, shown)
-        if root is None:
-            raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
-        prefix_text = old if old.endswith("\n") else old + eol
+        root, _ = parse_yaml(old, shown) if old else (None, [])
+        if not old:
+            prefix_text, indent = HEADER, "  "
+        elif root is None:  # only comments so far
+            prefix_text, indent = old + ("" if old.endswith("\n") else eol) + "reports:" + eol, "  "
+        else:
+            prefix_text, indent = (old if old.endswith("\n") else old + eol), _item_indent(old, root)
         block = "".join(
-            f"{_item_indent(old, root)}{'- ' if number == 0 else '  '}{key}: {scalar(entry[key])}\n"
+            f"{indent}{'- ' if number == 0 else '  '}{key}: {scalar(entry[key])}\n"
             for number, key in enumerate(k for k in CHECK_FIELDS if entry.get(k) is not None)
         )
         new_text = prefix_text + block.replace("\n", eol)
-        before = check_count(old, shown)
+        before = check_count(old, shown) if old.strip() else 0
         log_issues: list[Issue] = []
         _, checks = check_progress_entries(new_text, shown, register, log_issues)
         errors = [issue for issue in log_issues if issue.severity == ERROR]
         if errors or len(checks) != before + 1 or checks[-1].as_entry() != entry:
             old_issues: list[Issue] = []
-            check_progress_text(old, shown, register, old_issues)
+            if old.strip():
+                check_progress_text(old, shown, register, old_issues)
             raise RegisterInvalid(
                 [issue for issue in old_issues if issue.severity == ERROR] or [Issue("progress_append_unsafe", shown)]
             )
         data = new_text.encode("utf-8")
-        if path.read_bytes().startswith(b"\xef\xbb\xbf"):
+        if path.exists() and path.read_bytes().startswith(b"\xef\xbb\xbf"):
             data = b"\xef\xbb\xbf" + data  # read_text drops the BOM; the file keeps it
         write_atomic(path, data, protect=protect, follow_links=True)
         return checks[-1].line
