@@ -124,7 +124,8 @@ def verify_command(
     register = load()
     task = find_task(register, task_id)
     word = normalise_check(result)
-    checked_on = date_option(day, as_of_option(None), "--date") or as_of_option(None)
+    today = as_of_option(None)
+    checked_on = date_option(day, today, "--date") or today
     log = load_progress(register, progress)
     entry = new_check(register, log, task, by, word, checked_on, note)
     target = Path(progress) if progress else Path(register.folder) / PROGRESS_FILE
@@ -167,7 +168,7 @@ def status_command(
     A task is overdue when a milestone (or an approved new deadline) is before
     the as-of date and the lead's 已完成 report has not been signed off (销号,
     see verify); until it is, the task is 待销号. With --by-unit: per-unit rates
-    (docs/tracking.md gives the rules).
+    (the documentation's tracking page gives the rules).
 
     Lights: red when a milestone has passed without the task signed off as done;
     yellow when the next milestone is within --warn-days days (default 7) and
