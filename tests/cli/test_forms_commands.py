@@ -136,7 +136,12 @@ def test_a_returned_form_becomes_reports_and_a_second_import_adds_nothing(cli, r
         "    imported: 2023-07-30",
         "  - task: 22",
     ]
+    # A 已完成 from a form is the unit's word: the task is done once the office signs it off.
+    assert status_of(cli, register)[4] == ("待销号", "2023-07-28")
+    verify = cli("verify", "4", "--by", "市政府督查室", "--result", "通过", "--date", "2023-07-31", data=register)
+    assert verify.exit_code == 0, verify.stderr
     assert status_of(cli, register)[4] == ("已完成", "2023-07-28")
+    text = (register / "progress.yaml").read_text(encoding="utf-8")
     assert by_unit(cli, register, "市发改委") == {
         "reported": 3,
         "reports": 3,
@@ -303,7 +308,7 @@ def test_district_forms_returned_late_count_for_their_period(cli, tmp_path):
     # returned after the period's due day (07-28): dated on it, so they count for that period
     assert [(row["id"], row["status"], row["last_report"], row["last_unit"]) for row in reports] == [
         (1, "推进中", "2023-07-28", "各街道"),
-        (2, "推进中", "2023-07-27", "区统计局"),  # a co-lead's 已完成 closes one monthly milestone, not the task
+        (2, "待销号", "2023-07-27", "区统计局"),  # a co-lead's 已完成 waits for the office's check (销号)
         (3, "未开始", None, None),
     ]
     assert cli("validate", data=register).exit_code == 0

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from deviation_cli.store.indicator_files import load_indicators
-from support.paths import CHENGDONG, HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
+from support.paths import CHENGDONG, DISTRICT, DISTRICT_PROGRESS, HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
 
 SAMPLE = ROOT / "examples" / "hanzhong-progress"
 QP = QINGHE_PROGRESS
@@ -30,7 +30,8 @@ def test_status_json_contract(cli):
     assert run.exit_code == 0, run.stderr
     records = {r["id"]: r for r in run.json()}
     assert len(records) == 23
-    assert [i for i, r in records.items() if r["overdue"]] == [5, 23]
+    # 4 was reported done on 07-28, but is not signed off: its 07-31 milestone is overdue
+    assert [i for i, r in records.items() if r["overdue"]] == [4, 5, 23]
     assert {i: r["next_due"] for i, r in records.items() if r["next_due"]} == {
         3: "2023-12-31",
         22: "2023-08-15",
@@ -43,8 +44,32 @@ def test_status_json_contract(cli):
         and records[22]["due_soon"] is True
     )
     assert records[1]["milestones"] == [
-        {"due": "2023-06-30", "original": "2023-06-30", "closed": "2023-07-06", "on_time": False}
+        {
+            "due": "2023-06-30",
+            "original": "2023-06-30",
+            "closed": "2023-07-06",
+            "on_time": False,
+            "signed_off": "2023-07-10",
+        }
     ]
+    # sign-off: 1 checked 通过 by the office, 4 awaiting its check; the lights on 1 August
+    assert {
+        key: records[1][key]
+        for key in ("status", "sign_off", "done_reported", "done_unit", "checked_on", "checked_by", "check_note")
+    } == {
+        "status": "已完成",
+        "sign_off": "通过",
+        "done_reported": "2023-07-06",
+        "done_unit": "市行政审批服务局",
+        "checked_on": "2023-07-10",
+        "checked_by": "市政府督查室",
+        "check_note": "限时办结机制文件已核实(样例)",
+    }
+    assert (records[4]["status"], records[4]["sign_off"], records[4]["checked_on"]) == ("待销号", "待销号", None)
+    assert {i for i, r in records.items() if r["light"] != "green"} == {4, 5, 23}
+    assert {r["light"] for i, r in records.items() if i in (4, 5, 23)} == {"red"}
+    # Hanzhong's plan states no reporting schedule: nothing owed, nobody 未报送
+    assert {(r["report_period"], r["unreported"]) for r in records.values()} == {(None, None)}
     # the task contract's fields are all there
     assert {"id", "dimension", "measure", "task", "lead", "responsible", "deadline", "due", "ongoing"} <= set(
         records[1]
@@ -52,7 +77,7 @@ def test_status_json_contract(cli):
 
 
 def test_status_filters(cli):
-    assert cli("status", "--as-of", "2023-08-01", "--overdue", "-f", "json", *HZ).ids() == [5, 23]
+    assert cli("status", "--as-of", "2023-08-01", "--overdue", "-f", "json", *HZ).ids() == [4, 5, 23]
     assert cli("status", "--as-of", "2023-08-01", "--unit", "市国资委", "-f", "json", *HZ).ids() == [5, 8, 18]
 
 
@@ -66,26 +91,33 @@ def test_status_by_unit(cli):
             "reported": 3,
             "reports": 4,
             "fallen_due": 2,
-            "closed": 1,
-            "on_time": 1,
-            "completion_rate": 0.5,
-            "on_time_rate": 0.5,
+            "closed": 0,  # task 4's 已完成 awaits sign-off
+            "on_time": 0,
+            "completion_rate": 0.0,
+            "on_time_rate": 0.0,
             "reporting_rate": 0.1875,
-            "overdue_tasks": [23],
+            "overdue_tasks": [4, 23],
+            "periods_owed": None,
+            "periods_reported": None,
+            "period_rate": None,
+            "missing_report": None,
         }
     ]
     table = cli("status", "--as-of", "2023-08-01", "--by-unit", "--unit", "市发改委", "-f", "md", *HZ).stdout
-    assert table.splitlines()[2] == "| 市发改委 | 9 | 2 | 1 | 1 | 50.0% | 50.0% | 18.8% | 23 |"
+    assert table.splitlines()[2] == "| 市发改委 | 9 | 2 | 0 | 0 | 0.0% | 0.0% | 18.8% | 4、23 |"
 
 
 def test_status_on_qinghe_table(cli):
     run = cli("status", "--as-of", "2024-07-01", "-f", "md", *QH[:2], data=QINGHE)
     assert run.stdout.splitlines()[2:] == [
-        "| 1 | 县水利局 | 已完成 | 2024-06-25 | 2024年上半年 |  | 否 | 否 |",
-        "| 2 | 县生态环境局 | 推进中 | 2024-06-20 | 2024年3月、6月、9月、12月底 | 2024-09-30 | 是 | 否 |",
-        "| 3 | 县水利局 | 推进中 | 2024-06-10 | 持续推进 |  | 否 | 否 |",
-        "| 4 | 县城投公司 | 延期 | 2024-06-01 | 2024-09-30 | 2024-10-31 | 否 | 否 |",
+        "| 1 | 绿 | 县水利局 | 已完成 | 2024-06-25 | 2024年上半年 |  | 否 |",
+        "| 2 | 红 | 县生态环境局 | 推进中 | 2024-06-20 | 2024年3月、6月、9月、12月底 | 2024-09-30 | 否 |",
+        "| 3 | 绿 | 县水利局 | 推进中 | 2024-06-10 | 持续推进 |  | 否 |",
+        "| 4 | 绿 | 县城投公司 | 延期 | 2024-06-01 | 2024-09-30 | 2024-10-31 | 否 |",
     ]
+    assert (
+        run.stdout.splitlines()[0] == "| 序号 | 信号灯 | 牵头单位 | 状态 | 最近报告 | 完成时限 | 下一节点 | 临近到期 |"
+    )
 
 
 def test_status_without_progress_is_all_not_started(cli):
@@ -214,14 +246,22 @@ def test_report_markdown_on_the_sample(cli):
     assert run.exit_code == 0, run.stderr
     text = run.stdout
     assert text.startswith("# 关于《加强管控重点产业项目偏离度实施方案》落实情况的通报\n\n（截至2023年8月1日）\n")
+    # done counts only once signed off: task 1 (late), not task 4, whose 07-28 report awaits the check
     assert (
-        "截至2023年8月1日，已到期节点4个，已完成2个（完成率50.0%），其中按期完成1个（按期完成率25.0%）；逾期任务2项，30天内到期1项。"
+        "截至2023年8月1日，已到期节点4个，已完成1个（完成率25.0%），其中按期完成0个（按期完成率0.0%）；逾期任务3项，30天内到期1项。"
+        "已报完成、待销号1项，销号退回待整改0项。亮灯情况：红灯3项、黄灯0项、绿灯20项。"
+    ) in text
+    assert "| 待销号 | 1 |\n| 已完成 | 1 |\n" in text
+    assert "### （一）市发改委（2项）\n" in text and "### （二）市国资委（1项）\n" in text
+    assert "| 4 | 严格贯彻" in text and "| 2023年7月底 | 2023年7月31日 | 待销号 | 红灯 |  |\n" in text
+    assert (
+        "## 四、销号情况\n\n牵头部门已报告完成、待核验销号的任务1项：序号4（市发改委，2023年7月28日报告完成）。\n"
         in text
     )
-    assert "### （一）市发改委（1项）\n" in text and "### （二）市国资委（1项）\n" in text
-    assert "| 1 | 市发改委 | 2 | 50.0% | 50.0% | 18.8% | 0.438 | 红旗奖 |" in text
-    assert "| 3 | 市国资委 | 1 | 0.0% | 0.0% | 25.0% | 0.050 | 蜗牛奖 |" in text
-    assert "红旗奖：市发改委；蜗牛奖：市国资委。\n" in text
+    assert "| 1 | 市行政审批服务局 | 1 | 0.0% | 100.0% | 25.0% | 0.350 | 红旗奖 |" in text
+    assert "| 3 | 市发改委 | 2 | 0.0% | 0.0% | 18.8% | 0.037 | 蜗牛奖 |" in text
+    assert "红旗奖：市行政审批服务局；蜗牛奖：市发改委。\n" in text
+    assert "进展报送情况" not in text  # the plan states no reporting schedule
     assert "| 民间投资占比 | 2023年 | ≥60% | 41%（2023年1—6月） | −19 | −31.7% | 红灯 |" in text
     # 落款 and 成文日期 (default: the issuing office, the --as-of day)
     assert text.endswith('<p align="right">汉中市人民政府办公室<br>2023年8月1日</p>\n')
@@ -229,7 +269,7 @@ def test_report_markdown_on_the_sample(cli):
 
 def test_report_rule_changes_the_awards(cli):
     text = cli("report", "--as-of", "2023-08-01", "--rule", "completion:1", *HZ).stdout
-    assert "红旗奖：市行政审批服务局；蜗牛奖：市国资委。\n" in text
+    assert "红旗奖：市行政审批服务局；蜗牛奖：市发改委。\n" in text
     assert "评比规则：得分=完成率×1.0" in text
     bad = cli("report", "--as-of", "2023-08-01", "--rule", "speed:1", *HZ)
     assert bad.exit_code == 2 and bad.stderr.startswith("排名规则“speed:1”无法理解")
@@ -260,7 +300,7 @@ def test_report_html_is_self_contained_a4(cli, tmp_path):
     charts = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
     assert len(charts) == 4  # status, ranking, one per indicator dimension
     assert [re.search(r"<figcaption>图(\d)", chart).group(1) for chart in charts] == ["1", "2", "3", "4"]
-    assert '<span class="first">红旗奖：市发改委</span>' in html
+    assert '<span class="first">红旗奖：市行政审批服务局</span>' in html
     text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
     assert not re.search(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", text)  # punctuation by Chinese is full width
     assert not re.search(r"\d{4}-\d\d-\d\d", text)  # dates are written 2023年8月1日
@@ -298,7 +338,7 @@ def test_user_templates_override(cli, tmp_path):
         "{{ title }} {{ headline.overdue }} {{ red_flag | join(',') }}\n", encoding="utf-8"
     )
     run = cli("report", "--as-of", "2023-08-01", "--templates", str(tmp_path), *HZ)
-    assert run.stdout == "加强管控重点产业项目偏离度实施方案 2 市发改委\n"
+    assert run.stdout == "加强管控重点产业项目偏离度实施方案 3 市行政审批服务局\n"
 
 
 @pytest.mark.parametrize("command", ["record", "status", "indicators", "report"])
@@ -345,7 +385,7 @@ def test_the_bulletin_uses_the_one_environment_builder(tmp_path):
 
     from deviation_cli.documents import bulletin, templating
 
-    env = bulletin._environment(
+    env = bulletin.official_environment(
         tuple(str(f) for f in templating.template_folders(tmp_path, bulletin.TEMPLATE_SUBFOLDER))
     )
     assert isinstance(env, SandboxedEnvironment) and env.undefined is StrictUndefined
@@ -375,3 +415,123 @@ def test_a_task_longer_than_half_a_page_is_printed_in_parts_that_repeat_its_numb
     parts = re.findall(r'<td class="text">(.*?)</td>', task.split("</tbody>")[0], re.S)[::2]
     assert "".join(parts).startswith("围绕企业全生命周期，梳理开办、变更、注销各环节办理事项")
     assert "".join(parts).endswith("整改情况在区政务服务网公开。")
+
+
+# --- the reporting schedule, sign-off and lights on a plan of another shape ------------------------
+
+DP = ["--progress", str(DISTRICT_PROGRESS / "progress.yaml")]
+
+
+def test_status_lists_who_has_not_reported_on_the_district_plan(cli):
+    run = cli("status", "--as-of", "2023-06-01", *DP, data=DISTRICT)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.splitlines()[4:] == [
+        " 1      绿       区发改局             推进中   2023-05-25   三季度末     2023-09-30   否",
+        " 2      红       区发改局、区统计局   待销号   2023-05-26   每月28日前   2023-06-28   是",
+        " 3      绿                            推进中   2023-05-15   年底前       2023-12-31   否",
+        "",
+        "未报送:报送期 2023-04-29 至 2023-05-28(应于 2023-05-28 前报送),2 个单位",
+        "",
+        " 单位       最近报告",
+        " ───────────────────────",
+        " 区财政局   2023-03-20",
+        " 各街道     2023-04-10",
+        "",
+    ]
+    rows = cli("status", "--as-of", "2023-06-01", "-f", "json", *DP, data=DISTRICT).json()
+    assert {(r["id"], tuple(r["unreported"])) for r in rows} == {(1, ("区财政局", "各街道")), (2, ()), (3, ())}
+    assert {str(r["report_period"]) for r in rows} == {"{'start': '2023-04-29', 'due': '2023-05-28'}"}
+    # --unit keeps the tasks a unit leads, and says only whether that unit has reported
+    led = cli("status", "--as-of", "2023-06-01", "--unit", "区发改局", "-f", "json", *DP, data=DISTRICT).json()
+    assert [(r["id"], r["unreported"]) for r in led] == [(1, ["区财政局", "各街道"]), (2, [])]
+    mine = cli("status", "--as-of", "2023-06-01", "--unit", "区统计局", "-f", "md", *DP, data=DISTRICT).stdout
+    assert mine.splitlines()[2:] == [
+        "| 2 | 红 | 区发改局 | 待销号 | 2023-05-26 | 每月28日前 | 2023-06-28 | 是 |",
+        "",
+        "报送期 2023-04-29 至 2023-05-28(应于 2023-05-28 前报送):各单位均已报送",
+    ]
+
+
+def test_status_md_shows_returned_tasks_and_the_unreported(cli):
+    text = cli("status", "--as-of", "2023-05-01", "-f", "md", *DP, data=DISTRICT).stdout
+    assert text.split("\n\n")[1:] == [
+        "销号退回、待整改:1 项",
+        "| 序号 | 报告完成单位 | 报告完成日期 | 核验日期 | 核验单位 | 核验意见 |\n|---|---|---|---|---|---|\n"
+        "| 2 | 区统计局 | 2023-04-26 | 2023-04-29 | 区政府督查室 | 缺少街道分项数据 |",
+        "未报送:报送期 2023-03-29 至 2023-04-28(应于 2023-04-28 前报送),2 个单位",
+        "| 单位 | 最近报告 |\n|---|---|\n| 区财政局 | 2023-03-20 |\n| 区人社局 |  |\n",
+    ]
+    # JSON stays one flat array of task objects
+    assert [r["sign_off"] for r in cli("status", "--as-of", "2023-05-01", "-f", "json", *DP, data=DISTRICT).json()] == [
+        None,
+        "退回",
+        None,
+    ]
+
+
+def test_status_by_unit_adds_the_period_rate_where_the_plan_has_a_schedule(cli):
+    text = cli("status", "--as-of", "2023-06-01", "--by-unit", "-f", "md", *DP, data=DISTRICT).stdout
+    assert text.splitlines()[0].endswith("| 逾期任务 | 按期报送率 | 未报送期 |")
+    assert text.splitlines()[3] == "| 区财政局 | 0 | 0 | 0 | 0 |  |  | 100.0% |  | 33.3% | 2023-05-28 |"
+    rows = cli("status", "--as-of", "2023-06-01", "--by-unit", "-f", "json", *DP, data=DISTRICT).json()
+    assert [
+        (r["unit"], r["periods_owed"], r["periods_reported"], r["period_rate"], r["missing_report"]) for r in rows
+    ] == [
+        ("区发改局", 3, 3, 1.0, None),
+        ("区财政局", 3, 1, 0.3333, "2023-05-28"),
+        ("区统计局", 3, 2, 0.6667, None),
+        ("区人社局", 3, 1, 0.3333, None),
+        ("各街道", 3, 1, 0.3333, "2023-05-28"),
+    ]
+    # a plan without a schedule shows no such columns
+    assert "按期报送率" not in cli("status", "--as-of", "2023-08-01", "--by-unit", "-f", "md", *HZ).stdout
+
+
+def test_status_warn_days_moves_the_yellow_light(cli):
+    def lights(*extra):
+        return {
+            r["id"]: r["light"]
+            for r in cli("status", "--as-of", "2023-09-25", "-f", "json", *extra, *DP, data=DISTRICT).json()
+        }
+
+    assert lights() == {1: "yellow", 2: "red", 3: "green"}  # task 1 falls due 09-30
+    assert lights("--warn-days", "4") == {1: "green", 2: "red", 3: "green"}
+    assert lights("--warn-days", "0", "--within", "0") == {1: "green", 2: "red", 3: "green"}
+    assert "Lights: red when a milestone has passed" in cli("status", "--help").stdout
+
+
+def test_report_on_the_district_plan_says_who_has_not_reported_and_what_awaits_sign_off(cli):
+    text = cli("report", "--as-of", "2023-06-01", *DP, data=DISTRICT).stdout
+    assert (
+        "已报完成、待销号1项，销号退回待整改0项。亮灯情况：红灯1项、黄灯0项、绿灯2项。\n" in text
+        and "| 2 | 每月调度项目进展并通报。 | 每月28日前 | 2023年4月28日 | 待销号 | 红灯 | 已补充街道分项数据 |\n"
+        in text
+    )
+    assert (
+        "## 四、销号情况\n\n牵头单位已报告完成、待核验销号的任务1项：序号2（区统计局，2023年5月26日报告完成）。\n\n"
+        "## 五、进展报送情况\n\n按照“每月28日前”报送进展的要求，2023年4月29日至5月28日的进展情况应于2023年5月28日前报送。"
+        "截至2023年6月1日，2个单位未报送：区财政局（最近一次报告于2023年3月20日）、各街道（最近一次报告于2023年4月10日）。\n\n"
+        "## 六、单位排名\n"
+    ) in text
+    assert "| 1 | 区发改局 | 3 | 33.3% | 33.3% | 100.0% | 100.0% | 0.467 |\n" in text
+    returned = cli("report", "--as-of", "2023-05-01", *DP, data=DISTRICT).stdout
+    assert (
+        "| 2 | 每月调度项目进展并通报。 | 每月28日前 | 2023年4月28日 | 推进中 | 红灯 | 销号退回：缺少街道分项数据 |\n"
+        in returned
+    )
+    assert "| 2 | 区统计局 | 2023年4月26日 | 2023年4月29日 | 缺少街道分项数据 |\n" in returned
+    # the period rate may weigh in the ranking
+    periods = cli("report", "--as-of", "2023-06-01", "--rule", "periods:1", *DP, data=DISTRICT).stdout
+    assert "评比规则：得分=按期报送率×1.0" in periods
+    assert "| 2 | 区统计局 | 3 | 33.3% | 33.3% | 100.0% | 66.7% | 0.667 |\n" in periods
+
+
+def test_report_html_shows_the_lights_and_the_new_sections(cli, tmp_path):
+    out = tmp_path / "通报.html"
+    assert cli("report", "--as-of", "2023-06-01", "-o", str(out), *DP, data=DISTRICT).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<td class="role nobr"><span class="light" style="background: #c8372d"></span>红灯</td>' in html
+    assert "<h2>四、销号情况</h2>" in html and "<h2>五、进展报送情况</h2>" in html
+    assert "按期报送率</th>" in html
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # dates are written 2023年6月1日

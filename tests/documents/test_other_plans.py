@@ -35,6 +35,8 @@ def outputs(cli, folder, tmp_path) -> dict[str, str]:
             "unit": ["render", "unit", "--unit", load_register(folder).units[0].name],
             "due": ["render", "due", "--as-of", "2024-03-01"],
             "report": ["report", "--as-of", "2024-10-15"],
+            # the first unit leads a task overdue by then, in both plans
+            "reminder": ["render", "reminder", "--unit", load_register(folder).units[0].name, "--as-of", "2024-10-15"],
         }.items():
             target = tmp_path / f"{name}.{fmt}"
             run = cli(*args, "-f", fmt, "-o", str(target), data=folder)

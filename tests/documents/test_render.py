@@ -307,10 +307,10 @@ def test_all_units_writes_one_file_per_unit(cli, tmp_path):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["memo"], "KIND 应为 notice, unit, table, due 之一,而不是“memo”"),
+        (["memo"], "KIND 应为 notice, unit, table, due, reminder 之一,而不是“memo”"),
         (["unit"], "unit 需要 --unit 指明单位(或用 --all-units)"),
         (["table", "--unit", "市发改委"], "table 不按单位生成,请去掉 --unit"),
-        (["table", "--all-units", "-o", "x"], "--all-units 只用于 notice 和 unit,而不是 table"),
+        (["table", "--all-units", "-o", "x"], "--all-units 只用于 notice、unit 和 reminder,而不是 table"),
         (["notice", "--all-units"], "--all-units 需要 -o 目录,每个单位写一个文件"),
         (["unit", "--unit", "市发该委"], "没有单位“市发该委”。是否指:市发改委、市委办、市国资委?"),
         (["notice", "--unit", "市发改委", "--date", "2023-02-30"], "2023-02-30 不是真实日期"),

@@ -17,3 +17,5 @@ GOLDEN = FIXTURES / "golden"
 BENCHMARKS = ROOT / "benchmarks"
 #: A made-up district plan of another shape: three named levels, its own column words, co-leads.
 DISTRICT = FIXTURES / "registers" / "district"
+#: Made-up reports and sign-offs for the district plan, which asks for reports 每月28日前.
+DISTRICT_PROGRESS = FIXTURES / "registers" / "district-progress"

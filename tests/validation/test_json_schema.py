@@ -219,3 +219,22 @@ def test_schema_command_prints_one_or_says_what_it_needs(cli):
         2,
         "KIND 应为 tasks, units, progress, indicators, observations 之一,而不是“todo”\n",
     )
+
+
+def test_the_progress_schema_tells_a_check_from_a_report():
+    """An entry with `check` is a sign-off: its own fields, each wrong one pointed at."""
+    errors = validator("progress").iter_errors(
+        {
+            "reports": [
+                {"task": 1, "unit": "甲", "date": "2024-05-01", "check": "通过", "by": "督查室"},
+                {"task": 1, "unit": "甲", "date": "2024-05-01", "check": "同意", "report_date": "2024-5-1"},
+                {"task": 1, "unit": "甲", "date": "2024-05-01", "check": "通过", "by": "督查室", "status": "已完成"},
+            ]
+        }
+    )
+    assert sorted((error.json_path, error.validator) for error in errors) == [
+        ("$.reports[1]", "required"),  # no `by`
+        ("$.reports[1].check", "enum"),
+        ("$.reports[1].report_date", "anyOf"),  # not a YYYY-MM-DD date (nor empty)
+        ("$.reports[2]", "additionalProperties"),  # a check has no status
+    ]

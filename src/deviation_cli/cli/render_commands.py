@@ -1,24 +1,34 @@
-"""Document commands: render (notice, unit list, full table, due list) and site."""
+"""Document commands: render (notice, unit list, full table, due list, reminder) and site."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from ..documents.reminder import (
+    DEFAULT_REMINDER_DAYS,
+    reminder_data,
+    reminder_units,
+    reminders,
+    render_reminder,
+)
 from ..documents.render import DOCUMENT_FORMATS, KINDS, render_document
 from ..documents.site import build_site
 from ..documents.template_data import assigned_units, unit_file_stems
 from ..domain.issues import Issue, UsageError, usage_error
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
-from ..formats.register_files import register_paths
+from ..formats.register_files import display_path, register_paths
 from .app import as_of_option, check_format, command, date_option, load, tell, write_through_option
 from .progress_bar import Bar
 
-KIND_HELP = "notice | unit | table | due"
+KIND_HELP = "notice | unit | table | due | reminder"
+#: What ``render`` makes: the register's documents, and the 催办通知, which reads the progress log too.
+RENDER_KINDS = (*KINDS, "reminder")
 
 
 def register_files(register: Register) -> tuple[Path, ...]:
@@ -29,7 +39,7 @@ def register_files(register: Register) -> tuple[Path, ...]:
 @command("render")
 def render_command(
     kind: str = typer.Argument(..., metavar="KIND", help=KIND_HELP),
-    unit: str | None = typer.Option(None, "--unit", "-u", help="The unit (notice, unit; filters due)."),
+    unit: str | None = typer.Option(None, "--unit", "-u", help="The unit (notice, unit, reminder; filters due)."),
     fmt: str | None = typer.Option(
         None, "--format", "-f", help="md | html | docx. Default: from -o's extension, else md."
     ),
@@ -40,28 +50,44 @@ def render_command(
         metavar="FILE",
         help="Write here (atomically) instead of stdout (- for stdout); a folder with --all-units.",
     ),
-    all_units: bool = typer.Option(False, "--all-units", help="notice/unit: one file per unit into the -o folder."),
+    all_units: bool = typer.Option(
+        False, "--all-units", help="notice/unit/reminder: one file per unit into the -o folder."
+    ),
     templates: str | None = typer.Option(
         None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones of the same name."
     ),
     issuer: str | None = typer.Option(
-        None, "--issuer", help="notice: the issuing office (落款). Default: the document's source."
+        None, "--issuer", help="notice, reminder: the issuing office (落款). Default: the document's source."
     ),
-    on: str | None = typer.Option(None, "--date", help="notice: 成文日期. Default: today."),
+    on: str | None = typer.Option(
+        None, "--date", help="notice, reminder: 成文日期. Default: today (reminder: the --as-of day)."
+    ),
     before: str | None = typer.Option(None, "--before", help="due: last day, inclusive. Default: every milestone."),
     after: str | None = typer.Option(None, "--after", help="due: first day, inclusive."),
-    as_of: str | None = typer.Option(None, "--as-of", help="due: today, for days left. Default: today."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="due: today, for days left; reminder: the day it speaks of. Default: today."
+    ),
+    within: int = typer.Option(
+        DEFAULT_REMINDER_DAYS, "--within", min=0, metavar="N", help="reminder: remind of milestones due within N days."
+    ),
+    progress: str | None = typer.Option(
+        None, "--progress", metavar="PATH", help="reminder: progress file or folder. Default: the register folder's."
+    ),
     write_through: bool = write_through_option(),
 ) -> None:
     """Render a document from Jinja templates: a notice (通知), a unit's list (责任清单),
-    the full table (任务分解表) or the due list.
+    the full table (任务分解表), the due list, or a reminder (催办通知).
 
     As Markdown, as printable HTML, or as a Word file (docx, GB/T 9704 layout, made from
     the HTML) that offices edit and seal; a docx is written to a file (-o), never to a terminal.
 
+    A reminder tells a unit, as of --as-of, what it leads that is overdue or due within
+    --within days (7), what the office returned at sign-off (退回), and the report it has not
+    sent (未报送); a unit with nothing to be reminded of gets no reminder, and is counted.
+
     Example: deviation render notice --unit 市发改委 --format html -o notice.html
     """
-    check_format(kind, KINDS, "KIND")
+    check_format(kind, RENDER_KINDS, "KIND")
     if fmt is None:
         fmt = format_of(output) if output and not all_units else "md"
     check_format(fmt, DOCUMENT_FORMATS)
@@ -72,15 +98,22 @@ def render_command(
 
     folder = None  # where --all-units writes its files
     if all_units:
-        if kind not in ("notice", "unit"):
+        if kind not in ("notice", "unit", "reminder"):
             raise usage_error("render_all_units_kind", kind=kind)
         if unit is not None:
             raise usage_error("render_all_units_and_unit")
         if output is None:
             raise usage_error("render_all_units_needs_output")
         folder = Path(output)
+    elif kind == "reminder" and unit is None:
+        raise usage_error("render_needs_unit", kind=kind)
+    if folder is None and fmt == "docx" and output is None:
+        raise usage_error("render_binary_needs_output", format="docx")
     register = load()
     protect = register_files(register)
+    if kind == "reminder":
+        _render_reminders(register, unit, folder, output, fmt, today, within, progress, issuer, on_day, templates)
+        return
 
     def render(for_unit: str | None) -> str | bytes:
         options: dict[str, Any] = {
@@ -99,8 +132,6 @@ def render_command(
         return render_document(register, kind, fmt, **options)
 
     if folder is None:
-        if fmt == "docx" and output is None:
-            raise usage_error("render_binary_needs_output", format="docx")
         write_output(output, render(unit), protect, write_through)
         return
     _make_folder(folder)
@@ -111,6 +142,56 @@ def render_command(
         text = render(name)
         write_atomic(folder / f"{stems[name]}.{fmt}", text, protect=protect)
     tell("cli.wrote_files", count=len(names), folder=folder)
+
+
+def _render_reminders(
+    register: Register,
+    unit: str | None,
+    folder: Path | None,
+    output: str | None,
+    fmt: str,
+    as_of: date,
+    within: int,
+    progress: str | None,
+    issuer: str | None,
+    on: date | None,
+    templates: str | None,
+) -> None:
+    """One unit's 催办通知 to ``output``, or every unit's with something to remind it of into ``folder``."""
+    from ..store.progress_log import load_progress  # lazy: pydantic
+
+    log = load_progress(register, progress)
+    issuer = issuer or register.document.source
+    if not issuer:
+        raise usage_error("render_needs_issuer")
+    # the files it read: the register folder's, and the progress named by --progress
+    protect = register_files(register) + tuple(Path(shown) for shown in log.files)
+
+    def render(data: dict[str, Any]) -> str | bytes:
+        if fmt == "docx":
+            from ..documents.word import word_document  # lazy: docx
+
+            return word_document(render_reminder(data, "html", templates))
+        return render_reminder(data, fmt, templates)
+
+    if folder is None:
+        assert unit is not None  # render_command asks for --unit or --all-units
+        data = reminder_data(register, log, unit, as_of, within, issuer, on)
+        if not data["items"]:
+            tell("cli.reminder_nothing", unit=data["unit"], date=as_of.isoformat())
+            return
+        if write_output(output, render(data), protect):
+            tell("cli.wrote_file", file=display_path(Path(output or "")))
+        return
+    _make_folder(folder)
+    names = reminder_units(register)
+    stems = unit_file_stems(names)
+    written = 0
+    for name, data in zip(names, reminders(register, log, names, as_of, within, issuer, on)):
+        if data["items"]:
+            write_atomic(folder / f"{stems[name]}.{fmt}", render(data), protect=protect)
+            written += 1
+    tell("cli.reminders_written", count=written, folder=folder, skipped=len(names) - written)
 
 
 #: From this many pages on (a register of ~500 tasks, seconds of writing), `site` shows a progress bar on a terminal.

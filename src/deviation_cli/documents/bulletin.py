@@ -14,13 +14,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.indicators import AMBER, GREEN, NONE, RED, Indicator, Observation, evaluate
-from ..domain.progress import STATUSES, ProgressLog
+from ..domain.progress import AWAITING_SIGN_OFF, RETURNED, TASK_STATUSES, ProgressLog
 from ..domain.register import Register
-from ..domain.tracking import FIRST, LAST, parse_rule, rank_units, task_states, unit_scores
+from ..domain.reporting import ReportingPeriod
+from ..domain.tracking import (
+    DEFAULT_WARN_DAYS,
+    FIRST,
+    LAST,
+    LIGHTS,
+    YELLOW,
+    last_reports,
+    owed_period,
+    parse_rule,
+    rank_units,
+    task_states,
+    unit_scores,
+    unreported_units,
+)
 from ..output.json_objects import indicator_object, score_object, state_object
 from ..words import label, value_word
 from .print_layout import PORTRAIT, PT_PER_MM, TABLE_STYLE, Cell, ColumnSpec, column_widths, percentages, split_rows
-from .punctuation import cjk_punctuation, date_zh, markdown_text
+from .punctuation import cjk_punctuation, date_span_zh, date_zh, markdown_text
 from .templating import build_environment, render_template, template_folders
 
 if TYPE_CHECKING:
@@ -45,16 +59,23 @@ def bulletin_data(
     min_due: int = 1,
     issuer: str | None = None,
     written: date | None = None,
+    warn_days: int = DEFAULT_WARN_DAYS,
 ) -> dict[str, Any]:
     """Everything the 通报 states on ``as_of``, as data.
 
     ``issuer`` signs it (落款; default: the plan's issuing office, if the register names one)
-    and ``written`` is its 成文日期 (default: ``as_of``).
+    and ``written`` is its 成文日期 (default: ``as_of``). ``within`` is the due-soon window,
+    ``warn_days`` the yellow light's.
     """
     rule = rule or parse_rule(None)
-    states = task_states(register, log, as_of, within)
-    records = [state_object(register, state, as_of) for state in states]
+    states = task_states(register, log, as_of, within, warn_days)
     scores = unit_scores(register, states, log, as_of)
+    owed = owed_period(register, as_of)
+    missing = unreported_units(scores)
+    records = [state_object(register, state, as_of, owed, missing) for state in states]
+    for record in records:
+        # why a task stands as it does, where its last 已完成 was returned: the office's reason, not the unit's note
+        record["returned_note"] = record["check_note"] if record["sign_off"] == RETURNED else None
     ranked = rank_units(scores, rule, min_due)
     evaluated = [indicator_object(register, item) for item in evaluate(indicators, observations, as_of)]
 
@@ -96,11 +117,23 @@ def bulletin_data(
             "on_time_rate": round(sum(1 for m in closed if m.on_time) / len(milestones), 4) if milestones else None,
             "overdue": len(overdue),
             "due_soon": sum(1 for record in records if record["due_soon"]),
-            "done": sum(1 for record in records if record["status"] == "已完成"),
+            "done": sum(1 for record in records if record["status"] == "已完成"),  # signed off
+            "awaiting_sign_off": sum(1 for record in records if record["status"] == AWAITING_SIGN_OFF),
+            "returned": sum(1 for record in records if record["sign_off"] == RETURNED),
         },
         "status_counts": [
-            {"status": status, "count": sum(1 for r in records if r["status"] == status)} for status in STATUSES
+            {"status": status, "count": sum(1 for r in records if r["status"] == status)} for status in TASK_STATUSES
         ],
+        # the tasks' lights (``lights`` below counts the indicators')
+        "task_lights": {light: sum(1 for r in records if r["light"] == light) for light in LIGHTS},
+        "warn_days": warn_days,
+        # tasks reported 已完成 that wait for the office's check, and those it returned (退回)
+        "sign_off": {
+            "awaiting": [r for r in records if r["status"] == AWAITING_SIGN_OFF],
+            "returned": [r for r in records if r["sign_off"] == RETURNED],
+        },
+        # the plan's reporting schedule: the period owed and who has not reported in it (None: no schedule)
+        "reporting": _reporting(register, owed, missing, log, as_of),
         "overdue_by_lead": overdue_by_lead,
         "due_soon": sorted((r for r in records if r["due_soon"]), key=lambda r: (r["next_due"], r["id"])),
         "late_reasons": [r for r in records if r["reason"] and r["status"] in ("滞后", "延期")],
@@ -123,18 +156,35 @@ def bulletin_data(
     }
 
 
+def _reporting(
+    register: Register, owed: ReportingPeriod | None, missing: list[str], log: ProgressLog, as_of: date
+) -> dict[str, Any] | None:
+    if register.plan.reporting is None:
+        return None
+    last = last_reports(log, as_of)
+    return {
+        "wording": register.plan.reporting,
+        "period": None if owed is None else {"start": owed.start.isoformat(), "due": owed.due.isoformat()},
+        "unreported": [
+            {"unit": name, "last_report": last[name].isoformat() if name in last else None} for name in missing
+        ],
+    }
+
+
 def render_bulletin(data: dict[str, Any], fmt: str = "md", templates: str | Path | None = None) -> str:
     """The 通报 as Markdown or as one self-contained HTML page (charts in HTML, no network).
 
     A broken template in the user's folder is a located UsageError (file:line), not a traceback.
     """
-    env = _environment(tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)), fmt == "md")
+    env = official_environment(
+        tuple(str(folder) for folder in template_folders(templates, TEMPLATE_SUBFOLDER)), fmt == "md"
+    )
     return render_template(f"bulletin.{fmt}.j2", data, env=env)
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(folders: tuple[str, ...], markdown: bool = False) -> Environment:
-    """render.py's environment with the 通报's filters on top.
+def official_environment(folders: tuple[str, ...], markdown: bool = False) -> Environment:
+    """render.py's environment with the 通报's filters on top (the 催办通知 is rendered in it too).
 
     Every value is HTML-escaped, the Markdown too (a viewer renders HTML in a
     table cell), and punctuation next to Chinese is printed full width, as in the
@@ -152,9 +202,12 @@ def _environment(folders: tuple[str, ...], markdown: bool = False) -> Environmen
     env.filters["cell"] = _markdown_cell
     env.filters["signed_pct"] = _signed_percent
     env.filters["target"] = _target
+    env.globals["date_span"] = date_span_zh
     env.globals["NUMERALS"] = NUMERALS
     env.globals["printed_rows"] = printed_rows
-    env.globals["LIGHT_WORDS"] = {light: value_word("light." + light, "zh") for light in (GREEN, AMBER, RED, NONE)}
+    env.globals["LIGHT_WORDS"] = {
+        light: value_word("light." + light, "zh") for light in (GREEN, AMBER, YELLOW, RED, NONE)
+    }
     return env
 
 

@@ -28,6 +28,14 @@ def date_zh(value: date | str | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def date_span_zh(start: date | str, end: date | str) -> str:
+    """A span of days as Chinese prose writes it: the end's year left out when it is the start's
+    (2023年4月29日至5月28日; 2023年12月29日至2024年1月28日)."""
+    first, last = (date.fromisoformat(day) if isinstance(day, str) else day for day in (start, end))
+    shown = date_zh(last) if last.year != first.year else f"{last.month}月{last.day}日"
+    return f"{date_zh(first)}至{shown}"
+
+
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019"
 _FULL_WIDTH = {",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "!": "\uff01", "?": "\uff1f", "(": "\uff08", ")": "\uff09"}
 _CJK_PUNCT = re.compile(rf"(?<=[{_CJK}])[ \t]*([,;:!?])[ \t]*|[ \t]*([,;:!?])[ \t]*(?=[{_CJK}])")

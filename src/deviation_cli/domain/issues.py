@@ -93,5 +93,11 @@ class UsageError(DeviationError):
     exit_code = 2
 
 
+class Refused(DeviationError):
+    """A well-formed request the records do not allow: no 已完成 report to sign off, one signed off already (exit 1)."""
+
+    exit_code = 1
+
+
 def usage_error(code: str, **args: object) -> UsageError:
     return UsageError(Issue(code, args=args))

@@ -1,15 +1,18 @@
 """Progress reports as the tracking rules see them: statuses, one checked report, the log of all.
 
 A report says, for one task and one unit, on one day, where the work stands
-(a status from ``STATUSES``) and optionally why and what was approved. Reading
-and checking the progress files is ``validation.progress_rules``; finding and
-appending to them is ``store.progress_log``.
+(a status from ``STATUSES``) and optionally why and what was approved. The
+office's check of a lead's 已完成 report (销号: 通过 or 退回) is an entry of
+its own in the same log (``ProgressCheck``). Reading and checking the progress
+files is ``validation.progress_rules``; finding and appending to them is
+``store.progress_log``.
 """
 
 from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -41,6 +44,22 @@ REPORT_FIELDS = ("task", "unit", "date", "status", "note", "evidence", "reason",
 #: (下步计划), and where it came from: the reporting period, the form's content hash, the day it was
 #: imported, and the earlier form of the same unit and period it replaces.
 FORM_FIELDS = ("next_steps", "period", "form", "imported", "replaces")
+
+# --- the office's check of a 已完成 report (销号) ---
+
+PASSED = "通过"
+RETURNED = "退回"
+CHECK_RESULTS = (PASSED, RETURNED)
+#: What a task is while its lead's 已完成 report waits for the office's check: a task status, never a report's.
+AWAITING_SIGN_OFF = "待销号"
+#: Every status a task can have on a day, in the order tables count them.
+TASK_STATUSES = (NOT_STARTED, IN_PROGRESS, AWAITING_SIGN_OFF, DONE, LATE, POSTPONED)
+
+#: What a user may type for a check's result on the command line (the file keeps the Chinese word).
+CHECK_ALIASES = {"pass": PASSED, "return": RETURNED}
+
+#: The fields of a check in the order the file writes them.
+CHECK_FIELDS = ("task", "unit", "date", "check", "by", "report_date", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +104,89 @@ class ProgressReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressCheck:
+    """The office's check of one lead's 已完成 report (销号), as checked from its file.
+
+    ``unit`` is the lead whose report is checked; ``by`` the office that checked it,
+    as written (市政府督查室) or a unit's canonical name. ``report_date`` names the
+    report; without it, the check is of the unit's latest 已完成 report on the task
+    dated on or before the check.
+    """
+
+    task: int
+    unit: str
+    date: datetime.date
+    result: str  # 通过 or 退回 (the file's ``check``)
+    by: str
+    note: str | None = None
+    report_date: datetime.date | None = None
+    path: str = ""
+    line: int = 0
+    # (line, column) a problem with the check points at: its report_date, else its date
+    blamed: tuple[int, int] = (0, 0)
+    order: int = 0
+
+    def as_entry(self) -> dict[str, str]:
+        """The check as the strings its file holds (what ``new_check_entry`` makes)."""
+        return new_check_entry(self.task, self.unit, self.date, self.result, self.by, self.note, self.report_date)
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressLog:
-    """Every valid report of a register, in date order (file order on the same date)."""
+    """Every valid report of a register, in date order (file order on the same date), and every check."""
 
     reports: tuple[ProgressReport, ...] = ()
     files: tuple[str, ...] = ()
     #: Reports of a form a later form of the same unit and period replaced: kept in the file, out of every count.
     superseded: tuple[ProgressReport, ...] = ()
+    checks: tuple[ProgressCheck, ...] = ()  # in date order, like the reports
 
     def until(self, as_of: date) -> list[ProgressReport]:
         return [report for report in self.reports if report.date <= as_of]
+
+    def checks_until(self, as_of: date) -> list[ProgressCheck]:
+        return [check for check in self.checks if check.date <= as_of]
+
+
+def checked_report(check: ProgressCheck, reports: Sequence[ProgressReport]) -> ProgressReport | None:
+    """The 已完成 report ``check`` is of: the unit's on the task dated ``report_date`` (the later
+    one in the file if it sent two that day), else its latest dated on or before the check."""
+    found = None
+    for report in reports:  # in date order
+        if report.task != check.task or report.unit != check.unit or report.status != DONE:
+            continue
+        if check.report_date is not None:
+            if report.date == check.report_date:
+                found = report
+        elif report.date <= check.date:
+            found = report
+    return found
+
+
+def sign_offs(
+    reports: Sequence[ProgressReport], checks: Sequence[ProgressCheck]
+) -> dict[ProgressReport, ProgressCheck]:
+    """Each checked 已完成 report with the check that counts for it: the latest (a check no
+    report matches is left out; validation points at it)."""
+    done: dict[tuple[int, str], list[ProgressReport]] = {}
+    for report in reports:
+        if report.status == DONE:
+            done.setdefault((report.task, report.unit), []).append(report)
+    found: dict[ProgressReport, ProgressCheck] = {}
+    for check in sorted(checks, key=lambda c: (c.date, c.order)):
+        checked = checked_report(check, done.get((check.task, check.unit), ()))
+        if checked is not None:
+            found[checked] = check
+    return found
+
+
+def latest_done_report(task: Task, reports: Sequence[ProgressReport]) -> ProgressReport | None:
+    """The latest 已完成 report of any of the task's leads (reports in date order): what a check checks."""
+    found = None
+    for report in reports:
+        if report.task == task.id and report.unit in task.leads and report.status == DONE:
+            found = report
+    return found
 
 
 def involved_units(register: Register, task: Task) -> set[str]:
@@ -113,6 +205,19 @@ def involved_units(register: Register, task: Task) -> set[str]:
         if group.is_open:
             names.update(unit.name for unit in register.units if unit.kind in group.open_to)
     return names
+
+
+def normalise_check(value: str) -> str:
+    """The file's word for a check's result from what a user typed (通过 / 退回, pass / return)."""
+    text = value.strip()
+    if text in CHECK_RESULTS:
+        return text
+    alias = CHECK_ALIASES.get(text.lower())
+    if alias is None:
+        raise usage_error(
+            "arg_bad_check", value=value, choices=" / ".join(CHECK_RESULTS), aliases=", ".join(CHECK_ALIASES)
+        )
+    return alias
 
 
 def normalise_status(value: str) -> str:
@@ -159,6 +264,28 @@ def new_entry(
         "form": form,
         "imported": imported.isoformat() if imported else None,
         "replaces": replaces,
+    }
+    return {key: value.strip() for key, value in values.items() if value is not None and value.strip()}
+
+
+def new_check_entry(
+    task: int,
+    unit: str,
+    day: date,
+    result: str,
+    by: str,
+    note: str | None = None,
+    report_date: date | None = None,
+) -> dict[str, str]:
+    """A check as the strings the file will hold, empty fields left out."""
+    values = {
+        "task": str(task),
+        "unit": unit,
+        "date": day.isoformat(),
+        "check": result,
+        "by": by,
+        "report_date": report_date.isoformat() if report_date else None,
+        "note": note,
     }
     return {key: value.strip() for key, value in values.items() if value is not None and value.strip()}
 

@@ -9,7 +9,7 @@ from ..domain.register import Group, Plan, Unit
 from ..words import DEFAULT_LANG, Lang, say, value_word
 
 #: Fields whose values are codes that read better as words (``lead`` → 牵头).
-WORDED_FIELDS = frozenset({"role", "matched_field", "status", "light", "award"})
+WORDED_FIELDS = frozenset({"role", "matched_field", "status", "light", "award", "sign_off"})
 
 
 def cell(value: object, lang: Lang = DEFAULT_LANG, key: str = "") -> str:

@@ -8,13 +8,15 @@ task stands. Fields may be added, never renamed or dropped.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from ..domain.indicators import Evaluated, target_text
 from ..domain.query import DueItem, SearchHit, UnitTask
 from ..domain.register import Register, Task
-from ..domain.tracking import Ranked, TaskState, UnitScore
+from ..domain.reporting import ReportingPeriod
+from ..domain.tracking import Ranked, TaskState, UnitScore, named_units
 
 
 def task_object(register: Register, task: Task) -> dict[str, Any]:
@@ -79,10 +81,21 @@ def search_object(register: Register, hit: SearchHit) -> dict[str, Any]:
     return shown
 
 
-def state_object(register: Register, state: TaskState, as_of: date) -> dict[str, Any]:
-    """A task object with where it stands on ``as_of``."""
+def state_object(
+    register: Register,
+    state: TaskState,
+    as_of: date,
+    owed: ReportingPeriod | None = None,
+    unreported: Collection[str] = (),
+) -> dict[str, Any]:
+    """A task object with where it stands on ``as_of``.
+
+    ``owed`` is the reporting period owed on ``as_of`` (None when the plan states no
+    schedule, or none is due yet) and ``unreported`` the units that filed no report in it.
+    """
     shown = task_object(register, state.task)
     last = state.last_report
+    check = state.check
     shown.update(
         {
             "status": state.status,
@@ -101,14 +114,30 @@ def state_object(register: Register, state: TaskState, as_of: date) -> dict[str,
                 {
                     "due": m.due.isoformat(),
                     "original": m.original.isoformat() if m.original else None,
-                    "closed": m.closed.isoformat() if m.closed and m.closed <= as_of else None,
+                    "closed": m.closed.isoformat() if m.closed and not m.open_on(as_of) else None,
                     "on_time": m.on_time,
+                    "signed_off": m.signed_off.isoformat() if m.signed_off and not m.open_on(as_of) else None,
                 }
                 for m in state.milestones
             ],
+            "light": state.light,
+            "done_reported": state.done_report.date.isoformat() if state.done_report else None,
+            "done_unit": state.done_report.unit if state.done_report else None,
+            "sign_off": state.sign_off,
+            "checked_on": check.date.isoformat() if check else None,
+            "checked_by": check.by if check else None,
+            "check_note": check.note if check else None,
+            "report_period": _period(owed),
+            "unreported": (
+                None if owed is None else [name for name in unreported if name in named_units(register, state.task)]
+            ),
         }
     )
     return shown
+
+
+def _period(period: ReportingPeriod | None) -> dict[str, str] | None:
+    return None if period is None else {"start": period.start.isoformat(), "due": period.due.isoformat()}
 
 
 def score_object(score: UnitScore, ranked: Ranked | None = None) -> dict[str, Any]:
@@ -126,6 +155,10 @@ def score_object(score: UnitScore, ranked: Ranked | None = None) -> dict[str, An
         "on_time_rate": _rate(score.on_time_rate),
         "reporting_rate": _rate(score.reporting_rate),
         "overdue_tasks": score.overdue_tasks,
+        "periods_owed": score.periods_owed,
+        "periods_reported": score.periods_reported,
+        "period_rate": _rate(score.period_rate),
+        "missing_report": score.missing_report.key if score.missing_report else None,
     }
     if ranked is not None:
         shown.update({"rank": ranked.rank, "score": ranked.score, "award": ranked.award})

@@ -17,7 +17,9 @@ from .cells import shown_cell, shown_value
 from .escaping import terminal_safe
 
 #: Columns holding running text: they take the width the short columns leave.
-WIDE_COLUMNS = frozenset({"task", "problem", "value", "measure_text"})
+WIDE_COLUMNS = frozenset({"task", "problem", "value", "measure_text", "check_note"})
+#: A light's word (红, 黄, 绿) is coloured on a terminal that shows colour; it reads the same without.
+LIGHT_STYLES = {"red": "bold red", "yellow": "bold yellow", "amber": "bold yellow", "green": "bold green"}
 
 
 def use_colour(stream: IO[str]) -> bool:
@@ -85,6 +87,8 @@ def print_table(
                     text.highlight_words([highlight], style="bold reverse", case_sensitive=False)
                 if number == 0 and column == "days_left" and _is_negative(record.get(column)):
                     text.stylize("red")
+                if colour and column == "light" and record.get(column) in LIGHT_STYLES:
+                    text.stylize(LIGHT_STYLES[record[column]])
                 cells.append(text)
             table.add_row(*cells)
     console.print(table)

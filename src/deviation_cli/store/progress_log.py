@@ -17,7 +17,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..domain.issues import ERROR, Issue, RegisterInvalid, usage_error
-from ..domain.progress import FORM_FIELDS, REPORT_FIELDS, ProgressLog, ProgressReport, split_superseded
+from ..domain.progress import (
+    CHECK_FIELDS,
+    FORM_FIELDS,
+    REPORT_FIELDS,
+    ProgressCheck,
+    ProgressLog,
+    ProgressReport,
+    split_superseded,
+)
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
 from ..formats.locking import exclusive
@@ -25,7 +33,12 @@ from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_pat
 from ..formats.yaml_reader import parse_yaml
 from ..formats.yaml_tree import YamlValue
 from ..formats.yaml_writer import scalar
-from ..validation.progress_rules import check_progress_text, report_count
+from ..validation.progress_rules import (
+    check_count,
+    check_progress_entries,
+    check_sign_offs,
+    report_count,
+)
 
 HEADER = (
     "# 进度报告(progress reports):每条报告记录一个单位对一项任务在某日的进展。\n"
@@ -59,14 +72,20 @@ def files_at(path: Path) -> list[Path]:
 def check_progress(paths: list[Path], register: Register, issues: list[Issue]) -> ProgressLog:
     """Read, validate and resolve progress files, adding every problem to ``issues``."""
     reports: list[ProgressReport] = []
+    checks: list[ProgressCheck] = []
     shown_files = []
     for path in paths:
         shown = display_path(path)
         shown_files.append(shown)
-        reports.extend(check_progress_text(read_text(path), shown, register, issues, len(reports)))
+        found, checked = check_progress_entries(read_text(path), shown, register, issues, len(reports) + len(checks))
+        reports.extend(found)
+        checks.extend(checked)
     kept, superseded = split_superseded(reports)
     kept.sort(key=lambda r: (r.date, r.order))
-    return ProgressLog(tuple(kept), tuple(shown_files), tuple(superseded))
+    checks.sort(key=lambda c: (c.date, c.order))
+    # Against every report, replaced ones too: a check made before a corrected form came in was right when made.
+    check_sign_offs(sorted(reports, key=lambda r: (r.date, r.order)), checks, issues)
+    return ProgressLog(tuple(kept), tuple(shown_files), superseded=tuple(superseded), checks=tuple(checks))
 
 
 def load_progress(register: Register, path: str | Path | None = None) -> ProgressLog:
@@ -82,8 +101,12 @@ def load_progress(register: Register, path: str | Path | None = None) -> Progres
 
 def report_block(entry: dict[str, str], indent: str = "  ") -> str:
     """One report as a YAML list item, keys in the documented order."""
+    return _entry_block(entry, REPORT_FIELDS + FORM_FIELDS, indent)
+
+
+def _entry_block(entry: dict[str, str], fields: tuple[str, ...], indent: str) -> str:
     lines = []
-    for number, key in enumerate(k for k in REPORT_FIELDS + FORM_FIELDS if entry.get(k) is not None):
+    for number, key in enumerate(k for k in fields if entry.get(k) is not None):
         prefix = f"{indent}- " if number == 0 else f"{indent}  "
         lines.append(f"{prefix}{key}: {scalar(entry[key])}\n")
     return "".join(lines)
@@ -131,6 +154,15 @@ def append_reports(
 def _append_reports(
     path: Path, entries: list[dict[str, str]], register: Register, protect: tuple[Path, ...]
 ) -> tuple[Path, int]:
+    return _append_entries(path, entries, "report", register, protect)
+
+
+def _append_entries(
+    path: Path, entries: list[dict[str, str]], kind: str, register: Register, protect: tuple[Path, ...]
+) -> tuple[Path, int]:
+    """Append ``entries`` (reports, or checks with ``kind="check"``) to the end of the file's list; the caller
+    holds the lock. The new text is parsed and checked again, and must hold the old entries and exactly
+    these after them, before anything is written."""
     shown = display_path(path)
     old = read_text(path) if path.exists() else ""
     old_bytes = path.read_bytes() if path.exists() else b""
@@ -143,20 +175,23 @@ def _append_reports(
     else:
         prefix_text = old if old.endswith("\n") else old + eol
         indent = _item_indent(old, root)
-    blocks = "".join(report_block(entry, indent) for entry in entries)
+    fields = CHECK_FIELDS if kind == "check" else REPORT_FIELDS + FORM_FIELDS
+    blocks = "".join(_entry_block(entry, fields, indent) for entry in entries)
     new_text = prefix_text + blocks.replace("\n", eol)
 
-    before = report_count(old, shown) if old.strip() else 0
+    count = check_count if kind == "check" else report_count
+    before = count(old, shown) if old.strip() else 0
     log_issues: list[Issue] = []
-    reports = check_progress_text(new_text, shown, register, log_issues)
+    reports, checks = check_progress_entries(new_text, shown, register, log_issues)
+    found: Sequence[ProgressReport | ProgressCheck] = checks if kind == "check" else reports
     if any(issue.severity == ERROR for issue in log_issues):
         old_issues: list[Issue] = []
         if old.strip():
-            check_progress_text(old, shown, register, old_issues)
+            check_progress_entries(old, shown, register, old_issues)
         old_errors = [issue for issue in old_issues if issue.severity == ERROR]
         raise RegisterInvalid(old_errors or [Issue("progress_append_unsafe", shown)])
-    added = reports[len(reports) - len(entries) :]
-    if len(reports) != before + len(entries) or [report.as_entry() for report in added] != entries:
+    added = found[len(found) - len(entries) :]
+    if len(found) != before + len(entries) or [entry.as_entry() for entry in added] != entries:
         raise RegisterInvalid([Issue("progress_append_unsafe", shown)])
     data = new_text.encode("utf-8")
     if old_bytes.startswith(b"\xef\xbb\xbf"):
@@ -174,3 +209,18 @@ def _item_indent(text: str, root: YamlValue) -> str:
         if dash >= 0 and not line[:dash].strip():
             return line[:dash]
     return "  "
+
+
+# --- the office's checks (销号): appended like reports, to the same list, under the same lock ---
+
+
+def append_check(path: Path, entry: dict[str, str], register: Register, protect: tuple[Path, ...] = ()) -> int:
+    """Append one check to the end of the progress file ``path``, atomically; the line it starts on.
+
+    The check must already be made (``domain.sign_off.new_check``); its report may
+    be in another progress file (``progress/*.yaml``), so a missing ``path`` is made
+    with the header ``record`` writes. Otherwise the file must end with its
+    block-style ``reports:`` list, as for ``append_report``, under the same lock.
+    """
+    with exclusive(path):
+        return _append_entries(path, [entry], "check", register, protect)[1]

@@ -17,7 +17,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
 
 MAX_NUMBER_DIGITS = 15
@@ -256,8 +256,32 @@ class ReportEntry(Entry):
     replaces: Text | None = None  # the hash of the earlier form of the same unit and period
 
 
+class CheckEntry(Entry):
+    """The office's check (销号) of a lead's 已完成 report: an item of reports, told apart by its check key."""
+
+    task: Number
+    unit: Text  # the lead whose 已完成 report is checked
+    date: IsoDate  # the day of the check
+    check: Literal["通过", "退回"]
+    by: Text  # the office that checked: 市政府督查室, or a unit of the register
+    report_date: IsoDate | None = None  # the report checked; without it, the unit's latest 已完成 on or before date
+    note: Text | None = None  # what was checked; for 退回, what to put right
+
+
+def progress_entry_kind(item: object) -> str:
+    """Which entry an item of ``reports:`` is: a check when it has a ``check`` key, else a report."""
+    return "check" if isinstance(item, dict) and "check" in item else "report"
+
+
+#: An item of a progress file's ``reports:`` list.
+ProgressEntry = Annotated[
+    Annotated[ReportEntry, Tag("report")] | Annotated[CheckEntry, Tag("check")],
+    Discriminator(progress_entry_kind),
+]
+
+
 class ProgressFile(Entry):
-    reports: list[ReportEntry] = []
+    reports: list[ProgressEntry] = []
 
 
 # --- indicators.yaml and observations.yaml ----------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
 
 from ..domain.issues import Issue
 from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
@@ -62,8 +62,8 @@ def validate_entries(
                 usable = False
             continue
         value = root[name]
-        item_type = _list_item_model(info.annotation)
-        if item_type is not None:
+        item_model = _list_item_chooser(info.annotation)
+        if item_model is not None:
             if not isinstance(value, list):
                 _add_schema_issue({"type": "list_type", "loc": (name,)}, file_model, root, path, issues)
                 usable = False
@@ -71,8 +71,12 @@ def validate_entries(
             # Plainly valid entries are namespaces with the model's fields (see ``_plain_entry_builder``).
             kept: list[BaseModel | SimpleNamespace] = []
             positions: list[int] = []
-            fast = _plain_entry_builder(item_type)
+            fast_builders: dict[type[BaseModel], Callable[[YamlValue], SimpleNamespace | None] | None] = {}
             for index, item in enumerate(value):
+                item_type = item_model(item)
+                if item_type not in fast_builders:
+                    fast_builders[item_type] = _plain_entry_builder(item_type)
+                fast = fast_builders[item_type]
                 if progress is not None and not index % 4096:
                     progress(index / len(value))
                 if len(issues) >= MAX_PROBLEMS_COLLECTED:
@@ -237,6 +241,46 @@ def _list_item_model(annotation: object) -> type[BaseModel] | None:
     return None
 
 
+def _list_item_chooser(annotation: object) -> Callable[[YamlValue], type[BaseModel]] | None:
+    """For a list of entries, the model each item is checked against.
+
+    One model for a plain list; for a list of tagged entries (a progress file's
+    reports and checks, ``entries.ProgressEntry``), the model its discriminator
+    names for the item. Why not let pydantic pick: checking the item against its
+    own model keeps each problem's ``loc`` free of the tag, so it is located as
+    any other.
+    """
+    single = _list_item_model(annotation)
+    if single is not None:
+        return lambda item: single
+    models = _tagged_models(annotation)
+    if models is None:
+        return None
+    kind, by_tag = models
+    return lambda item: by_tag[kind(item)]
+
+
+def _tagged_models(annotation: object) -> tuple[Callable[[Any], Any], dict[str, type[BaseModel]]] | None:
+    """``list[Annotated[A | B, Discriminator(f)]]`` with each member tagged → (f, tag → model)."""
+    if typing.get_origin(annotation) is not list:
+        return None
+    (item,) = typing.get_args(annotation)
+    if typing.get_origin(item) is not typing.Annotated:
+        return None
+    union, *extras = typing.get_args(item)
+    kind = next((extra.discriminator for extra in extras if isinstance(extra, Discriminator)), None)
+    if not callable(kind):
+        return None
+    by_tag: dict[str, type[BaseModel]] = {}
+    for member in typing.get_args(union):
+        model, *marks = typing.get_args(member)
+        tag = next((mark.tag for mark in marks if isinstance(mark, Tag)), None)
+        if tag is None or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        by_tag[tag] = model
+    return kind, by_tag
+
+
 def _unknown_keys(root: YamlMap, file_model: type[BaseModel], path: str, issues: list[Issue]) -> None:
     for key in root:
         if key not in file_model.model_fields:
@@ -273,7 +317,7 @@ def _add_schema_issue(
     field_name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "/")
     args: dict[str, Any] = {"field": field_name}
     if code == "unknown_field":
-        allowed = _fields_at(file_model, loc[:-1])
+        allowed = _fields_at(file_model, loc[:-1], root)
         args["suggestions"] = difflib.get_close_matches(field_name, allowed, n=2, cutoff=0.5)
         line, column = locate(root, loc, at_key=True)
     elif code == "missing_field":
@@ -291,17 +335,28 @@ def _add_schema_issue(
     issues.append(Issue(code, path, line, column, args))
 
 
-def _fields_at(file_model: type[BaseModel], loc: YamlPath) -> list[str]:
-    """Field names allowed at ``loc``, for 'did you mean' after an unknown key."""
+def _fields_at(file_model: type[BaseModel], loc: YamlPath, root: YamlValue = None) -> list[str]:
+    """Field names allowed at ``loc``, for 'did you mean' after an unknown key.
+
+    In a list of tagged entries (reports and checks), the item at ``loc`` in ``root`` says which.
+    """
     current: type[BaseModel] = file_model
+    node: YamlValue = root
     for part in loc:
         if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             continue
+        node = node.get(part) if isinstance(node, dict) else None
         info = current.model_fields.get(part)
         if info is None:
             return []
         annotation = info.annotation
         item = _list_item_model(annotation)
+        if item is None and isinstance(node, list):
+            choose = _list_item_chooser(annotation)
+            index = next((p for p in loc[loc.index(part) + 1 :] if isinstance(p, int)), None)
+            if choose is not None and index is not None and 0 <= index < len(node):
+                item = choose(node[index])
         if item is not None:
             current = item
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -123,6 +123,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
                 description="完成时限: 2023年6月底, 2023年9月30日前, 9月中旬, 2023年9月前, 2023年底, 上半年, "
                 "第三季度末, 2023年6月、12月底, 2023—2025年, 每月23日前, 每季度末, 持续推进, 2023-06-30",
             )
+        _entry_by_key(schema)
         schema.pop("title", None)
         schemas[file_name] = {
             "$schema": DRAFT,
@@ -131,6 +132,21 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             **schema,
         }
     return schemas
+
+
+def _entry_by_key(schema: dict[str, Any]) -> None:
+    """A progress file's entries as the loader tells them apart: a check has a ``check`` key.
+
+    Why not pydantic's ``oneOf``: an entry that is neither would be one error at the
+    entry ("matches none of"); ``if``/``then``/``else`` picks the kind first, so an
+    editor underlines the field that is wrong, as ``validate`` points at it.
+    """
+    reports = schema.get("properties", {}).get("reports")
+    kinds = reports.get("items", {}).get("oneOf") if isinstance(reports, dict) else None
+    if not kinds:
+        return
+    report, check = kinds  # the order of entries.ProgressEntry
+    reports["items"] = {"if": {"type": "object", "required": ["check"]}, "then": check, "else": report}
 
 
 def schema_text(schema: dict[str, Any]) -> str:
