@@ -7,7 +7,6 @@ never reach into the register's machinery (and the sandbox can trust them).
 from __future__ import annotations
 
 import functools
-import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from ..domain.annex import annex_columns
 from ..domain.query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
 from ..domain.register import LEAD, Group, Heading, Register, Task, Unit
 from ..domain.units import join_unit_list
+from ..formats.file_names import file_slug, unique_stems
 from ..words import label
 from .page_plans import UNIT_TABLE_FIELDS, PagePlans
 
@@ -187,25 +187,7 @@ def unit_file_stems(names: Iterable[str]) -> dict[str, str]:
     Why: 县水务/局 and 县水务:局 both become 县水务_局, and Windows and macOS see
     A.md and a.md as one file; without numbering one document would overwrite the other.
     """
-    stems: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        slug = file_slug(name)
-        candidate, number = slug, 2
-        while candidate.lower() in taken:
-            candidate, number = f"{slug}-{number}", number + 1
-        taken.add(candidate.lower())
-        stems[name] = candidate
-    return stems
-
-
-_UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
-
-
-def file_slug(name: str) -> str:
-    """A file name for a unit or key: Chinese kept (readable), separators and controls replaced."""
-    slug = _UNSAFE_FILE_CHARACTERS.sub("_", name).strip("._") or "_"
-    return slug[:80]
+    return unique_stems(names)
 
 
 @functools.lru_cache(maxsize=1 << 12)

@@ -1,10 +1,10 @@
 """File names made from what a register says (a unit's name, a period): readable, and safe on Windows.
 
-The rule is the one the documents' files follow (``documents.template_data.file_slug``):
-Chinese is kept, so a clerk finds 填报表-市发改委-2023-07-31.xlsx by reading it; path
-separators, the characters Windows forbids (``\\ / : * ? " < > |``), control characters and
-spaces become ``_``; a name is at most 80 characters; two names that differ only in case
-(one file on Windows and macOS) are numbered ``-2``, ``-3``.
+One rule for every file the tool names (documents, site pages, forms): Chinese is
+kept, so a clerk finds 填报表-市发改委-2023-07-31.xlsx by reading it; path separators,
+the characters Windows forbids (``\\ / : * ? " < > |``), control characters and spaces
+become ``_``; a name is at most 80 characters; two names that differ only in case (one
+file on Windows and macOS) are numbered ``-2``, ``-3``.
 """
 
 from __future__ import annotations
