@@ -22,13 +22,16 @@ from ..words import say
 from .app import app, command, load, print_issues, settings, tell
 from .render_commands import register_files
 
+# Named here as well as in add_typer: the command line builds each group from its own Typer when first used.
 export_app = typer.Typer(
+    name="export",
     help="Write the register for Excel/WPS, calendars and scripts.\n\n"
     "Example: deviation export xlsx -o 任务分解表.xlsx",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 import_app = typer.Typer(
+    name="import",
     help="Read a 任务分解表 (Excel/WPS or CSV) back into a register folder.\n\n"
     "Example: deviation import xlsx 任务分解表.xlsx -o imported/",
     no_args_is_help=True,
