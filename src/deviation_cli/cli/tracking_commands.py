@@ -17,8 +17,8 @@ from ..domain.query import find_task, find_unit
 from ..domain.tracking import parse_rule, task_states, unit_scores
 from ..formats.atomic import write_atomic
 from ..formats.register_files import PROGRESS_FILE, display_path
-from ..output.json_objects import indicator_object, score_object, state_object
 from ..output.listing import LISTING_FORMATS, emit
+from ..output.tracking_objects import indicator_object, score_object, state_object
 from ..words import say
 from .app import as_of_option, check_format, command, date_option, load, settings, tell
 from .render_commands import register_files

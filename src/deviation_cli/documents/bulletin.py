@@ -18,7 +18,7 @@ from ..domain.progress import STATUSES, ProgressLog
 from ..domain.register import Register
 from ..domain.tracking import FIRST, LAST, parse_rule, rank_units, task_states, unit_scores
 from ..output.escaping import markdown_escape
-from ..output.json_objects import indicator_object, score_object, state_object
+from ..output.tracking_objects import indicator_object, score_object, state_object
 from ..words import label, value_word
 from .templating import build_environment, render_template, template_folders
 

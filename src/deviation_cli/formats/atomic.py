@@ -8,7 +8,6 @@ in one rename. A crash mid-write leaves the old file whole.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..domain.issues import Issue, UsageError
@@ -37,6 +36,9 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
         raise UsageError(
             Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
         ) from None
+    # Imported here: tempfile brings random, a few milliseconds that a query (which writes nothing) would pay.
+    import tempfile
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

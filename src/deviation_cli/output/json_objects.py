@@ -3,18 +3,17 @@
 A task object (DESIGN.md) has ``id`` ``dimension`` ``measure`` ``task``
 ``lead`` ``responsible`` ``deadline`` ``due`` ``ongoing``; ``due`` adds
 ``milestone``; ``unit`` adds ``role`` and ``via``; ``status`` adds where the
-task stands. Fields may be added, never renamed or dropped.
+task stands (``tracking_objects``). Fields may be added, never renamed or dropped.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain.indicators import Evaluated, target_text
-from ..domain.query import DueItem, SearchHit, UnitTask
-from ..domain.register import Register, Task
-from ..domain.tracking import Ranked, TaskState, UnitScore
+if TYPE_CHECKING:
+    from ..domain.query import DueItem, SearchHit, UnitTask
+    from ..domain.register import Register, Task
 
 
 def task_object(register: Register, task: Task) -> dict[str, Any]:
@@ -75,86 +74,3 @@ def search_object(register: Register, hit: SearchHit) -> dict[str, Any]:
     shown["matched_field"] = hit.field
     shown["matches"] = [list(span) for span in hit.spans]
     return shown
-
-
-def state_object(register: Register, state: TaskState, as_of: date) -> dict[str, Any]:
-    """A task object with where it stands on ``as_of``."""
-    shown = task_object(register, state.task)
-    last = state.last_report
-    shown.update(
-        {
-            "status": state.status,
-            "reported": state.reported,
-            "last_report": last.date.isoformat() if last else None,
-            "last_unit": last.unit if last else None,
-            "note": last.note if last else None,
-            "reason": last.reason if last else None,
-            "overdue": state.overdue,
-            "overdue_since": state.overdue_since.isoformat() if state.overdue_since else None,
-            "next_due": state.next_due.isoformat() if state.next_due else None,
-            "days_left": (state.next_due - as_of).days if state.next_due else None,
-            "due_soon": state.due_soon,
-            "postponed_to": state.postponed_to.isoformat() if state.postponed_to else None,
-            "milestones": [
-                {
-                    "due": m.due.isoformat(),
-                    "original": m.original.isoformat() if m.original else None,
-                    "closed": m.closed.isoformat() if m.closed and m.closed <= as_of else None,
-                    "on_time": m.on_time,
-                }
-                for m in state.milestones
-            ],
-        }
-    )
-    return shown
-
-
-def score_object(score: UnitScore, ranked: Ranked | None = None) -> dict[str, Any]:
-    """One unit's rates (``status --by-unit``); with ``ranked``, its place in the 通报's ranking."""
-    shown: dict[str, Any] = {
-        "unit": score.unit,
-        "led": score.led,
-        "involved": score.involved,
-        "reported": score.reported,
-        "reports": score.reports,
-        "fallen_due": score.fallen_due,
-        "closed": score.closed,
-        "on_time": score.on_time,
-        "completion_rate": _rate(score.completion_rate),
-        "on_time_rate": _rate(score.on_time_rate),
-        "reporting_rate": _rate(score.reporting_rate),
-        "overdue_tasks": score.overdue_tasks,
-    }
-    if ranked is not None:
-        shown.update({"rank": ranked.rank, "score": ranked.score, "award": ranked.award})
-    return shown
-
-
-def _rate(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def indicator_object(register: Register, item: Evaluated) -> dict[str, Any]:
-    """An indicator set against its latest observation."""
-    indicator = item.indicator
-    dimension = next((d.name for d in register.dimensions if d.key == indicator.dimension), indicator.dimension)
-    return {
-        "key": indicator.key,
-        "indicator": indicator.name,
-        "dimension": dimension,
-        "period": indicator.period,
-        "comparison": indicator.comparison,
-        "target": indicator.target,
-        "target_text": target_text(indicator),
-        "unit": indicator.unit,
-        "wording": indicator.wording,
-        "baseline": indicator.baseline,
-        "baseline_quote": indicator.baseline_quote,
-        "actual": item.actual,
-        "observed_period": item.observation.period if item.observation else None,
-        "observed_on": item.observation.date.isoformat() if item.observation else None,
-        "deviation": item.deviation,
-        "relative": item.relative,
-        "light": item.light,
-        "quote": indicator.quote,
-    }
