@@ -23,11 +23,8 @@ import typer.main
 from .._version import __version__
 from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Issue, UsageError
-from ..domain.register import Register
 from ..output.issue_lines import format_issues
-from ..store.load import load_register
 from ..words import LANGS, Lang, as_lang, say
-from .progress_bar import live_stages
 
 #: Every command, in the order ``--help`` lists them, and the module of this package that defines it.
 #: Why a table: a query imports the one module it runs instead of all of them (documents, exchange,
@@ -35,7 +32,7 @@ from .progress_bar import live_stages
 #: names exactly the commands the modules register.
 COMMAND_MODULES = {
     "validate": "validate_command",
-    "due": "query_commands",
+    "due": "due_command",
     "tasks": "query_commands",
     "unit": "query_commands",
     "units": "query_commands",
@@ -254,13 +251,6 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
         return function
 
     return decorate
-
-
-def load() -> Register:
-    """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
-    register = load_register(settings.data, cache=settings.cache, progress=live_stages)
-    settings.words = register.plan.words()
-    return register
 
 
 @overload

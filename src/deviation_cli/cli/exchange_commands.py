@@ -19,7 +19,8 @@ from ..formats.tables import Grid, read_csv_grid, read_xlsx_grid
 from ..output.json_objects import register_objects
 from ..output.listing import emit, to_csv
 from ..words import say
-from .app import app, command, load, print_issues, settings, tell
+from .app import app, command, print_issues, settings, tell
+from .loading import load
 from .render_commands import register_files
 
 # Named here as well as in add_typer: the command line builds each group from its own Typer when first used.

@@ -20,7 +20,8 @@ from ..formats.register_files import PROGRESS_FILE, display_path
 from ..output.listing import LISTING_FORMATS, emit
 from ..output.tracking_objects import indicator_object, score_object, state_object
 from ..words import say
-from .app import as_of_option, check_format, command, date_option, load, settings, tell
+from .app import as_of_option, check_format, command, date_option, settings, tell
+from .loading import load
 from .render_commands import register_files
 
 FORMAT_HELP = "table | json | csv | md"

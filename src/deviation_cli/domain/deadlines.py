@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from .issues import usage_error
+
 ONGOING_WORDS = frozenset({"持续推进", "长期坚持", "长期", "持续", "常态化", "常态化推进"})
 
 _QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -207,3 +209,9 @@ def parse_date_argument(value: str, as_of: date) -> date:
         if len(parsed.due) == 1:
             return parsed.due[0]
     raise DeadlineError("date_format", value=value)
+
+
+def check_range(before: date, after: date | None) -> None:
+    """Refuse (UsageError) a range of days a user typed that holds no day: ``--after`` past ``--before``."""
+    if after is not None and after > before:
+        raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())

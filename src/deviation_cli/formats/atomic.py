@@ -8,6 +8,8 @@ in one rename. A crash mid-write leaves the old file whole.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.issues import Issue, UsageError
@@ -67,3 +69,24 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, protect:
             ) from None
         raise
     return target
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to fill; it replaces ``path`` in one rename when the block succeeds.
+
+    For the tool's own files (the register cache), which a library such as sqlite3
+    writes by name: a failure leaves ``path`` as it was and no temporary file behind.
+    Errors are raised as they are; the caller decides what a failed write means.
+    """
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
