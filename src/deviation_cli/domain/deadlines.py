@@ -16,11 +16,10 @@ Anything else is an error, never a guess.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .issues import usage_error
 
@@ -142,7 +141,10 @@ def _need_year_month(year: int | None, month: int) -> tuple[int, int]:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    # The day before the next month's first (not calendar.monthrange: importing calendar costs start-up time).
+    if month == 12:
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
 
 
 def _real_date(year: int | None, month: int, day: int) -> date:
