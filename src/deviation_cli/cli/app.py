@@ -12,7 +12,6 @@ import importlib
 import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, TypeVar, overload
 
@@ -126,13 +125,15 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Settings:
-    data: str | None = None
-    lang: Lang = "zh"
-    cache: bool = True
-    #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
-    words: dict[str, str] = field(default_factory=dict)
+    """The global options of this run (a plain class: a dataclass costs start-up time for nothing here)."""
+
+    def __init__(self) -> None:
+        self.data: str | None = None
+        self.lang: Lang = "zh"
+        self.cache = True
+        #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
+        self.words: dict[str, str] = {}
 
 
 settings = Settings()
