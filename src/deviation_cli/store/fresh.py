@@ -30,10 +30,26 @@ def read_files(folder: Path) -> list[bytes]:
     return [read_bytes(folder / name) for name in REGISTER_FILES]
 
 
-def validate(folder: Path, raws: list[bytes], progress: ProgressDisplay | None) -> Report:
-    """Every issue of the files' bytes, and the register when there is no error."""
+def read_texts(folder: Path, cache: bool = True) -> tuple[dict[str, str], str | None]:
+    """The register's files as text, and (with ``cache``) the cache key of their bytes.
+
+    Why together: the bytes of a large register (90 MB) are let go as soon as they
+    are hashed and decoded, instead of being held while the text is validated.
+    """
+    texts = {}
+    raws = read_files(folder)
+    key = register_index.content_key(raws) if cache and register_index.enabled() else None
+    for name in REGISTER_FILES:
+        texts[name] = decode_register_bytes(raws.pop(0), display_path(folder / name))
+    return texts, key
+
+
+def validate(folder: Path, texts: dict[str, str], progress: ProgressDisplay | None) -> Report:
+    """Every issue of the files' texts, and the register when there is no error.
+
+    Takes the texts over: each is let go once parsed (``validate_texts``).
+    """
     shown = {name: display_path(folder / name) for name in REGISTER_FILES}
-    texts = {name: decode_register_bytes(raw, shown[name]) for name, raw in zip(REGISTER_FILES, raws)}
     stages = None
     if progress is not None and sum(len(text) for text in texts.values()) >= PROGRESS_CHARACTERS:
         stages = progress(display_path(folder))
@@ -49,13 +65,10 @@ def validated(folder: Path, *, cache: bool, progress: ProgressDisplay | None) ->
 
     Raises RegisterInvalid with every error when there is one.
     """
-    raws = read_files(folder)
-    report = validate(folder, raws, progress)
+    texts, key = read_texts(folder, cache)
+    report = validate(folder, texts, progress)
     if report.register is None:
         raise RegisterInvalid(report.errors)
-    key = None
-    if cache and register_index.enabled():
-        key = register_index.content_key(raws)
-        if not register_cache.store(folder, key, report.register):
-            key = None
+    if key is None or not register_cache.store(folder, key, report.register):
+        return keep(report.register), None
     return keep(report.register), key

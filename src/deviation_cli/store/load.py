@@ -45,20 +45,20 @@ def validate_folder(
     ``formats.register_index``) so that the next query skips validation;
     validating never reads the cache.
     """
-    from .fresh import read_files, validate  # lazy: pydantic
+    from .fresh import read_texts, validate  # lazy: pydantic
 
     folder = find_register_folder(data)
     check_folder(folder)
-    raws = read_files(folder)
-    report = validate(folder, raws, progress)
+    texts, key = read_texts(folder, cache)
+    report = validate(folder, texts, progress)
     if report.register is not None:
         report.register = keep(report.register)
         if tracking:
             shown = {name: display_path(folder / name) for name in REGISTER_FILES}
             check_tracking_files(folder, report.register, report.issues)
             report.sort(shown)
-        if cache and register_index.enabled():
-            register_cache.store(folder, register_index.content_key(raws), report.register)
+        if key is not None:
+            register_cache.store(folder, key, report.register)
     return report
 
 
