@@ -1,4 +1,4 @@
-"""Exchange with the tools staff already use: `deviation export xlsx|ics|csv|json`, `deviation import xlsx|csv`."""
+"""Exchange with the tools staff use: `deviation export xlsx|ics|csv|json|sqlite`, `deviation import xlsx|csv`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .render_commands import register_files
 # Named here as well as in add_typer: the command line builds each group from its own Typer when first used.
 export_app = typer.Typer(
     name="export",
-    help="Write the register for Excel/WPS, calendars and scripts.\n\n"
+    help="Write the register for Excel/WPS, calendars, scripts and SQL tools.\n\n"
     "Example: deviation export xlsx -o 任务分解表.xlsx",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -130,6 +130,24 @@ def export_json(out: str = typer.Option(..., "--output", "-o", metavar="FILE", h
     buffer = io.StringIO()
     emit(records, [], "json", settings.lang, stream=buffer)
     _write(register, out, buffer.getvalue(), say("cli.tasks_count", settings.lang, count=len(records)))
+
+
+@command("sqlite", on=export_app)
+def export_sqlite(out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP)) -> None:
+    """The register as an SQLite database, for Datasette or any SQL client.
+
+    Tables: tasks (the fields of --format json), milestones, headings, units and
+    group_members, task_units (who leads or shares each task, as `deviation unit`
+    lists it), and reports, indicators and observations when the register has them;
+    linked by foreign keys, indexed by date and unit.
+
+    Example: deviation export sqlite -o plan.db
+    """
+    from ..exchange.database import database_bytes  # lazy: pydantic, through the progress and indicator files
+
+    register = load()
+    content = database_bytes(register)
+    _write(register, out, content, say("cli.tasks_count", settings.lang, count=len(register.tasks)))
 
 
 def _import(grid: Grid, source: str, out: str, force: bool) -> None:
