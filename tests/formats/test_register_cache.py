@@ -145,7 +145,9 @@ def test_a_file_that_fails_while_it_is_read_is_a_miss(cli):
         ("UPDATE parts SET value = '[[1]]' WHERE name = 'titles'", False),  # a whole register has its headings
         ("UPDATE parts SET value = '[[\"x\", [\"2023-02-30\"], false]]' WHERE name = 'deadlines'", True),
         ("UPDATE parts SET value = '[' WHERE name = 'units'", True),
-        ("UPDATE parts SET value = '{\"id\": [1]}' WHERE name = 'columns'", True),
+        ("UPDATE numbers SET items = x'00' WHERE name = 'id'", True),
+        ("UPDATE numbers SET items = x'' WHERE name = 'refs'", True),
+        ("UPDATE parts SET value = '{}' WHERE name = 'exceptions'", True),
         ("DELETE FROM parts WHERE name = 'words'", False),  # only listings read the plan's words
     ):
         load_register(QINGHE, cache=True)

@@ -247,33 +247,39 @@ class _Shared:
 
 
 def _all_tasks(index: RegisterIndex) -> tuple[reg.Task, ...]:
-    """Every task, built column by column from the index's ``columns`` part and texts."""
+    """Every task, built field by field from the index's numbers, texts and exceptions."""
     with reading():
         shared = _Shared(index)
-        columns = index.columns()
+        numbers = index.numbers()
+        exceptions = index.exceptions()
         texts = index.texts()
-        count = len(columns["id"])
-        ref_lists = columns["refs"]
+        count = len(numbers["id"])
         refs, written = shared.refs, shared.written
-        responsible = [tuple([written[number] for number in numbers]) for numbers in ref_lists]
-        for position, names in columns["responsible"]:
+        ref_lists = []
+        start = 0
+        all_refs = numbers["refs"]
+        for length in numbers["ref_counts"]:
+            ref_lists.append(all_refs[start : start + length])
+            start += length
+        responsible = [tuple([written[number] for number in ref_numbers]) for ref_numbers in ref_lists]
+        for position, names in exceptions["responsible"]:
             responsible[position] = tuple(_texts(names))
         remarks: list[str | None] = [None] * count
-        for position, remark in columns["remark"]:
-            remarks[position] = remark if type(remark) is str else _texts([remark])[0]
-        deadlines = [shared.deadlines[number] for number in columns["deadline"]]
-        fields = [
-            columns["id"],
-            [shared.paths[number] for number in columns["path"]],
+        for position, remark in exceptions["remark"]:
+            remarks[position] = _texts([remark])[0]
+        deadlines = [shared.deadlines[number] for number in numbers["deadline"]]
+        fields: list[list[Any]] = [
+            numbers["id"],
+            [shared.paths[number] for number in numbers["path"]],
             texts,
-            [shared.lead_sets[number] for number in columns["leads"]],
+            [shared.lead_sets[number] for number in numbers["leads"]],
             responsible,
-            [tuple([refs[number] for number in numbers]) for numbers in ref_lists],
+            [tuple([refs[number] for number in ref_numbers]) for ref_numbers in ref_lists],
             [deadline[0] for deadline in deadlines],
             [deadline[1] for deadline in deadlines],
             [deadline[2] for deadline in deadlines],
             remarks,
-            columns["line"],
+            numbers["line"],
         ]
         if any(len(field) != count for field in fields):
             raise CacheDamaged("columns of different lengths")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 
 #: Bump when the tables change; older files then simply miss.
 FORMAT = 6
-MAGIC = "deviation-register-cache"
+#: With the byte order of the ``numbers`` arrays: a file from a machine of the other order is a miss.
+MAGIC = f"deviation-register-cache/{sys.byteorder}"
 #: SQLite's header field for the application that owns a file ("devi"): a foreign file is known at once.
 APPLICATION_ID = 0x64657669
 
@@ -60,6 +62,9 @@ TABLES = (
     " STRICT",
     # Everything but the task texts, as JSON (see ``_parts``): small, or read whole when it is read.
     "CREATE TABLE parts (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+    # Every task's numbers, field by field (``NUMBER_COLUMNS``), each an array of signed 64-bit
+    # integers in this machine's byte order: what ``load_register`` builds every task from.
+    "CREATE TABLE numbers (name TEXT PRIMARY KEY, items BLOB NOT NULL) STRICT",
     # One row per task, in the register's order. path, leads and deadline number the lists of the
     # parts of those names; refs: the numbers of the "refs" part's entries, joined by ","; responsible:
     # a JSON list where it differs from the refs' spelling.
@@ -78,6 +83,10 @@ INDEXES = (
     "CREATE INDEX milestones_by_day ON milestones (day, position)",
 )
 SCHEMA = TABLES + INDEXES
+
+#: The fields of ``numbers``: each task's id, path, lead list, deadline and line, how many refs it has,
+#: and all tasks' ref numbers one after another.
+NUMBER_COLUMNS = ("id", "path", "leads", "deadline", "line", "ref_counts", "refs")
 
 #: The columns of a task row, as ``task_rows`` gives them.
 TASK_COLUMNS = "id, path, text, leads, refs, responsible, deadline, remark, line"
@@ -235,9 +244,9 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
     postings: dict[str, list[str]] = {}
     rows = []
     milestones: list[tuple[int, int]] = []
-    columns: dict[str, list[Any]] = {
-        name: [] for name in ("id", "path", "leads", "refs", "deadline", "line", "responsible", "remark")
-    }
+    columns: dict[str, list[int]] = {name: [] for name in NUMBER_COLUMNS}
+    # Where a task's responsible list is not its refs' spelling, and its 备注: [position, value], JSON.
+    exceptions: dict[str, list[Any]] = {"responsible": [], "remark": []}
     for position, task in enumerate(register.tasks):
         numbers = []
         written = []
@@ -275,13 +284,14 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
         columns["id"].append(task.id)
         columns["path"].append(path)
         columns["leads"].append(leads)
-        columns["refs"].append(numbers)
         columns["deadline"].append(deadline)
         columns["line"].append(task.line)
+        columns["ref_counts"].append(len(numbers))
+        columns["refs"] += numbers
         if responsible is not None:
-            columns["responsible"].append([position, responsible])
+            exceptions["responsible"].append([position, responsible])
         if task.remark is not None:
-            columns["remark"].append([position, task.remark])
+            exceptions["remark"].append([position, task.remark])
         milestones += [(day, position) for day in days[deadline]]
         text = str(position)
         for name in named:
@@ -303,8 +313,14 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
         "lead_sets": [list(leads) for leads in lead_sets],
         "deadlines": [[wording, [day.isoformat() for day in due], ongoing] for wording, due, ongoing in deadlines],
         "refs": [[ref.written, ref.name, ref.kind] for _, ref in refs.values()],
-        "columns": columns,
+        "exceptions": exceptions,
     }
+    import array  # here: the cached due never needs it
+
+    connection.executemany(
+        "INSERT INTO numbers VALUES (?, ?)",
+        ((name, array.array("q", items).tobytes()) for name, items in columns.items()),
+    )
     connection.executemany(
         "INSERT INTO parts VALUES (?, ?)",
         [*_parts(register), *((name, _json(value)) for name, value in shared.items())],
@@ -496,16 +512,26 @@ class RegisterIndex:
         """Every [written, name, kind] a responsible entry resolved to, by number."""
         return self._checked("refs", _triples_of_texts)
 
-    def columns(self) -> dict[str, list[Any]]:
-        """Every task's numbers, field by field (what ``load_register`` builds every task from)."""
-        columns: dict[str, list[Any]] = self.part("columns")
-        plain = isinstance(columns, dict) and all(
-            type(columns.get(name)) is list and all(type(number) is int for number in columns[name])
-            for name in ("id", "path", "leads", "deadline", "line")
-        )
-        if not plain or not all(type(numbers) is list for numbers in columns["refs"]):
-            raise CacheDamaged("columns")
-        return columns
+    def numbers(self) -> dict[str, list[int]]:
+        """Every task's numbers, field by field (``NUMBER_COLUMNS``), what ``load_register`` builds tasks from."""
+        import array  # here: the cached due never needs it
+
+        with reading():
+            found = {}
+            for name, items in self._db.execute("SELECT name, items FROM numbers"):
+                found[name] = array.array("q", items).tolist()
+            if set(found) != set(NUMBER_COLUMNS) or sum(found["ref_counts"]) != len(found["refs"]):
+                raise CacheDamaged("numbers")
+            return found
+
+    def exceptions(self) -> dict[str, list[Any]]:
+        """[position, value] of the responsible lists that are not their refs' spelling, and of the 备注."""
+        exceptions = self.part("exceptions")
+        if not (
+            isinstance(exceptions, dict) and all(type(exceptions.get(n)) is list for n in ("responsible", "remark"))
+        ):
+            raise CacheDamaged("exceptions")
+        return exceptions
 
     def texts(self) -> list[str]:
         """Every task's text, in the register's order."""
