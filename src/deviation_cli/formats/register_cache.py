@@ -122,14 +122,18 @@ def store(folder: Path, key: str, register: reg.Register) -> bool:
     return store_index(target, key, register)
 
 
-def narrowed(index: RegisterIndex, folder: str, scope: Scope | None) -> reg.Register:
+def narrowed(
+    index: RegisterIndex, folder: str, scope: Scope | None, skeleton: reg.Register | None = None
+) -> reg.Register:
     """The register of ``index`` holding only the tasks ``scope`` keeps (every task without one).
 
     Every other part (document, plan, headings, units, groups) is whole, and
     ``has_remarks`` is the whole register's, so a query's answer from it is the
-    answer from the whole register. Raises CacheDamaged.
+    answer from the whole register. ``skeleton``: the register without its tasks,
+    when already read. Raises CacheDamaged.
     """
-    skeleton = _skeleton(index, folder)
+    if skeleton is None:
+        skeleton = _skeleton(index, folder)
     # Millions of fresh objects on a large register, no cycles: the collector would only rescan them.
     gc_was_enabled = gc.isenabled()
     gc.disable()

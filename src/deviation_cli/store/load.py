@@ -102,8 +102,9 @@ def load_scoped(
         if index is not None:
             with index:
                 try:
-                    scope = scope_of(register_cache.skeleton(index, str(folder))) if scope_of is not None else None
-                    return keep(register_cache.narrowed(index, str(folder), scope))
+                    skeleton = register_cache.skeleton(index, str(folder))
+                    scope = scope_of(skeleton) if scope_of is not None else None
+                    return keep(register_cache.narrowed(index, str(folder), scope, skeleton))
                 except register_index.CacheDamaged:
                     pass
     from .fresh import validated  # lazy: pydantic, only when no cache entry answers
