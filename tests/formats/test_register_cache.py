@@ -300,3 +300,11 @@ def test_a_cache_entry_is_replaced_whole_and_leaves_no_temporary_file(tmp_path, 
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == sorted(
         [entry(QINGHE).name, entry(HANZHONG).name]
     )
+
+
+def test_the_entry_of_the_earlier_marshal_cache_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEVIATION_CACHE_DIR", str(tmp_path))
+    earlier = entry(QINGHE).with_suffix(".cache")
+    earlier.write_bytes(b'{"magic": "deviation-register-cache", "format": 5}\n')
+    load_register(QINGHE, cache=True)
+    assert entry(QINGHE).is_file() and not earlier.exists()

@@ -220,6 +220,8 @@ def store(path: Path, key: str, register: Register) -> bool:
                 write(connection, key, register)
             finally:
                 connection.close()
+        # The entry the marshal cache of earlier versions kept for the same folder: never read again.
+        path.with_suffix(".cache").unlink(missing_ok=True)
     except Exception:
         return False
     return True
