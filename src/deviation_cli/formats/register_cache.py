@@ -139,12 +139,12 @@ def narrowed(
     gc.disable()
     try:
         if scope is None:
-            tasks = _all_tasks(index)
+            tasks = _all_tasks(index, skeleton)
         else:
             candidates = index.candidates(
                 between=scope.between, names=scope.names, headings=scope.headings, ongoing=scope.ongoing
             )
-            tasks = _tasks(index, index.task_rows(candidates))
+            tasks = _tasks(index, skeleton, index.task_rows(candidates))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -238,22 +238,29 @@ def _texts(value: object) -> list[str]:
 
 
 class _Shared:
-    """What tasks share, built once from the index's parts: paths, lead lists, refs, deadlines."""
+    """What tasks share, built once from the index's parts: paths, lead lists, refs, deadlines.
 
-    def __init__(self, index: RegisterIndex):
-        self.paths = [tuple(keys) for keys in index.paths()]
-        self.lead_sets = [tuple(names) for names in index.lead_sets()]
+    Names and keys are the very string objects of the skeleton's units, groups and headings,
+    as they are in a register validated from its files: dictionaries keyed by them then
+    find a task's names by identity, before comparing any text.
+    """
+
+    def __init__(self, index: RegisterIndex, skeleton: reg.Register):
+        same = {name: name for name in [u.name for u in skeleton.units] + [g.name for g in skeleton.groups]}
+        same.update((heading.key, heading.key) for heading in skeleton.headings)
+        self.paths = [tuple([same.get(key, key) for key in keys]) for keys in index.paths()]
+        self.lead_sets = [tuple([same.get(name, name) for name in names]) for names in index.lead_sets()]
         self.deadlines = [
             (wording, tuple(map(date.fromisoformat, days)), ongoing) for wording, days, ongoing in index.deadlines()
         ]
-        self.refs = [reg.UnitRef(written, name, kind) for written, name, kind in index.refs()]
+        self.refs = [reg.UnitRef(written, same.get(name, name), kind) for written, name, kind in index.refs()]
         self.written = [ref.written for ref in self.refs]
 
 
-def _all_tasks(index: RegisterIndex) -> tuple[reg.Task, ...]:
+def _all_tasks(index: RegisterIndex, skeleton: reg.Register) -> tuple[reg.Task, ...]:
     """Every task, built field by field from the index's numbers, texts and exceptions."""
     with reading():
-        shared = _Shared(index)
+        shared = _Shared(index, skeleton)
         numbers = index.numbers()
         exceptions = index.exceptions()
         texts = index.texts()
@@ -290,10 +297,10 @@ def _all_tasks(index: RegisterIndex) -> tuple[reg.Task, ...]:
         return tuple(map(reg.record_builder(reg.Task), *fields))
 
 
-def _tasks(index: RegisterIndex, rows: list[tuple[Any, ...]]) -> tuple[reg.Task, ...]:
+def _tasks(index: RegisterIndex, skeleton: reg.Register, rows: list[tuple[Any, ...]]) -> tuple[reg.Task, ...]:
     """Task records from rows of the tasks table (the few a query reads)."""
     with reading():
-        shared = _Shared(index)
+        shared = _Shared(index, skeleton)
         # By the number as the row writes it, so a row's refs need no int() each.
         refs = {str(number): ref for number, ref in enumerate(shared.refs)}
         make_task = reg.record_builder(reg.Task)
