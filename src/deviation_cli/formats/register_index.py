@@ -242,28 +242,49 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
     days: list[list[int]] = []
     # Keyed by identity: validation hands out one UnitRef object per name, and hashing the
     # dataclass (a Python-level __hash__) 700,000 times costs more than writing a rare equal twin twice.
-    refs: dict[int, tuple[int, Any]] = {}
+    refs: dict[int, tuple[int, str, Any]] = {}
+    refs_get = refs.get
+    # A name's positions as text; a position twice (a unit that leads and shares) only repeats itself.
     postings: dict[str, list[str]] = {}
+    postings_get = postings.get
     rows = []
     milestones: list[tuple[int, int]] = []
     columns: dict[str, list[int]] = {name: [] for name in NUMBER_COLUMNS}
     # Where a task's responsible list is not its refs' spelling, and its 备注: [position, value], JSON.
     exceptions: dict[str, list[Any]] = {"responsible": [], "remark": []}
+    ids, path_numbers, lead_numbers, deadline_numbers = (
+        columns["id"],
+        columns["path"],
+        columns["leads"],
+        columns["deadline"],
+    )
+    lines, ref_counts, ref_numbers = columns["line"], columns["ref_counts"], columns["refs"]
     for position, task in enumerate(register.tasks):
+        text = str(position)
         numbers = []
+        number_texts = []
         written = []
-        named = set(task.leads)
         for ref in task.refs:
-            found = refs.get(id(ref))
+            found = refs_get(id(ref))
             if found is None:
-                found = refs[id(ref)] = (len(refs), ref)
+                found = refs[id(ref)] = (len(refs), str(len(refs)), ref)
             numbers.append(found[0])
+            number_texts.append(found[1])
             written.append(ref.written)
-            named.add(ref.name)
-        wording = (task.deadline, task.due, task.ongoing)
-        deadline = deadlines.get(wording)
+            at = postings_get(ref.name)
+            if at is None:
+                postings[ref.name] = [text]
+            else:
+                at.append(text)
+        for name in task.leads:
+            at = postings_get(name)
+            if at is None:
+                postings[name] = [text]
+            else:
+                at.append(text)
+        deadline = deadlines.get((task.deadline, task.due, task.ongoing))
         if deadline is None:
-            deadline = deadlines[wording] = len(days)
+            deadline = deadlines[(task.deadline, task.due, task.ongoing)] = len(days)
             days.append([day.toordinal() for day in task.due])
         path = paths.setdefault(task.path, len(paths))
         leads = lead_sets.setdefault(task.leads, len(lead_sets))
@@ -276,32 +297,26 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
                 path,
                 task.text,
                 leads,
-                ",".join(map(str, numbers)),
+                ",".join(number_texts),
                 None if responsible is None else _json(responsible),
                 deadline,
                 task.remark,
                 task.line,
             )
         )
-        columns["id"].append(task.id)
-        columns["path"].append(path)
-        columns["leads"].append(leads)
-        columns["deadline"].append(deadline)
-        columns["line"].append(task.line)
-        columns["ref_counts"].append(len(numbers))
-        columns["refs"] += numbers
+        ids.append(task.id)
+        path_numbers.append(path)
+        lead_numbers.append(leads)
+        deadline_numbers.append(deadline)
+        lines.append(task.line)
+        ref_counts.append(len(numbers))
+        ref_numbers += numbers
         if responsible is not None:
             exceptions["responsible"].append([position, responsible])
         if task.remark is not None:
             exceptions["remark"].append([position, task.remark])
-        milestones += [(day, position) for day in days[deadline]]
-        text = str(position)
-        for name in named:
-            at = postings.get(name)
-            if at is None:
-                postings[name] = [text]
-            else:
-                at.append(text)
+        if task.due:
+            milestones += [(day, position) for day in days[deadline]]
     connection.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     del rows
     connection.executemany("INSERT INTO milestones VALUES (?, ?)", milestones)
@@ -314,7 +329,7 @@ def write(connection: sqlite3.Connection, key: str, register: Register) -> None:
         "titles": [[titles[key] for key in path] for path in paths],
         "lead_sets": [list(leads) for leads in lead_sets],
         "deadlines": [[wording, [day.isoformat() for day in due], ongoing] for wording, due, ongoing in deadlines],
-        "refs": [[ref.written, ref.name, ref.kind] for _, ref in refs.values()],
+        "refs": [[ref.written, ref.name, ref.kind] for _, _, ref in refs.values()],
         "exceptions": exceptions,
     }
     import array  # here: the cached due never needs it
