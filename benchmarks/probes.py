@@ -59,9 +59,9 @@ def main() -> int:
     )
     print(f"first pydantic model class: {first_model * 1000:.0f} ms")
     _, models, _ = child(
-        "import time; t = time.perf_counter(); import deviation_cli.model; print(round(time.perf_counter() - t, 3))"
+        "import time; t = time.perf_counter(); import deviation_cli.validation.entries; print(round(time.perf_counter() - t, 3))"
     )
-    print(f"import deviation_cli.model (pydantic + the file models): {models * 1000:.0f} ms")
+    print(f"import deviation_cli.validation.entries (pydantic + the file models): {models * 1000:.0f} ms")
 
     read = f"text = open({str(tasks)!r}, encoding='utf-8').read()\n"
     _, events, events_rss = child(
@@ -70,7 +70,7 @@ def main() -> int:
         "print(round(time.process_time() - t, 3))"
     )
     _, lines, lines_rss = child(
-        "import gc, time\nfrom deviation_cli.yamlsource import parse_plain_subset\n"
+        "import gc, time\nfrom deviation_cli.formats.yaml_lines import parse_plain_subset\n"
         + read
         + "gc.disable(); t = time.process_time(); root = parse_plain_subset(text)\n"
         "print(round(time.process_time() - t, 3))"

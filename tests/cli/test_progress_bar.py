@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from deviation_cli.store import load
+from deviation_cli.store import fresh, load
 from support.paths import QINGHE
 
 
@@ -41,7 +41,7 @@ def test_validate_shows_progress_for_large_registers_only(monkeypatch):
     monkeypatch.setattr(sys, "stderr", terminal)
     small = load.validate_folder(QINGHE, progress=live_stages)
     assert terminal.getvalue() == ""
-    monkeypatch.setattr(load, "PROGRESS_CHARACTERS", 0)
+    monkeypatch.setattr(fresh, "PROGRESS_CHARACTERS", 0)
     large = load.validate_folder(QINGHE, progress=live_stages)
     assert "\r" in terminal.getvalue() and terminal.getvalue().endswith("\r")
     assert large.issues == small.issues and large.register == small.register

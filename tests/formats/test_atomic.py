@@ -140,3 +140,20 @@ def test_a_reader_never_sees_a_half_written_file(target):
     process.wait(timeout=30)
     assert seen <= versions
     assert left_behind(target.parent) == []
+
+
+def test_a_file_written_by_name_replaces_the_target_whole_or_not_at_all(tmp_path):
+    """replaced_atomically: what the cache uses to let sqlite3 write a file by name."""
+    target = tmp_path / "entry.sqlite"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with fileio.replaced_atomically(target) as temporary:
+            temporary.write_bytes(b"half")
+            raise RuntimeError("the writer failed")
+    assert target.read_bytes() == b"old"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry.sqlite"]
+    with fileio.replaced_atomically(target) as temporary:
+        assert temporary.parent == tmp_path and temporary != target
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry.sqlite"]

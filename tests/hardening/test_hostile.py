@@ -623,6 +623,7 @@ WRITING_COMMANDS = [
     ["export", "ics", "-o", "{out}"],
     ["export", "csv", "-o", "{out}"],
     ["export", "json", "-o", "{out}"],
+    ["export", "sqlite", "-o", "{out}"],
     ["report", "--as-of", "2023-08-01", "--format", "md", "-o", "{out}"],
 ]
 

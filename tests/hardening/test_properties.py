@@ -37,11 +37,16 @@ from typer.testing import CliRunner
 from deviation_cli import load_register
 from deviation_cli.cli import app
 from deviation_cli.domain.deadlines import parse_deadline
-from deviation_cli.domain.query import due, unit_tasks
+from deviation_cli.domain.issues import UsageError
+from deviation_cli.domain.query import due, filter_scope, filter_tasks, ongoing, unit_scope, unit_tasks
 from deviation_cli.domain.register import LEAD, RESPONSIBLE
+from deviation_cli.formats import register_cache as cache
+from deviation_cli.formats.register_index import RegisterIndex, content_key
 from deviation_cli.formats.tables import cell_text
+from deviation_cli.output.json_objects import due_object, listed_object, unit_object, with_milestone
 from deviation_cli.output.json_objects import task_object as task_record
-from deviation_cli.store.load import validate_folder
+from deviation_cli.store.fresh import read_files
+from deviation_cli.store.load import load_scoped, validate_folder
 from support.register_strategy import Plan, deadlines, registers
 
 settings.register_profile(
@@ -201,6 +206,89 @@ def unit_json_lists_the_same_rows_as_the_library(plan: Plan, written: Written, d
     assert run.exit_code == 0, run.stderr
     got = [(record["id"], record["role"], record["via"]) for record in json.loads(run.stdout)]
     assert got == [(row.task.id, row.role, row.via) for row in unit_tasks(written.register, unit.name)]
+
+
+@register_property
+def the_cache_answers_every_query_as_the_whole_register_does(plan: Plan, written: Written, data: st.DataObject) -> None:
+    """``due`` from the index (the cache file, or the tables in memory) and ``unit``/``tasks`` from the
+    part of the register the index reads give the answers ``domain.query`` gives on the whole register,
+    for every unit and group, any filters, any range, errors included; and so does the command line."""
+    register = written.register
+    folder = written.folder
+    assert load_register(folder, cache=True) == register  # the cache entry is written now
+    key = content_key(read_files(folder))
+    assert cache.load(folder, key) == register
+    days = sorted({milestone for task in register.tasks for milestone in task.due})
+    near = st.sampled_from(days) if days else st.dates(date(2000, 1, 1), date(2099, 12, 31))
+    moment = st.one_of(
+        near, near.map(lambda day: day + timedelta(days=1)), st.dates(date(1990, 1, 1), date(2110, 1, 1))
+    )
+    as_of = data.draw(moment)
+    indexes = [cache.open_index(folder, key), RegisterIndex.of(register)]
+    assert indexes[0] is not None
+    for index in indexes:
+        headings, remarks = index.shows()
+        assert index.words() == register.plan.words()
+        assert (headings, remarks) == (len(register.levels) > 2, register.has_remarks)
+        for _ in range(3):
+            before, after = data.draw(moment), data.draw(st.none() | moment)
+            expected = (
+                [due_object(register, item, as_of) for item in due(register, before, after)]
+                if not (after and after > before)
+                else None
+            )
+            if expected is not None:
+                got = [
+                    with_milestone(listed_object(task, headings, remarks), day, as_of)
+                    for day, task in index.due(before, after)
+                ]
+                assert got == expected, (before, after)
+        assert [listed_object(task, headings, remarks) for task in index.ongoing()] == [
+            task_record(register, task) for task in ongoing(register)
+        ]
+        index.close()
+
+    def answer(query: Callable[[Any], list[Any]], scope_of: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """The query on the whole register, and on the part of it the cache reads for it: answers or errors."""
+        results = []
+        for source in (lambda: register, lambda: load_scoped(folder, scope_of, cache=True)):
+            try:
+                results.append(query(source()))
+            except UsageError as error:
+                results.append([issue.format("en") for issue in error.issues])
+        return results[0], results[1]
+
+    names = [unit.name for unit in register.units] + [group.name for group in register.groups] + ["不存在的单位"]
+    for name in names:
+        include_open, role = data.draw(st.booleans()), data.draw(st.sampled_from([None, LEAD, RESPONSIBLE]))
+        whole, part = answer(
+            lambda r, n=name, o=include_open, w=role: [unit_object(r, row) for row in unit_tasks(r, n, o, w)],
+            lambda skeleton, n=name, o=include_open: unit_scope(skeleton, n, o),
+        )
+        assert part == whole, name
+    keys = [heading.key for heading in register.headings] + ["不存在"]
+    for _ in range(6):
+        filters = {
+            "unit": data.draw(st.none() | st.sampled_from(names)),
+            "lead": data.draw(st.none() | st.sampled_from(names)),
+            "dimension": data.draw(st.none() | st.sampled_from(keys)),
+            "measure": data.draw(st.none() | st.sampled_from(keys)),
+            "before": data.draw(st.none() | moment),
+            "after": data.draw(st.none() | moment),
+            "ongoing": data.draw(st.sampled_from([None, True, False])),
+            "include_open": data.draw(st.booleans()),
+        }
+        whole, part = answer(
+            lambda r, f=filters: [task_record(r, task) for task in filter_tasks(r, **f)],
+            lambda skeleton, f=filters: filter_scope(skeleton, **f),
+        )
+        assert part == whole, filters
+    # The command line: cached and --no-cache print the same.
+    before = data.draw(moment)
+    args = ["--data", str(folder), "due", "--before", before.isoformat(), "--as-of", as_of.isoformat()]
+    args += ["--include-ongoing", "--format", data.draw(st.sampled_from(["json", "csv", "md", "table"]))]
+    cached, fresh = invoke(*args), invoke("--no-cache", *args)
+    assert (cached.exit_code, cached.stdout, cached.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)
 
 
 # --- what a user types --------------------------------------------------------------------------

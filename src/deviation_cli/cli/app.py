@@ -8,29 +8,116 @@ only one that prints or exits.
 from __future__ import annotations
 
 import functools
+import gc
+import importlib
 import inspect
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, TypeVar, overload
 
 import typer
+import typer.core
+import typer.main
 
 from .._version import __version__
 from ..domain.deadlines import DeadlineError, parse_date_argument
-from ..domain.issues import DeviationError, Issue, UsageError
-from ..domain.register import Register
-from ..formats.folder_transaction import Interrupted
+from ..domain.issues import DeviationError, Interrupted, Issue, UsageError
 from ..output.issue_lines import format_issues, limit_issues
-from ..store.folders import bundled_data_folder
-from ..store.load import load_register
+from ..store.bundled import bundled_data_folder
 from ..words import LANGS, Lang, as_lang, say
-from .progress_bar import live_stages
+
+#: Every command, in the order ``--help`` lists them, and the module of this package that defines it.
+#: Why a table: a query imports the one module it runs instead of all of them (documents, exchange,
+#: tracking), which took longer than the query itself. tests/cli/test_commands.py checks that it
+#: names exactly the commands the modules register.
+COMMAND_MODULES = {
+    "validate": "validate_command",
+    "due": "due_command",
+    "tasks": "query_commands",
+    "unit": "query_commands",
+    "units": "query_commands",
+    "dimensions": "query_commands",
+    "show": "query_commands",
+    "search": "query_commands",
+    "render": "render_commands",
+    "site": "render_commands",
+    "schema": "schema_command",
+    "diff": "diff_command",
+    "record": "tracking_commands",
+    "status": "tracking_commands",
+    "indicators": "tracking_commands",
+    "report": "tracking_commands",
+    "verify": "tracking_commands",
+    "export": "exchange_commands",
+    "import": "exchange_commands",
+    "init": "init_command",
+}
+
+#: A click command or group, as typer builds it (typer vendors click from 0.28 on, so no import names it).
+ClickCommand = Any
+
+
+class _Commands(MutableMapping[str, ClickCommand]):
+    """The top-level commands by name: every name known up front, each command built when first asked for."""
+
+    def __init__(self, built: Mapping[str, ClickCommand]):
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> ClickCommand:
+        command = self._built.get(name)
+        if command is None:
+            if name not in COMMAND_MODULES:
+                raise KeyError(name)
+            command = self._built[name] = _build_command(name)
+        return command
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMAND_MODULES
+        yield from (name for name in self._built if name not in COMMAND_MODULES)
+
+    def __len__(self) -> int:
+        return len(COMMAND_MODULES) + sum(1 for name in self._built if name not in COMMAND_MODULES)
+
+    def __setitem__(self, name: str, command: ClickCommand) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """The ``deviation`` group, whose commands are imported and built only when used."""
+
+    def __init__(self, **attrs: Any):
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> ClickCommand | None:
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+
+def _build_command(name: str) -> ClickCommand:
+    """Import the module of command ``name`` and build the click command typer makes of it."""
+    importlib.import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+    for info in app.registered_commands:
+        if info.name == name:
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+            )
+    for group in app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            return typer.main.get_group(group.typer_instance)
+    raise LookupError(f"{COMMAND_MODULES[name]} registers no command {name!r}")
+
 
 app = typer.Typer(
     name="deviation",
+    cls=LazyGroup,
     help=(
         "Query, check and print a policy's task decomposition table (任务分解表).\n\n"
         "Example: deviation due --before 2023-07-31"
@@ -47,16 +134,18 @@ app = typer.Typer(
 DEFAULT_MAX_PROBLEMS = 200
 
 
-@dataclass
 class Settings:
-    data: str | None = None
-    lang: Lang = "zh"
-    cache: bool = True
-    #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
-    words: dict[str, str] = field(default_factory=dict)
-    #: The title of the register bundled with the package, when a command answered from it (no --data given).
-    bundled: str | None = None
-    max_problems: int = DEFAULT_MAX_PROBLEMS
+    """The global options of this run (a plain class: a dataclass costs start-up time for nothing here)."""
+
+    def __init__(self) -> None:
+        self.data: str | None = None
+        self.lang: Lang = "zh"
+        self.cache = True
+        #: The loaded register's own words for its columns (Plan.words): listings head their columns with them.
+        self.words: dict[str, str] = {}
+        #: The title of the register bundled with the package, when a command answered from it (no --data given).
+        self.bundled: str | None = None
+        self.max_problems = DEFAULT_MAX_PROBLEMS
 
 
 settings = Settings()
@@ -213,15 +302,12 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
     return decorate
 
 
-def load() -> Register:
-    """The register chosen by --data / $DEVIATION_DATA / ./data / bundled."""
-    register = load_register(settings.data, cache=settings.cache, progress=live_stages)
-    settings.words = register.plan.words()
-    # Only where nothing chose the register: no --data, no $DEVIATION_DATA, no ./data here.
+def note_source(folder: Path, title: str) -> None:
+    """Remember the bundled register's title when it answered because nothing chose another:
+    no --data, no $DEVIATION_DATA, no ./data here (``note_if_bundled`` then says so on an empty answer)."""
     chosen_here = Path("data", "tasks.yaml").is_file()
-    if settings.data is None and not chosen_here and Path(register.folder).resolve() == bundled_data_folder():
-        settings.bundled = register.document.title
-    return register
+    if settings.data is None and not chosen_here and folder.resolve() == bundled_data_folder():
+        settings.bundled = title
 
 
 def note_if_bundled(found: int) -> None:
@@ -271,7 +357,14 @@ def check_format(value: str, allowed: Sequence[str], option: str = "--format") -
 
 def main() -> None:
     utf8_streams()
-    app()
+    try:
+        app()
+    finally:
+        # Why: the interpreter's last garbage collections walk every object typer and
+        # the command created (10 ms, longer than a query on the shipped register takes),
+        # only to find nothing worth collecting in a process that is ending. Frozen
+        # objects are skipped by them; everything is still freed as the process exits.
+        gc.freeze()
 
 
 def utf8_streams() -> None:

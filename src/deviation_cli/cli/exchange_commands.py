@@ -1,4 +1,4 @@
-"""Exchange with the tools staff already use: `deviation export xlsx|ics|csv|json|forms`,
+"""Exchange with the tools staff use: `deviation export xlsx|ics|csv|json|sqlite|forms`,
 `deviation import xlsx|csv|reports`."""
 
 from __future__ import annotations
@@ -35,22 +35,25 @@ from .app import (
     app,
     as_of_option,
     command,
-    load,
     max_problems_option,
     print_issues,
     settings,
     tell,
     write_through_option,
 )
+from .loading import load
 from .render_commands import register_files
 
+# Named here as well as in add_typer: the command line builds each group from its own Typer when first used.
 export_app = typer.Typer(
-    help="Write the register for Excel/WPS, calendars and scripts.\n\n"
+    name="export",
+    help="Write the register for Excel/WPS, calendars, scripts and SQL tools.\n\n"
     "Example: deviation export xlsx -o 任务分解表.xlsx",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 import_app = typer.Typer(
+    name="import",
     help="Read a 任务分解表 (Excel/WPS or CSV) back into a register folder.\n\n"
     "Example: deviation import xlsx 任务分解表.xlsx -o imported/",
     no_args_is_help=True,
@@ -162,6 +165,27 @@ def export_json(
     buffer = io.StringIO()
     emit(records, [], "json", settings.lang, stream=buffer)
     _write(register, out, buffer.getvalue(), say("cli.tasks_count", settings.lang, count=len(records)), write_through)
+
+
+@command("sqlite", on=export_app)
+def export_sqlite(
+    out: str = typer.Option(..., "--output", "-o", metavar="FILE", help=OUTPUT_HELP),
+    write_through: bool = write_through_option(),
+) -> None:
+    """The register as an SQLite database, for Datasette or any SQL client.
+
+    Tables: tasks (the fields of --format json), milestones, headings, units and
+    group_members, task_units (who leads or shares each task, as `deviation unit`
+    lists it), and reports, indicators and observations when the register has them;
+    linked by foreign keys, indexed by date and unit.
+
+    Example: deviation export sqlite -o plan.db
+    """
+    from ..exchange.database import database_bytes  # lazy: pydantic, through the progress and indicator files
+
+    register = load()
+    content = database_bytes(register)
+    _write(register, out, content, say("cli.tasks_count", settings.lang, count=len(register.tasks)), write_through)
 
 
 def _import(grid: Grid, source: str, out: str, force: bool) -> None:

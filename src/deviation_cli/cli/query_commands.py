@@ -1,67 +1,32 @@
-"""Listing commands: due, tasks, unit, units, dimensions, show, search."""
+"""Listing commands: tasks, unit, units, dimensions, show, search (``due`` has a module of its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import typer
 
-from ..domain.query import due, filter_tasks, find_task, find_unit, ongoing, search, unit_counts, unit_tasks
+from ..domain.query import filter_scope, filter_tasks, find_task, find_unit, search, unit_counts, unit_scope, unit_tasks
+from ..domain.register import Register
 from ..output.cells import cell, group_kind_name, kind_name, shown_value
-from ..output.json_objects import due_object, search_object, task_object, unit_object
+from ..output.json_objects import search_object, task_object, unit_object
 from ..output.listing import LISTING_FORMATS, emit
 from ..words import label, say
-from .app import as_of_option, check_format, command, date_option, load, note_if_bundled, settings
+from .app import as_of_option, check_format, command, date_option, note_if_bundled, settings
+from .loading import load
 
 FORMAT_HELP = "table | json | csv | md"
 
 
 def _emit(
-    records: Sequence[Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
     columns: list[str],
     fmt: str,
     title: str | None = None,
     highlight: str | None = None,
 ) -> None:
     emit(records, columns, fmt, settings.lang, title=title, highlight=highlight, words=settings.words)
-
-
-@command("due")
-def due_command(
-    before: str = typer.Option(
-        ..., "--before", help="Last day, inclusive: 2023-07-31, 2023年7月底, 月底/eom, 季末/eoq, 年底/eoy."
-    ),
-    after: str | None = typer.Option(None, "--after", help="First day, inclusive."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Today for overdue / days left, and for 月底 etc. Default: today."
-    ),
-    include_ongoing: bool = typer.Option(False, "--include-ongoing", help="Also list ongoing tasks (持续推进), apart."),
-    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
-) -> None:
-    """Tasks with a milestone in a date range, by date then id.
-
-    A task with two milestones in range is listed under each.
-
-    Example: deviation due --before 2023-07-31 --as-of 2023-07-01
-    """
-    check_format(fmt, LISTING_FORMATS)
-    today = as_of_option(as_of)
-    end = date_option(before, today, "--before")
-    start = date_option(after, today, "--after")
-    register = load()
-    records = [due_object(register, item, today) for item in due(register, end, start)]
-    columns = ["milestone", "id", "task", "lead", "deadline", "days_left"]
-    extra = []
-    if include_ongoing:
-        extra = [dict(task_object(register, task), milestone=None) for task in ongoing(register)]
-    if fmt == "table":
-        _emit(records, columns, fmt, title=say("cli.due_title", settings.lang, day=end.isoformat()))
-        if extra:
-            _emit(extra, ["id", "task", "lead", "deadline"], fmt, title=say("cli.ongoing_title", settings.lang))
-    else:
-        _emit(records + extra, columns, fmt)
-    note_if_bundled(len(records) + len(extra))
 
 
 @command("tasks")
@@ -89,20 +54,24 @@ def tasks_command(
     """
     check_format(fmt, LISTING_FORMATS)
     today = as_of_option(None)
-    register = load()
-    tasks = filter_tasks(
-        register,
-        unit=unit,
-        lead=lead,
-        dimension=dimension,
-        measure=measure,
-        heading=heading,
-        before=date_option(before, today, "--before"),
-        after=date_option(after, today, "--after"),
-        ongoing=ongoing,
-        include_open=include_open,
-    )
-    _emit([task_object(register, task) for task in tasks], ["id", "dimension", "task", "lead", "deadline"], fmt)
+
+    def filters(register: Register) -> dict[str, Any]:
+        # Dates are read once the register is (a bad date is reported after a bad register, as ever).
+        return dict(
+            unit=unit,
+            lead=lead,
+            dimension=dimension,
+            measure=measure,
+            heading=heading,
+            before=date_option(before, today, "--before"),
+            after=date_option(after, today, "--after"),
+            ongoing=ongoing,
+            include_open=include_open,
+        )
+
+    register = load(lambda skeleton: filter_scope(skeleton, **filters(skeleton)))
+    tasks = filter_tasks(register, **filters(register))
+    _emit((task_object(register, task) for task in tasks), ["id", "dimension", "task", "lead", "deadline"], fmt)
     note_if_bundled(len(tasks))
 
 
@@ -122,10 +91,10 @@ def unit_command(
     check_format(fmt, LISTING_FORMATS)
     if role is not None:
         check_format(role, ("lead", "responsible"), "--role")
-    register = load()
+    register = load(lambda skeleton: unit_scope(skeleton, name, include_open))
     canonical = find_unit(register, name)
     rows = unit_tasks(register, canonical, include_open, role)
-    records = [unit_object(register, row) for row in rows]
+    records = (unit_object(register, row) for row in rows)
     columns = ["role", "id", "task", "deadline", "via"] + (["open"] if include_open else [])
     _emit(records, columns, fmt, title=say("cli.unit_title", settings.lang, unit=canonical))
 

@@ -23,7 +23,8 @@ from ..domain.issues import Issue, UsageError, usage_error
 from ..domain.register import Register
 from ..formats.atomic import write_atomic
 from ..formats.register_files import display_path, register_paths
-from .app import as_of_option, check_format, command, date_option, load, tell, write_through_option
+from .app import as_of_option, check_format, command, date_option, tell, write_through_option
+from .loading import load
 from .progress_bar import Bar
 
 KIND_HELP = "notice | unit | table | due | reminder"

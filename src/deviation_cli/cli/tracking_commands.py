@@ -26,10 +26,11 @@ from ..domain.tracking import (
     unreported_units,
 )
 from ..formats.register_files import PROGRESS_FILE, PROGRESS_FOLDER, display_path
-from ..output.json_objects import indicator_object, score_object, state_object
 from ..output.listing import LISTING_FORMATS, emit
+from ..output.tracking_objects import indicator_object, score_object, state_object
 from ..words import say
-from .app import as_of_option, check_format, command, date_option, load, settings, tell, write_through_option
+from .app import as_of_option, check_format, command, date_option, settings, tell, write_through_option
+from .loading import load
 from .render_commands import format_of, register_files, write_output
 
 FORMAT_HELP = "table | json | csv | md"

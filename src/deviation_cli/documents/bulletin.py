@@ -31,7 +31,7 @@ from ..domain.tracking import (
     unit_scores,
     unreported_units,
 )
-from ..output.json_objects import indicator_object, score_object, state_object
+from ..output.tracking_objects import indicator_object, score_object, state_object
 from ..words import label, value_word
 from .print_layout import PORTRAIT, PT_PER_MM, TABLE_STYLE, Cell, ColumnSpec, column_widths, percentages, split_rows
 from .punctuation import cjk_punctuation, date_span_zh, date_zh, markdown_text

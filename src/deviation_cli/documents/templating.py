@@ -22,7 +22,7 @@ from ..domain import query, register
 from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
 from ..formats.register_files import display_path, size_limit
-from ..store.folders import bundled_templates_folder
+from ..store.bundled import bundled_templates_folder
 from . import template_limits as limits
 from .page_plans import PagePlans, title_layout
 from .printed_tables import MergedCell, PrintedRow, PrintedTable

@@ -61,12 +61,14 @@ errors too. The grammar is one pass of precompiled regular expressions over the 
 
 from __future__ import annotations
 
-import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from .issues import usage_error
 
 ONGOING_WORDS = frozenset({"持续推进", "长期坚持", "长期", "持续", "常态化", "常态化推进", "常态长效"})
 
@@ -80,8 +82,7 @@ _BEFORE = "(?:以前|之前|前)"
 _RANGE_DASH = "(?:[-‐‑‒–—―~〜]{1,2}|至|到)"
 _ONGOING = "|".join(sorted(ONGOING_WORDS, key=lambda word: (-len(word), word)))
 
-_TOKEN = re.compile(
-    rf"""
+_TOKEN = rf"""
     (?P<iso>\d{{4}}-\d{{1,2}}-\d{{1,2}})
   | (?P<first>\d{{4}})年?{_RANGE_DASH}(?P<last>\d{{4}})年(?:底|末)?
   | (?P<year>\d{{4}})年(?P<within>内)?
@@ -94,25 +95,42 @@ _TOKEN = re.compile(
   | (?P<sep>[、,,;;和及与])
   | (?P<before>{_BEFORE})
   | (?P<ongoing>{_ONGOING})
-    """,
-    re.VERBOSE,
-)
+    """
 
 #: The head of a recurring wording: an optional span of years, then 每 and the period.
-_RECURRING = re.compile(
-    rf"(?:(?P<first>\d{{4}})(?:年?{_RANGE_DASH}(?P<last>\d{{4}}))?年)?每个?(?P<period>月|季度?|半年|年)"
-)
+_RECURRING = rf"(?:(?P<first>\d{{4}})(?:年?{_RANGE_DASH}(?P<last>\d{{4}}))?年)?每个?(?P<period>月|季度?|半年|年)"
 _DAY_PART = r"(?:(?P<day>\d{1,2})[日号]|(?P<xun>[上中下])旬|(?P<end>底|末))"
 #: What may follow each period, to the end of the wording.
 _RECURRING_TAIL = {
-    "月": re.compile(rf"(?:{_DAY_PART}{_BEFORE}?)?"),
-    "季度": re.compile(rf"(?:(?:末|底){_BEFORE}?)?"),
-    "半年": re.compile(rf"(?:(?:末|底){_BEFORE}?)?"),
-    "年": re.compile(rf"(?:(?:(?P<month>\d{{1,2}})月{_DAY_PART}|末|底){_BEFORE}?)?"),
+    "月": rf"(?:{_DAY_PART}{_BEFORE}?)?",
+    "季度": rf"(?:(?:末|底){_BEFORE}?)?",
+    "半年": rf"(?:(?:末|底){_BEFORE}?)?",
+    "年": rf"(?:(?:(?P<month>\d{{1,2}})月{_DAY_PART}|末|底){_BEFORE}?)?",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    token: re.Pattern[str]
+    recurring: re.Pattern[str]
+    tails: dict[str, re.Pattern[str]]
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    """The wordings' patterns, compiled on first use: a query given ISO dates never needs them,
+    and compiling them took longer than the rest of its start-up."""
+    return _Grammar(
+        re.compile(_TOKEN, re.VERBOSE),
+        re.compile(_RECURRING),
+        {period: re.compile(pattern) for period, pattern in _RECURRING_TAIL.items()},
+    )
+
+
 _RECURRING_MONTHS = {"季度": (3, 6, 9, 12), "半年": (6, 12)}
 _EVERY_MONTH = tuple(range(1, 13))
-_LONGEST_MONTH = {month: calendar.monthrange(2024, month)[1] for month in _EVERY_MONTH}  # 2024: a leap year
+#: The most days each month has in any year (February: 29, in a leap year).
+_LONGEST_MONTH = dict(zip(_EVERY_MONTH, (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), strict=True))
 
 #: Token kinds in the order ``_TOKEN`` names them (the day, xun, end... groups belong to month).
 _KINDS = ("iso", "first", "year", "wholeyear", "half", "quarter", "q", "month", "yearend", "sep", "before", "ongoing")
@@ -179,7 +197,7 @@ def parse_deadline(wording: str, plan: PlanCalendar | None = None) -> Deadline:
         raise DeadlineError("deadline_empty")
     if text in ONGOING_WORDS:
         return Deadline(wording, (), True)
-    recurring = _RECURRING.match(text)
+    recurring = _grammar().recurring.match(text)
     if recurring:
         return Deadline(wording, _recurring_dates(text, recurring, plan), False, recurring=True)
     return _dated(wording, text, plan)
@@ -194,7 +212,7 @@ def _dated(wording: str, text: str, plan: PlanCalendar | None) -> Deadline:
     pending_months: list[int] = []  # months written without 底/日, waiting for a final 底
     position = 0
     while position < len(text):
-        match = _TOKEN.match(text, position)
+        match = _grammar().token.match(text, position)
         if not match:
             raise DeadlineError("deadline_unparsed_at" if position else "deadline_unparsed", rest=text[position:])
         groups = match.groupdict()
@@ -283,9 +301,9 @@ def _month_item(groups: dict[str, Any], year: int | None, pending_months: list[i
 
 def _recurring_dates(text: str, head: re.Match[str], plan: PlanCalendar | None) -> tuple[date, ...]:
     period = "季度" if head["period"] == "季" else head["period"]
-    tail = _RECURRING_TAIL[period].fullmatch(text, head.end())
+    tail = _grammar().tails[period].fullmatch(text, head.end())
     if tail is None:
-        accepted = _RECURRING_TAIL[period].match(text, head.end())  # always matches, maybe empty
+        accepted = _grammar().tails[period].match(text, head.end())  # always matches, maybe empty
         raise DeadlineError("deadline_unparsed_at", rest=text[accepted.end() if accepted else head.end() :])
     months, wanted = _recurring_rule(text, period, tail)
     if head["first"]:
@@ -300,7 +318,7 @@ def _recurring_dates(text: str, head: re.Match[str], plan: PlanCalendar | None) 
     dates = []
     for each_year in range(start.year, end.year + 1):
         for month in months:
-            day = date(each_year, month, min(wanted, calendar.monthrange(each_year, month)[1]))
+            day = date(each_year, month, min(wanted, _month_end(each_year, month).day))
             if start <= day <= end:
                 dates.append(day)
     if not dates:
@@ -350,7 +368,10 @@ def _need_year_month(year: int | None, month: int) -> int:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    # The day before the next month's first (not calendar.monthrange: importing calendar costs start-up time).
+    if month == 12:
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
 
 
 def _real_date(year: int | None, month: int, day: int) -> date:
@@ -417,3 +438,9 @@ def parse_date_argument(value: str, as_of: date) -> date:
     if len(parsed.due) == 1 and not parsed.recurring:
         return parsed.due[0]
     raise DeadlineError("date_format", value=value)
+
+
+def check_range(before: date, after: date | None) -> None:
+    """Refuse (UsageError) a range of days a user typed that holds no day: ``--after`` past ``--before``."""
+    if after is not None and after > before:
+        raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())

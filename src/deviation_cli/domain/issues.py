@@ -66,7 +66,12 @@ class DeviationError(Exception):
 
     def __init__(self, issues: list[Issue] | Issue):
         self.issues = [issues] if isinstance(issues, Issue) else list(issues)
-        super().__init__(self.issues[0].format("en") if self.issues else "")
+        super().__init__(*self.issues[:1])
+
+    def __str__(self) -> str:
+        # Worded when shown (a Python user's traceback), not when raised: the command line
+        # prints the issues in the user's language and never needs this English line.
+        return self.issues[0].format("en") if self.issues else ""
 
 
 class RegisterInvalid(DeviationError):
@@ -101,3 +106,14 @@ class Refused(DeviationError):
 
 def usage_error(code: str, **args: object) -> UsageError:
     return UsageError(Issue(code, args=args))
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived while files were being written; cleaned up, then the process ends.
+
+    A BaseException, like KeyboardInterrupt: no ``except Exception`` on the way may swallow it.
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from .issues import usage_error
+from .deadlines import check_range
+from .issues import UsageError, usage_error
 from .register import (
     LEAD,
     REF_GROUP,
@@ -45,6 +46,27 @@ class UnitTask:
     open: bool = False  # reached only through an open tail (…等市级相关部门单位)
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which tasks a query can answer with, so that an index reads only those.
+
+    A promise, not the answer: every task the query keeps meets every condition
+    given, and the query's own rules, run on the tasks read, still decide.
+    ``between``: a milestone in the range (an end may be open); ``names``: for each
+    set, a lead or a responsible entry resolving to one of its names; ``headings``:
+    under each of these heading keys; ``ongoing``: ongoing or not.
+    """
+
+    between: tuple[date | None, date | None] | None = None
+    names: tuple[frozenset[str], ...] = ()
+    headings: tuple[str, ...] = ()
+    ongoing: bool | None = None
+
+
+#: No task: the scope of a query whose arguments name nothing in the register (it raises the error itself).
+NOTHING = Scope(names=(frozenset(),))
+
+
 def directory(register: Register) -> UnitDirectory:
     return UnitDirectory(register.units, register.groups, register.shared_suffixes)
 
@@ -54,8 +76,7 @@ def directory(register: Register) -> UnitDirectory:
 
 def due(register: Register, before: date, after: date | None = None) -> list[DueItem]:
     """Every milestone in [after, before], both ends inclusive, by date then task id."""
-    if after is not None and after > before:
-        raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())
+    check_range(before, after)
     items = [
         DueItem(task, milestone)
         for task in register.tasks
@@ -134,6 +155,26 @@ def _shared_through(register: Register, task: Task, name: str, kind: str | None,
     if include_open and through_open and name not in task.leads:
         return UnitTask(task, RESPONSIBLE, through_open, open=True)
     return None
+
+
+def unit_scope(register: Register, name: str, include_open: bool = False) -> Scope:
+    """The tasks ``unit_tasks(register, name, include_open)`` can list (``register`` may hold no task)."""
+    try:
+        return Scope(names=(_reaching(register, find_unit(register, name), include_open),))
+    except UsageError:
+        return NOTHING
+
+
+def _reaching(register: Register, canonical: str, include_open: bool) -> frozenset[str]:
+    """The names a task must mention to be on ``canonical``'s list: itself, a group listing it,
+    and with ``include_open`` an open group of its kind (what ``_shared_through`` looks for)."""
+    unit = register.unit(canonical)
+    kind = unit.kind if unit else None
+    names = {canonical}
+    for group in register.groups:
+        if canonical in group.members or (include_open and group.is_open and kind in group.open_to):
+            names.add(group.name)
+    return frozenset(names)
 
 
 def unit_task_index(register: Register, include_open: bool = False) -> dict[str, list[UnitTask]]:
@@ -284,8 +325,8 @@ def filter_tasks(
             key = find_heading(register, query, level).key
             tasks = [task for task in tasks if key in task.path]
     if before is not None or after is not None:
-        if before is not None and after is not None and after > before:
-            raise usage_error("arg_range_empty", after=after.isoformat(), before=before.isoformat())
+        if before is not None:
+            check_range(before, after)
         tasks = [
             task
             for task in tasks
@@ -294,6 +335,37 @@ def filter_tasks(
     if ongoing is not None:
         tasks = [task for task in tasks if task.ongoing == ongoing]
     return tasks
+
+
+def filter_scope(
+    register: Register,
+    *,
+    unit: str | None = None,
+    lead: str | None = None,
+    dimension: str | None = None,
+    measure: str | None = None,
+    heading: str | None = None,
+    before: date | None = None,
+    after: date | None = None,
+    ongoing: bool | None = None,
+    include_open: bool = False,
+) -> Scope:
+    """The tasks ``filter_tasks`` can keep with the same filters (``register`` may hold no task)."""
+    try:
+        names = []
+        if unit is not None:
+            names.append(_reaching(register, find_unit(register, unit), include_open))
+        if lead is not None:
+            names.append(frozenset({find_unit(register, lead)}))
+        headings = tuple(
+            find_heading(register, query, level).key
+            for query, level in ((dimension, 1), (measure, 2), (heading, None))
+            if query is not None
+        )
+    except UsageError:
+        return NOTHING
+    between = (after, before) if before is not None or after is not None else None
+    return Scope(between, tuple(names), headings, ongoing)
 
 
 # --- search --------------------------------------------------------------------------------

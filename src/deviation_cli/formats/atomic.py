@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.issues import Issue, UsageError
@@ -54,6 +55,9 @@ def write_atomic(
     except (OSError, RuntimeError) as error:  # RuntimeError: Path.resolve() of a symlink loop (Python 3.11, 3.12)
         reason = getattr(error, "strerror", None) or str(error)
         raise UsageError(Issue("output_unwritable", str(target), args={"reason": reason})) from None
+    # Imported here: tempfile brings random, a few milliseconds that a query (which writes nothing) would pay.
+    import tempfile
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -163,3 +167,24 @@ def is_protected(target: Path, protect: tuple[Path, ...]) -> bool:
         if folder is not None and name == guarded.name.casefold() and folder == _identity(guarded.parent):
             return True
     return False
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to fill; it replaces ``path`` in one rename when the block succeeds.
+
+    For the tool's own files (the register cache), which a library such as sqlite3
+    writes by name: a failure leaves ``path`` as it was and no temporary file behind.
+    Errors are raised as they are; the caller decides what a failed write means.
+    """
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

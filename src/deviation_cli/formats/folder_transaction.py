@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import threading
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from ..domain.issues import Issue, UsageError
+from ..domain.issues import Interrupted, Issue, UsageError
 from .atomic import write_atomic
 from .locking import exclusive
 from .register_files import display_path
@@ -64,6 +63,10 @@ class FolderTransaction:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        # Imported here: secrets brings hmac and OpenSSL's hashlib, which every query would pay for
+        # only to check that no transaction was left unfinished (``recover``).
+        import secrets
+
         self.id = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.staged: dict[str, str] = {}  # final name -> temporary name
         self._held = ExitStack()  # the lock, and signals turned into exceptions
@@ -228,14 +231,6 @@ def _sync_folder(folder: Path) -> None:
 
 
 # --- signals -----------------------------------------------------------------------------------
-
-
-class Interrupted(BaseException):
-    """SIGTERM or SIGHUP arrived while files were being written; cleaned up, then the process ends."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
 
 
 @contextmanager

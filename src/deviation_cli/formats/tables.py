@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.issues import Issue, UsageError
+from .formulas import unguard_formula
 from .register_files import display_path, read_bytes
 from .workbook_scan import SheetShape, scan_workbook
 
@@ -26,9 +27,6 @@ MAX_CELL_CHARS = 131_072
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
-
-#: Starts of text a spreadsheet runs as a formula (CSV injection); see ``guard_formula``.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -67,21 +65,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def guard_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, kept as text with a leading ``'`` (as OWASP advises).
-
-    Also ``'=...``: so that removing one ``'`` on import (``unguard_formula``) gives the text back.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
-
-
-def unguard_formula(value: str) -> str:
-    """A cell without the ``'`` that ``guard_formula`` put before text a spreadsheet would run."""
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def read_csv_grid(path: Path, sheet: str | None = None) -> Grid:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
 
@@ -33,8 +33,10 @@ UNSUPPORTED: Final = _Unsupported.UNSUPPORTED
 _UNUSUAL_CHARACTERS = re.compile(
     "[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\u2028\\u2029]"
 )
-#: One line: indent, a dash, a key, the rest (the rest alone for a scalar item or a comment).
-_LINE = re.compile(r"( *)(?:(-)(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)")
+#: One line where it stands in the text: indent, the spaces after a dash (None: no dash), a key, the
+#: spaces after its colon, the rest (the rest alone for a scalar item or a comment), the newline if any.
+#: Columns follow from the lengths of the parts, without asking the match where each group starts.
+_LINE_IN_TEXT = re.compile(r"( *)(?:-( +|$))?(?:([A-Za-z_][A-Za-z0-9_]*):( +|$))?(.*)\n?", re.MULTILINE)
 #: First characters a plain scalar may not start with (YAML indicators, quotes handled apart).
 _PLAIN_START_REFUSED = frozenset("-?:,[]{}#&*!|>%@`'\"")
 #: Values up to this many characters are shared (see ``shared`` in parse_plain_subset).
@@ -115,10 +117,13 @@ def parse_plain_subset(
     """The register tree of a file in the plain block subset, or ``UNSUPPORTED``.
 
     Written as one flat loop because it runs once per line of the register:
-    on 100,000 tasks that is 1.7 million lines, and every call counts.
+    on 100,000 tasks that is 1.7 million lines, and every call counts. Lines
+    are matched where they stand in the text (``finditer``), never split out:
+    a list of 1.7 million line strings was 200 MB, held for the whole parse.
     """
-    # ``_LINE`` matches every string (each part is optional): no None to check for on 1.7 million lines.
-    line_match = cast(Callable[[str], re.Match[str]], _LINE.match)
+    # Characters libyaml refuses or takes for line breaks, anywhere, send the whole file to libyaml.
+    if not text.isprintable() and _UNUSUAL_CHARACTERS.search(text):
+        return UNSUPPORTED
     # One string object per distinct short value (unit names, deadlines, ids):
     # 100,000 tasks name a few hundred units some 700,000 times, and later
     # lookups by name compare by identity instead of by content.
@@ -135,107 +140,113 @@ def parse_plain_subset(
     top = -1
     # A key whose value is on the next lines: (map, key, key line, key column, empty-value column)
     pending: tuple[YamlMap, str, int, int, int] | None = None
-    lines = text.split("\n")
-    count = len(lines)
-    numbered = enumerate(lines, 1)
+    size = len(text) or 1
+    number = 0
     # Reported every 2**16 lines when asked; never otherwise.
-    report_at = 1 << 16 if progress is not None else count + 1
+    report_at = 1 << 16 if progress is not None else -1
     report = progress if progress is not None else _no_progress
-    for number, raw in numbered:
-        if number >= report_at:
-            report(number / count)
-            report_at += 1 << 16
-        if not raw.isprintable() and _UNUSUAL_CHARACTERS.search(raw):
-            return UNSUPPORTED
-        match = line_match(raw)
-        spaces, dash, key, rest = match.groups()
-        if dash is None and key is None and (not rest or rest[0] == "#"):
-            continue
-        indent = len(spaces)
-        if pending is not None:
-            owner, pending_key, key_line, key_column, empty_column = pending
-            pending = None
-            if indent >= key_column:
-                block = YamlList(number, indent + 1) if dash is not None else YamlMap(number, indent + 1)
-                owner[pending_key] = block
-                owner.positions[pending_key] = (key_line, key_column, number, indent + 1)
-                containers.append(block)
-                indents.append(indent)
-                container, top = block, indent
-                if len(containers) >= MAX_DEPTH:
-                    return UNSUPPORTED  # the full parser reports the depth where it is
-            else:
-                owner[pending_key] = _EMPTY_PLAIN
-                owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
-        elif root is None:
-            if indent or dash is not None or key is None:
-                return UNSUPPORTED
-            root = container = YamlMap(number, 1)
-            containers.append(root)
-            indents.append(0)
-            top = 0
-        if indent != top:
-            while indents and indent < indents[-1]:
-                containers.pop()
-                indents.pop()
-            if not indents or indent != indents[-1]:
-                return UNSUPPORTED
-            container, top = containers[-1], indent
-        column = indent + 1
-        if dash is not None:
-            if container.__class__ is not YamlList:
-                return UNSUPPORTED
-            # "- - x" leaves "- x" as the rest, which no scalar below accepts.
-            column = match.start(4 if key is None else 3) + 1
-            if key is not None:
-                item = YamlMap(number, column)
-                container.append(item)
-                container.positions.append((number, column))
-                containers.append(item)
-                indents.append(column - 1)
-                container, top = item, column - 1
-                if len(containers) >= MAX_DEPTH:
+    # The lines from ``position`` on; a literal block (``|``) reads its own lines and the loop resumes after them.
+    position = 0
+    while position >= 0:
+        resume = -1
+        # ``_LINE_IN_TEXT`` matches at every position (each part is optional), so each match is one line,
+        # and a text ending in a newline ends with an empty match: the lines ``text.split("\n")`` gives.
+        for match in _LINE_IN_TEXT.finditer(text, position):
+            number += 1
+            if number == report_at:
+                report_at += 1 << 16
+                report(match.start() / size)
+            spaces, dash, key, colon, rest = match.groups()
+            if dash is None and key is None and (not rest or rest[0] == "#"):
+                continue
+            indent = len(spaces)
+            if pending is not None:
+                owner, pending_key, key_line, key_column, empty_column = pending
+                pending = None
+                if indent >= key_column:
+                    block = YamlList(number, indent + 1) if dash is not None else YamlMap(number, indent + 1)
+                    owner[pending_key] = block
+                    owner.positions[pending_key] = (key_line, key_column, number, indent + 1)
+                    containers.append(block)
+                    indents.append(indent)
+                    container, top = block, indent
+                    if len(containers) >= MAX_DEPTH:
+                        return UNSUPPORTED  # the full parser reports the depth where it is
+                else:
+                    owner[pending_key] = _EMPTY_PLAIN
+                    owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
+            elif root is None:
+                if indent or dash is not None or key is None:
                     return UNSUPPORTED
-            else:
-                if not rest or rest[0] == "#":
+                root = container = YamlMap(number, 1)
+                containers.append(root)
+                indents.append(0)
+                top = 0
+            if indent != top:
+                while indents and indent < indents[-1]:
+                    containers.pop()
+                    indents.pop()
+                if not indents or indent != indents[-1]:
                     return UNSUPPORTED
-                if rest[0] in refused or ": " in rest or " #" in rest or rest[-1] == ":":
-                    value = _scalar(rest)
-                    if value is None:
+                container, top = containers[-1], indent
+            column = indent + 1
+            if dash is not None:
+                if container.__class__ is not YamlList:
+                    return UNSUPPORTED
+                # "- - x" leaves "- x" as the rest, which no scalar below accepts.
+                column = indent + len(dash) + 2
+                if key is not None:
+                    item = YamlMap(number, column)
+                    container.append(item)
+                    container.positions.append((number, column))
+                    containers.append(item)
+                    indents.append(column - 1)
+                    container, top = item, column - 1
+                    if len(containers) >= MAX_DEPTH:
                         return UNSUPPORTED
                 else:
-                    value = rest.rstrip(" ") if rest[-1] == " " else rest
-                value = shared(value, value)
-                container.append(value)
-                container.positions.append((number, column))
-                continue
-        elif key is None or container.__class__ is not YamlMap:
-            return UNSUPPORTED
-        if key in container:
-            return UNSUPPORTED  # the event path reports the duplicate
-        if not rest or rest[0] == "#":
-            pending = (container, key, number, column, column + len(key) + 1)
-            continue
-        value_column = match.start(4) + 1
-        first = rest[0]
-        if first in refused or ": " in rest or " #" in rest or rest[-1] == ":":
-            line = number
-            if first == "[":
-                value = _flow_list(rest, line, value_column)
-            elif first == "|":
-                value, last = _literal_block(rest, lines, number, indent)
-                for _ in range(last - number):
-                    next(numbered)
-            else:
-                value = _scalar(rest)
-            if value is None:
+                    if not rest or rest[0] == "#":
+                        return UNSUPPORTED
+                    if rest[0] in refused or ": " in rest or " #" in rest or rest[-1] == ":":
+                        value = _scalar(rest)
+                        if value is None:
+                            return UNSUPPORTED
+                    else:
+                        value = rest.rstrip(" ") if rest[-1] == " " else rest
+                    value = shared(value, value)
+                    container.append(value)
+                    container.positions.append((number, column))
+                    continue
+            elif key is None or container.__class__ is not YamlMap:
                 return UNSUPPORTED
-            container[key] = value
-            container.positions[key] = (line, column, line, value_column)
-            continue
-        value = rest.rstrip(" ") if rest[-1] == " " else rest
-        container[key] = shared(value, value) if len(value) <= _SHARED_LENGTH else value
-        container.positions[key] = (number, column, number, value_column)
+            if key in container:
+                return UNSUPPORTED  # the event path reports the duplicate
+            if not rest or rest[0] == "#":
+                pending = (container, key, number, column, column + len(key) + 1)
+                continue
+            value_column = column + len(key) + len(colon) + 1
+            first = rest[0]
+            if first in refused or ": " in rest or " #" in rest or rest[-1] == ":":
+                line = number
+                if first == "[":
+                    value = _flow_list(rest, line, value_column)
+                elif first == "|":
+                    after = match.end() if match.group().endswith("\n") else len(text) + 1
+                    value, used, resume = _literal_block(rest, text, after, indent)
+                    number += used
+                else:
+                    value = _scalar(rest)
+                if value is None:
+                    return UNSUPPORTED
+                container[key] = value
+                container.positions[key] = (line, column, line, value_column)
+                if resume >= 0:
+                    break
+                continue
+            value = rest.rstrip(" ") if rest[-1] == " " else rest
+            container[key] = shared(value, value) if len(value) <= _SHARED_LENGTH else value
+            container.positions[key] = (number, column, number, value_column)
+        position = resume
     if pending is not None:
         owner, pending_key, key_line, key_column, empty_column = pending
         owner[pending_key] = _EMPTY_PLAIN
@@ -243,37 +254,47 @@ def parse_plain_subset(
     return UNSUPPORTED if root is None else root
 
 
-def _literal_block(header: str, lines: list[str], number: int, parent_indent: int) -> tuple[str | None, int]:
-    """A ``|`` or ``|-`` block after a key at ``parent_indent``; returns its value and the last line used."""
+def _literal_block(header: str, text: str, start: int, parent_indent: int) -> tuple[str | None, int, int]:
+    """A ``|`` or ``|-`` block after a key at ``parent_indent``, its lines starting at ``start``.
+
+    Returns its value, how many lines it took, and where the line after them starts
+    (``len(text) + 1`` past the end); (None, 0, -1) when the block is outside the subset.
+    """
     chomp = header[1:].rstrip(" ")
     if chomp not in ("", "-"):
-        return None, number
+        return None, 0, -1
     body: list[str] = []
     indent = -1
-    last = number
-    while last < len(lines):
-        raw = lines[last]
+    used = 0
+    position = start
+    end = len(text)
+    while position <= end:
+        stop = text.find("\n", position)
+        following = stop + 1 if stop != -1 else end + 1
+        raw = text[position : stop if stop != -1 else end]
         content = raw.lstrip(" ")
         if not content:
             if indent != -1 and len(raw) > indent:
-                return None, number  # spaces beyond the indent on a blank line: leave it to libyaml
+                return None, 0, -1  # spaces beyond the indent on a blank line: leave it to libyaml
             if indent == -1 and raw:
-                return None, number
+                return None, 0, -1
             body.append("")
-            last += 1
+            used += 1
+            position = following
             continue
         here = len(raw) - len(content)
         if indent == -1:
             if here <= parent_indent or body:
-                return None, number  # empty block, or leading blank lines
+                return None, 0, -1  # empty block, or leading blank lines
             indent = here
         elif here < indent:
             break
         body.append(raw[indent:])
-        last += 1
+        used += 1
+        position = following
     if indent == -1:
-        return None, number
+        return None, 0, -1
     while body and body[-1] == "":
         body.pop()
     value = "\n".join(body)
-    return (value if chomp == "-" else value + "\n"), last
+    return (value if chomp == "-" else value + "\n"), used, position

@@ -22,8 +22,8 @@ class YamlMap(dict[str, "YamlValue"]):
 
     __slots__ = ("line", "column", "positions")
 
+    # No dict.__init__ call: a new dict is empty already, and a register has one mapping per task.
     def __init__(self, line: int, column: int):
-        super().__init__()
         self.line = line
         self.column = column
         #: key -> (key line, key column, value line, value column)
@@ -44,7 +44,6 @@ class YamlList(list["YamlValue"]):
     __slots__ = ("line", "column", "positions")
 
     def __init__(self, line: int, column: int):
-        super().__init__()
         self.line = line
         self.column = column
         self.positions: list[tuple[int, int]] = []

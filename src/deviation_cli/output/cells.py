@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain.register import Group, Plan, Unit
 from ..words import DEFAULT_LANG, Lang, say, value_word
+
+if TYPE_CHECKING:
+    from ..domain.register import Group, Plan, Unit
 
 #: Fields whose values are codes that read better as words (``lead`` → 牵头).
 WORDED_FIELDS = frozenset({"role", "matched_field", "status", "light", "award", "sign_off"})

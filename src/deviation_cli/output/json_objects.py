@@ -3,20 +3,19 @@
 A task object (DESIGN.md) has ``id`` ``dimension`` ``measure`` ``task``
 ``lead`` ``responsible`` ``deadline`` ``due`` ``ongoing``; ``due`` adds
 ``milestone``; ``unit`` adds ``role`` and ``via``; ``status`` adds where the
-task stands. Fields may be added, never renamed or dropped.
+task stands (``tracking_objects``). Fields may be added, never renamed or dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain.indicators import Evaluated, target_text
-from ..domain.query import DueItem, SearchHit, UnitTask
-from ..domain.register import Register, Task
-from ..domain.reporting import ReportingPeriod
-from ..domain.tracking import Ranked, TaskState, UnitScore, named_units
+if TYPE_CHECKING:
+    from ..domain.query import DueItem, SearchHit, UnitTask
+    from ..domain.register import Register, Task
+    from ..formats.register_index import ListedTask
 
 
 def task_object(register: Register, task: Task) -> dict[str, Any]:
@@ -28,25 +27,70 @@ def task_object(register: Register, task: Task) -> dict[str, Any]:
     ``heading`` (the third level's title, the column a table gives it) and ``headings``
     (every title, outermost first); one with 备注 adds ``remark``.
     """
-    path = register.path_of(task)
+    return _task_fields(
+        task.id,
+        [heading.title for heading in register.path_of(task)],
+        task.text,
+        task.leads,
+        task.responsible,
+        task.deadline,
+        [milestone.isoformat() for milestone in task.due],
+        task.ongoing,
+        task.remark,
+        len(register.levels) > 2,
+        register.has_remarks,
+    )
+
+
+def listed_object(task: ListedTask, headings: bool, remarks: bool) -> dict[str, Any]:
+    """``task_object`` of a task read from the register's index (``RegisterIndex.shows`` gives the two flags)."""
+    return _task_fields(
+        task.id,
+        task.titles,
+        task.text,
+        task.leads,
+        task.responsible,
+        task.deadline,
+        list(task.due),
+        task.ongoing,
+        task.remark,
+        headings,
+        remarks,
+    )
+
+
+def _task_fields(
+    task_id: int,
+    titles: Sequence[str],
+    text: str,
+    leads: Sequence[str],
+    responsible: Sequence[str],
+    deadline: str,
+    due: list[str],
+    ongoing: bool,
+    remark: str | None,
+    headings: bool,
+    remarks: bool,
+) -> dict[str, Any]:
+    """The one place the task object's fields and their order are set."""
     shown: dict[str, Any] = {
-        "id": task.id,
-        "dimension": path[0].title if path else None,
-        "measure": path[1].title if len(path) > 1 else None,
-        "task": task.text,
-        "lead": task.lead,
-        "responsible": list(task.responsible),
-        "deadline": task.deadline,
-        "due": [milestone.isoformat() for milestone in task.due],
-        "ongoing": task.ongoing,
+        "id": task_id,
+        "dimension": titles[0] if titles else None,
+        "measure": titles[1] if len(titles) > 1 else None,
+        "task": text,
+        "lead": leads[0] if leads else None,
+        "responsible": list(responsible),
+        "deadline": deadline,
+        "due": due,
+        "ongoing": ongoing,
     }
-    shown["leads"] = list(task.leads)
+    shown["leads"] = list(leads)
     # Fields a plan of another shape has: present for every task of such a register, absent otherwise.
-    if len(register.levels) > 2:
-        shown["heading"] = path[2].title if len(path) > 2 else None
-        shown["headings"] = [heading.title for heading in path]
-    if register.has_remarks:
-        shown["remark"] = task.remark
+    if headings:
+        shown["heading"] = titles[2] if len(titles) > 2 else None
+        shown["headings"] = list(titles)
+    if remarks:
+        shown["remark"] = remark
     return shown
 
 
@@ -57,10 +101,14 @@ def register_objects(register: Register) -> list[dict[str, Any]]:
 
 def due_object(register: Register, item: DueItem, as_of: date | None = None) -> dict[str, Any]:
     """A due milestone; with ``as_of``, also how many days are left (negative: overdue)."""
-    shown = task_object(register, item.task)
-    shown["milestone"] = item.milestone.isoformat()
+    return with_milestone(task_object(register, item.task), item.milestone, as_of)
+
+
+def with_milestone(shown: dict[str, Any], milestone: date, as_of: date | None = None) -> dict[str, Any]:
+    """A task object as ``due`` lists it: the milestone that matched, and days left when ``as_of`` is given."""
+    shown["milestone"] = milestone.isoformat()
     if as_of is not None:
-        days = (item.milestone - as_of).days
+        days = (milestone - as_of).days
         shown["days_left"] = days
         shown["overdue"] = days < 0
     return shown
@@ -79,117 +127,3 @@ def search_object(register: Register, hit: SearchHit) -> dict[str, Any]:
     shown["matched_field"] = hit.field
     shown["matches"] = [list(span) for span in hit.spans]
     return shown
-
-
-def state_object(
-    register: Register,
-    state: TaskState,
-    as_of: date,
-    owed: ReportingPeriod | None = None,
-    unreported: Collection[str] = (),
-) -> dict[str, Any]:
-    """A task object with where it stands on ``as_of``.
-
-    ``owed`` is the reporting period owed on ``as_of`` (None when the plan states no
-    schedule, or none is due yet) and ``unreported`` the units that filed no report in it.
-    """
-    shown = task_object(register, state.task)
-    last = state.last_report
-    check = state.check
-    shown.update(
-        {
-            "status": state.status,
-            "reported": state.reported,
-            "last_report": last.date.isoformat() if last else None,
-            "last_unit": last.unit if last else None,
-            "note": last.note if last else None,
-            "reason": last.reason if last else None,
-            "overdue": state.overdue,
-            "overdue_since": state.overdue_since.isoformat() if state.overdue_since else None,
-            "next_due": state.next_due.isoformat() if state.next_due else None,
-            "days_left": (state.next_due - as_of).days if state.next_due else None,
-            "due_soon": state.due_soon,
-            "postponed_to": state.postponed_to.isoformat() if state.postponed_to else None,
-            "milestones": [
-                {
-                    "due": m.due.isoformat(),
-                    "original": m.original.isoformat() if m.original else None,
-                    "closed": m.closed.isoformat() if m.closed and not m.open_on(as_of) else None,
-                    "on_time": m.on_time,
-                    "signed_off": m.signed_off.isoformat() if m.signed_off and not m.open_on(as_of) else None,
-                }
-                for m in state.milestones
-            ],
-            "light": state.light,
-            "done_reported": state.done_report.date.isoformat() if state.done_report else None,
-            "done_unit": state.done_report.unit if state.done_report else None,
-            "sign_off": state.sign_off,
-            "checked_on": check.date.isoformat() if check else None,
-            "checked_by": check.by if check else None,
-            "check_note": check.note if check else None,
-            "report_period": _period(owed),
-            "unreported": (
-                None if owed is None else [name for name in unreported if name in named_units(register, state.task)]
-            ),
-        }
-    )
-    return shown
-
-
-def _period(period: ReportingPeriod | None) -> dict[str, str] | None:
-    return None if period is None else {"start": period.start.isoformat(), "due": period.due.isoformat()}
-
-
-def score_object(score: UnitScore, ranked: Ranked | None = None) -> dict[str, Any]:
-    """One unit's rates (``status --by-unit``); with ``ranked``, its place in the 通报's ranking."""
-    shown: dict[str, Any] = {
-        "unit": score.unit,
-        "led": score.led,
-        "involved": score.involved,
-        "reported": score.reported,
-        "reports": score.reports,
-        "fallen_due": score.fallen_due,
-        "closed": score.closed,
-        "on_time": score.on_time,
-        "completion_rate": _rate(score.completion_rate),
-        "on_time_rate": _rate(score.on_time_rate),
-        "reporting_rate": _rate(score.reporting_rate),
-        "overdue_tasks": score.overdue_tasks,
-        "periods_owed": score.periods_owed,
-        "periods_reported": score.periods_reported,
-        "period_rate": _rate(score.period_rate),
-        "missing_report": score.missing_report.key if score.missing_report else None,
-    }
-    if ranked is not None:
-        shown.update({"rank": ranked.rank, "score": ranked.score, "award": ranked.award})
-    return shown
-
-
-def _rate(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def indicator_object(register: Register, item: Evaluated) -> dict[str, Any]:
-    """An indicator set against its latest observation."""
-    indicator = item.indicator
-    dimension = next((d.name for d in register.dimensions if d.key == indicator.dimension), indicator.dimension)
-    return {
-        "key": indicator.key,
-        "indicator": indicator.name,
-        "dimension": dimension,
-        "period": indicator.period,
-        "comparison": indicator.comparison,
-        "target": indicator.target,
-        "target_text": target_text(indicator),
-        "unit": indicator.unit,
-        "wording": indicator.wording,
-        "baseline": indicator.baseline,
-        "baseline_quote": indicator.baseline_quote,
-        "actual": item.actual,
-        "observed_period": item.observation.period if item.observation else None,
-        "observed_on": item.observation.date.isoformat() if item.observation else None,
-        "deviation": item.deviation,
-        "relative": item.relative,
-        "light": item.light,
-        "quote": indicator.quote,
-    }

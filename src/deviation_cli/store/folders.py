@@ -12,24 +12,7 @@ from pathlib import Path
 from ..domain.issues import Issue, RegisterUnreadable
 from ..formats.folder_transaction import recover
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, display_path
-
-#: The package folder: ``_bundled/`` inside it in a wheel, the repository two levels up in a checkout.
-_PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def bundled_data_folder() -> Path:
-    """The register shipped with the package (or the checkout's ``data/`` in an editable install)."""
-    packaged = _PACKAGE / "_bundled" / "data"
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parent.parent / "data"
-
-
-def bundled_templates_folder() -> Path:
-    packaged = _PACKAGE / "_bundled" / "templates"
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parent.parent / "templates"
+from .bundled import bundled_data_folder
 
 
 def find_register_folder(data: str | os.PathLike[str] | None = None) -> Path:

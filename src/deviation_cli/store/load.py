@@ -1,8 +1,9 @@
-"""Loading a register folder: its files' bytes, the cache of a register validated before, or validation.
+"""Loading a register folder: the cache of a register validated before, or validation.
 
 ``validate_folder`` always checks everything and says what it found;
 ``load_register`` hands out a valid register, from the cache when the files
-have not changed since they were last validated.
+have not changed since they were last validated; ``load_scoped`` hands out the
+part of it a query can answer with, reading only that part from the cache.
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.issues import Issue, RegisterInvalid
+from ..domain.issues import Issue
+from ..domain.query import Scope
 from ..domain.register import Register
-from ..formats import register_cache
-from ..formats.register_files import INDICATORS_FILE, OBSERVATIONS_FILE, REGISTER_FILES, display_path, read_bytes
-from ..formats.text_encoding import decode_register_bytes
+from ..formats import register_cache, register_index
+from ..formats.register_files import INDICATORS_FILE, OBSERVATIONS_FILE, REGISTER_FILES, display_path, size_limit
 from .folders import check_folder, find_register_folder
 
 if TYPE_CHECKING:
-    from ..validation.pipeline import Report, Stages
-
-#: Makes the progress display for a long validation, given the folder's name; None draws nothing.
-ProgressDisplay = Callable[[str], "Stages | None"]
-
-#: From this many characters of YAML on (about 5,000 tasks, 4 MB, a second or more), validation shows progress.
-PROGRESS_CHARACTERS = 1_500_000
+    from ..validation.pipeline import Report
+    from .fresh import ProgressDisplay
 
 
 def validate_folder(
@@ -46,21 +42,23 @@ def validate_folder(
     Raises RegisterUnreadable when a file cannot be read at all (exit 2);
     problems inside readable files are returned in the report (exit 1).
     With ``cache``, a valid register is also written to the cache (see
-    ``formats.register_cache``) so that the next query skips validation;
+    ``formats.register_index``) so that the next query skips validation;
     validating never reads the cache.
     """
+    from .fresh import read_texts, validate  # lazy: pydantic
+
     folder = find_register_folder(data)
     check_folder(folder)
-    raws = _read_files(folder)
-    report = _validate(folder, raws, progress)
+    texts, key = read_texts(folder, cache)
+    report = validate(folder, texts, progress)
     if report.register is not None:
-        report.register = _keep(report.register)
+        report.register = keep(report.register)
         if tracking:
             shown = {name: display_path(folder / name) for name in REGISTER_FILES}
             check_tracking_files(folder, report.register, report.issues)
             report.sort(shown)
-        if cache and register_cache.enabled():
-            register_cache.store(folder, register_cache.content_key(raws), report.register)
+        if key is not None:
+            register_cache.store(folder, key, report.register)
     return report
 
 
@@ -71,28 +69,47 @@ def load_register(
 
     With ``cache`` (the CLI's default, off with ``--no-cache``), a register
     validated before from the same bytes is read back from the user's cache
-    folder instead of being validated again (see ``formats.register_cache``).
+    folder instead of being validated again (see ``formats.register_index``).
 
     >>> from deviation_cli import load_register
     >>> register = load_register()
     >>> [task.id for task in register.tasks if task.lead == "市审计局"]
     [2]
     """
+    return load_scoped(data, None, cache=cache, progress=progress)
+
+
+def load_scoped(
+    data: str | os.PathLike[str] | None = None,
+    scope_of: Callable[[Register], Scope] | None = None,
+    *,
+    cache: bool = False,
+    progress: ProgressDisplay | None = None,
+) -> Register:
+    """The register of a folder, holding at least the tasks a query can answer with.
+
+    ``scope_of`` is given the register without its tasks and says which tasks the
+    query may keep (``domain.query.unit_scope``, ``filter_scope``). From the cache
+    only those tasks are read; everything else (document, plan, headings, units,
+    groups) is whole, so the query's answer is the one the whole register gives.
+    Without a fresh cache entry the whole register is validated (and cached) instead.
+    """
     folder = find_register_folder(data)
     check_folder(folder)
-    raws = _read_files(folder)
-    key = None
-    if cache and register_cache.enabled():
-        key = register_cache.content_key(raws)
-        hit = register_cache.load(folder, key)
-        if hit is not None:
-            return _keep(hit)
-    report = _validate(folder, raws, progress)
-    if report.register is None:
-        raise RegisterInvalid(report.errors)
-    if key is not None:
-        register_cache.store(folder, key, report.register)
-    return _keep(report.register)
+    if cache and register_index.enabled():
+        key = register_index.file_key([folder / name for name in REGISTER_FILES], size_limit())
+        index = register_cache.open_index(folder, key) if key is not None else None
+        if index is not None:
+            with index:
+                try:
+                    skeleton = register_cache.skeleton(index, str(folder))
+                    scope = scope_of(skeleton) if scope_of is not None else None
+                    return keep(register_cache.narrowed(index, str(folder), scope, skeleton))
+                except register_index.CacheDamaged:
+                    pass
+    from .fresh import validated  # lazy: pydantic, only when no cache entry answers
+
+    return validated(folder, cache=cache, progress=progress)[0]
 
 
 def check_tracking_files(folder: Path, register: Register, issues: list[Issue]) -> None:
@@ -108,30 +125,11 @@ def check_tracking_files(folder: Path, register: Register, issues: list[Issue]) 
         check_observations(folder / OBSERVATIONS_FILE, indicators, issues)
 
 
-def _read_files(folder: Path) -> list[bytes]:
-    return [read_bytes(folder / name) for name in REGISTER_FILES]
-
-
-def _validate(folder: Path, raws: list[bytes], progress: ProgressDisplay | None) -> Report:
-    from ..validation.pipeline import validate_texts  # lazy: pydantic, only when the cache misses
-
-    shown = {name: display_path(folder / name) for name in REGISTER_FILES}
-    texts = {name: decode_register_bytes(raw, shown[name]) for name, raw in zip(REGISTER_FILES, raws)}
-    stages = None
-    if progress is not None and sum(len(text) for text in texts.values()) >= PROGRESS_CHARACTERS:
-        stages = progress(display_path(folder))
-    try:
-        return validate_texts(folder, texts, shown, stages)
-    finally:
-        if stages is not None:
-            stages.close()
-
-
 #: From this many tasks on, a loaded register is moved out of the garbage collector's sight.
 FREEZE_TASKS = 5000
 
 
-def _keep(register: Register) -> Register:
+def keep(register: Register) -> Register:
     """Hand out a register; a large one is frozen out of the cyclic garbage collector.
 
     Why: its million objects were made with the collector paused, so they all

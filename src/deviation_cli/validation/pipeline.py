@@ -64,6 +64,8 @@ def validate_texts(
 
     ``shown`` names each file as issues should print it (``HEAD~1:data/tasks.yaml``);
     ``progress``, when given, hears how far the work on tasks.yaml has come.
+    The texts are taken over: each is removed from ``texts`` once parsed, so that
+    the 70 MB of a large register's text is not held while its records are checked.
     """
     report = Report(folder)
     # Building millions of small containers makes the cyclic collector rescan
@@ -105,11 +107,14 @@ def _read_file(
 ) -> tuple[str, YamlValue, _File | None]:
     """One file parsed and its entries validated: its name as shown, its tree, its model (None if unusable)."""
     big = progress is not None and name == TASKS_FILE
-    root, issues = parse_yaml(texts[name], shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None)
+    text = texts.pop(name)
+    root, issues = parse_yaml(text, shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None)
     report.issues.extend(issues)
+    if not issues:
+        report.issues.extend(control_character_issues(root, text, shown[name]))
+    del text  # the tree holds what is needed; the text of a large register is 100 MB that validation can use
     parsed = None
     if not issues:
-        report.issues.extend(control_character_issues(root, texts[name], shown[name]))
         parsed = validate_entries(
             root,
             file_model,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import cast
 
 from ..domain import register as reg
 from ..domain.deadlines import DeadlineError, PlanCalendar, parse_deadline
@@ -108,9 +109,11 @@ def build_register(
     calendar = plan_calendar(plan, tasks_file.document.written)
     if plan.reporting:
         _check_reporting(plan.reporting, calendar, at)
-    measure_paths = {
-        int(h.key): (h.parent, h.key) for h in headings.values() if h.level == 2 and h.parent and tasks_file.measures
-    }
+    # Each measure's path once, shared by the tasks under it.
+    measure_paths: dict[int, tuple[str, ...]] = {}
+    for heading in headings.values():
+        if heading.level == 2 and heading.parent and tasks_file.measures:
+            measure_paths[int(heading.key)] = (heading.parent, heading.key)
 
     tasks: dict[int, reg.Task] = {}
     # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
@@ -140,18 +143,19 @@ def build_register(
         else:
             due, ongoing = parsed
         if task.id not in tasks:
+            # Positional, in Task's field order (checked by the records' codec): keywords cost a lookup each.
             tasks[task.id] = make_task(
-                id=task.id,
-                path=path,
-                text=task.text,
-                leads=leads,
-                responsible=tuple(task.responsible),
-                refs=refs,
-                deadline=task.deadline,
-                due=due,
-                ongoing=ongoing,
-                remark=task.remark,
-                line=task_lines[index] if index < len(task_lines) else at.line_of(where),
+                task.id,
+                path,
+                task.text,
+                leads,
+                tuple(task.responsible),
+                refs,
+                task.deadline,
+                due,
+                ongoing,
+                task.remark,
+                task_lines[index] if index < len(task_lines) else at.line_of(where),
             )
 
     doc = tasks_file.document
@@ -339,7 +343,7 @@ def _task_path(
     task: TaskEntry,
     where: YamlPath,
     headings: Mapping[str, reg.Heading],
-    measure_paths: Mapping[int, tuple[str | None, str]],
+    measure_paths: Mapping[int, tuple[str, ...]],
     at: Located,
 ) -> tuple[str, ...]:
     """The keys of the headings a task sits under, outermost first."""
@@ -352,7 +356,7 @@ def _task_path(
             if str(task.measure) not in headings:
                 at.error("unknown_measure", (*where, "measure"), number=task.measure)
             return ()
-        return tuple(key for key in found if key is not None)
+        return found
     if task.heading is not None:
         heading = headings.get(task.heading)
         if heading is None:
@@ -382,6 +386,11 @@ def _resolve_leads(
     written: str | list[str] | None, where: YamlPath, directory: UnitDirectory, at: Located
 ) -> tuple[str, ...]:
     """The canonical names of a task's leads: one, several co-leads, or none (a warning)."""
+    if written.__class__ is str:
+        # Nearly every task: one unit, written as units.yaml writes it; nothing to report.
+        ref = directory.exact_names().get(written)
+        if ref is not None and ref.kind == reg.REF_UNIT:
+            return (ref.name,)
     if written is None or written == []:
         at.warning("task_without_lead", where[:-1])
         return ()
@@ -407,9 +416,25 @@ def _resolve_leads(
 def _resolve_responsible(
     entries: list[str], where: YamlPath, directory: UnitDirectory, at: Located
 ) -> tuple[reg.UnitRef, ...]:
+    known = directory.exact_names()
+    # Nearly every list names units, groups and open tails (等…) as units.yaml writes them, each
+    # once: resolved by a lookup each, with nothing to report. Anything else takes the loop below.
+    found = [known.get(written) for written in entries]
+    # UnitRef has no __bool__: only None is false, and all() asks no Python-level __eq__.
+    if all(found):
+        plain = cast(list[reg.UnitRef], found)
+        if len({ref.name for ref in plain}) == len(plain):  # units and groups: names are unique across both
+            return tuple(plain)
+    else:
+        found = [ref if ref is not None else directory.resolve(written) for ref, written in zip(found, entries)]
+        if all(found):
+            plain = cast(list[reg.UnitRef], found)
+            tails = [ref for ref in plain if ref.kind == reg.REF_OPEN_TAIL]
+            if all(directory.groups[ref.name].is_open for ref in tails):
+                if len({(ref.kind, ref.name) for ref in plain}) == len(plain):
+                    return tuple(plain)
     refs = []
     seen: set[tuple[str, str]] = set()
-    known = directory.exact_names()
     for index, written in enumerate(entries):
         ref = known.get(written)
         if ref is None or ref.written != written:

@@ -7,6 +7,8 @@ Why warnings and not errors: each of these can be what the plan really says
 
 from __future__ import annotations
 
+from unicodedata import is_normalized
+
 from ..domain import register as reg
 from ..domain.issues import WARNING, Issue
 from ..formats.yaml_tree import YamlPath, YamlValue
@@ -66,47 +68,65 @@ def _review_unconfirmed(at: Located, sections: tuple[_Section, ...]) -> None:
 
 def _review_tasks(register: reg.Register, at: Located) -> None:
     written = register.document.written
+    last_year = written.year + FAR_FUTURE_YEARS
     groups = {group.name: group for group in register.groups}
     texts: dict[str, int] = {}
     previous_id = 0
-    # One pass over the file's records instead of one per task (quadratic on 100,000 tasks).
-    file_index = _first_yaml_indexes(at.root, "tasks", "id")
+    # Where each task stands in the file: one pass over its records (not one per task, quadratic
+    # on 100,000 tasks), made the first time a task has something to say about it.
+    file_index: dict[str, int] = {}
+
+    def where(index: int, task: reg.Task) -> tuple[str, int]:
+        if not file_index:
+            file_index.update(_first_yaml_indexes(at.root, "tasks", "id"))
+        return ("tasks", file_index.get(str(task.id), index))
+
     for index, task in enumerate(register.tasks):
-        where = ("tasks", file_index.get(str(task.id), index))
         if task.id < previous_id:
-            at.warning("task_out_of_order", (*where, "id"), id=task.id, previous=previous_id)
+            at.warning("task_out_of_order", (*where(index, task), "id"), id=task.id, previous=previous_id)
         previous_id = max(previous_id, task.id)
-        for milestone in task.due:
-            if milestone < written:
-                at.warning(
-                    "deadline_before_written",
-                    (*where, "deadline"),
-                    wording=task.deadline,
-                    date=milestone.isoformat(),
-                    written=written.isoformat(),
-                )
-            elif milestone.year > written.year + FAR_FUTURE_YEARS:
-                at.warning(
-                    "deadline_far_future",
-                    (*where, "deadline"),
-                    wording=task.deadline,
-                    date=milestone.isoformat(),
-                    years=FAR_FUTURE_YEARS,
-                )
-        covered = {
-            member: ref.name for ref in task.refs if ref.kind == reg.REF_GROUP for member in groups[ref.name].members
-        }
+        # Milestones are in date order: the first and the last say whether any needs a word.
+        if task.due and (task.due[0] < written or task.due[-1].year > last_year):
+            for milestone in task.due:
+                if milestone < written:
+                    at.warning(
+                        "deadline_before_written",
+                        (*where(index, task), "deadline"),
+                        wording=task.deadline,
+                        date=milestone.isoformat(),
+                        written=written.isoformat(),
+                    )
+                elif milestone.year > last_year:
+                    at.warning(
+                        "deadline_far_future",
+                        (*where(index, task), "deadline"),
+                        wording=task.deadline,
+                        date=milestone.isoformat(),
+                        years=FAR_FUTURE_YEARS,
+                    )
+        covered: dict[str, str] | None = None
         for ref in task.refs:
             if ref.kind != reg.REF_UNIT:
                 continue
-            entry = (*where, "responsible", task.responsible.index(ref.written))
             if ref.name in task.leads:
+                entry = (*where(index, task), "responsible", task.responsible.index(ref.written))
                 at.warning("lead_also_responsible", entry, name=ref.written)
-            elif ref.name in covered:
+                continue
+            if covered is None:
+                covered = {}
+                for other in task.refs:
+                    if other.kind == reg.REF_GROUP:
+                        for member in groups[other.name].members:
+                            covered[member] = other.name
+            if ref.name in covered:
+                entry = (*where(index, task), "responsible", task.responsible.index(ref.written))
                 at.warning("responsible_in_group", entry, name=ref.written, group=covered[ref.name])
-        key = reg.normalise_name(task.text)
+        # A text already in normal form (nearly every one: a quick check, in C) is its own key.
+        key = (
+            task.text if is_normalized("NFKC", task.text) and task.text.isprintable() else reg.normalise_name(task.text)
+        )
         if key in texts:
-            at.warning("duplicate_task_text", (*where, "text"), id=task.id, first=texts[key])
+            at.warning("duplicate_task_text", (*where(index, task), "text"), id=task.id, first=texts[key])
         else:
             texts[key] = task.id
 
@@ -115,12 +135,13 @@ def _review_structure(register: reg.Register, at: Located) -> None:
     """A heading with nothing under it: no task, and no heading one level down."""
     used = {key for task in register.tasks for key in task.path}
     parents = {heading.parent for heading in register.headings if heading.parent is not None}
+    unused = [heading for heading in register.headings if heading.key not in used and heading.key not in parents]
+    if not unused:
+        return  # the file's records need no reading (16,000 measures on a province-wide register)
     measures = _first_yaml_indexes(at.root, "measures", "number")
     dimensions = _first_yaml_indexes(at.root, "dimensions", "key")
     headings = _first_yaml_indexes(at.root, "headings", "key")
-    for heading in register.headings:
-        if heading.key in used or heading.key in parents:
-            continue
+    for heading in unused:
         if heading.level == 2 and heading.key in measures:
             where = ("measures", measures[heading.key], "number")
             at.warning("measure_without_tasks", where, number=int(heading.key), title=heading.title)
@@ -136,7 +157,7 @@ def _review_usage(register: reg.Register, at: Located) -> None:
     used: set[str] = set()
     for task in register.tasks:
         used.update(task.leads)
-        used.update(ref.name for ref in task.refs)
+        used.update([ref.name for ref in task.refs])
     members = {member for group in register.groups for member in group.members}
     # Where each name stands in the file, found in one pass: a search per unused unit was
     # quadratic (100,000 units, nearly all unused: 665 s).

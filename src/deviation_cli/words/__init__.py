@@ -13,17 +13,35 @@ headings, ``value.<value>`` for words a value stands for (``value.county``),
 
 from __future__ import annotations
 
+import importlib
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, overload
 
-from . import en, zh
+from . import zh
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 DEFAULT_LANG: Lang = "zh"
 
-CATALOGS: dict[Lang, dict[str, str]] = {"zh": zh.WORDS, "en": en.WORDS}
+
+class _Catalogs(dict[Lang, dict[str, str]]):
+    """Each language's catalog, the English one read when first asked for.
+
+    Why: most runs speak Chinese, and reading the second catalog is a noticeable
+    part of a query's start-up (importlib rather than ``from . import en``: an
+    import of our own inside a function is kept for heavy libraries).
+    """
+
+    def __missing__(self, lang: Lang) -> dict[str, str]:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        words: dict[str, str] = importlib.import_module(f"{__name__}.{lang}").WORDS
+        self[lang] = words
+        return words
+
+
+CATALOGS: dict[Lang, dict[str, str]] = _Catalogs({"zh": zh.WORDS})
 
 
 def as_lang(value: str) -> Lang:
