@@ -411,8 +411,10 @@ def test_a_task_longer_than_half_a_page_is_printed_in_parts_that_repeat_its_numb
     )
     assert len(rows) >= 1
     # the parts join back into the task's text as the plan writes it
-    task = html.split('<td class="id">5</td>')[1]
-    parts = re.findall(r'<td class="text">(.*?)</td>', task.split("</tbody>")[0], re.S)[::2]
+    # task 5's first row and the rows that continue it, up to the next task's row
+    task = html.split('<td class="id">5</td>')[1].split("</tbody>")[0]
+    task = re.split(r'<tr(?! class="continued")[ >]', task)[0]
+    parts = re.findall(r'<td class="text">(.*?)</td>', task, re.S)[::2]
     assert "".join(parts).startswith("围绕企业全生命周期，梳理开办、变更、注销各环节办理事项")
     assert "".join(parts).endswith("整改情况在区政务服务网公开。")
 
@@ -446,7 +448,7 @@ def test_status_lists_who_has_not_reported_on_the_district_plan(cli):
     assert [(r["id"], r["unreported"]) for r in led] == [(1, ["区财政局", "各街道"]), (2, [])]
     mine = cli("status", "--as-of", "2023-06-01", "--unit", "区统计局", "-f", "md", *DP, data=DISTRICT).stdout
     assert mine.splitlines()[2:] == [
-        "| 2 | 红 | 区发改局 | 待销号 | 2023-05-26 | 每月28日前 | 2023-06-28 | 是 |",
+        "| 2 | 红 | 区发改局、区统计局 | 待销号 | 2023-05-26 | 每月28日前 | 2023-06-28 | 是 |",
         "",
         "报送期 2023-04-29 至 2023-05-28(应于 2023-05-28 前报送):各单位均已报送",
     ]
@@ -535,3 +537,24 @@ def test_report_html_shows_the_lights_and_the_new_sections(cli, tmp_path):
     assert "按期报送率</th>" in html
     text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
     assert not re.search(r"\d{4}-\d\d-\d\d", text)  # dates are written 2023年6月1日
+
+
+def test_an_overdue_task_is_listed_under_each_of_its_leads_and_one_without_a_lead_last(cli):
+    """Task 2 has two leads, each answers for it; task 3 has none, and was printed under 'None'."""
+    run = cli("report", "--as-of", "2024-01-05", *DP, data=DISTRICT)
+    assert run.exit_code == 0, run.stderr
+    section = run.stdout.split("## 二、")[1].split("## 三、")[0]
+    headings = [line for line in section.splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### （一）区发改局（2项）",
+        "### （二）区统计局（1项）",
+        "### （三）未明确牵头单位的任务（1项）",
+    ]
+    rows = {heading: [] for heading in headings}
+    current = None
+    for line in section.splitlines():
+        if line.startswith("### "):
+            current = line
+        elif current and re.match(r"\| \d+ \|", line):
+            rows[current].append(int(line.split("|")[1]))
+    assert list(rows.values()) == [[1, 2], [2], [3]]

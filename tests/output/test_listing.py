@@ -35,3 +35,16 @@ def test_a_json_listing_written_record_by_record_is_the_list_dumped_at_once(reco
     out = io.StringIO()
     write_json(iter(records), out)
     assert out.getvalue() == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_every_format_shows_every_lead_of_a_co_led_task(cli):
+    """Markdown named only the first of 区发改局 and 区统计局 while the table and CSV named both."""
+    from support.paths import DISTRICT
+
+    for fmt in ("md", "csv"):  # the table wraps the cell at 80 columns; tests/output/test_table.py has it
+        run = cli("tasks", "--format", fmt, data=DISTRICT)
+        assert run.exit_code == 0
+        row = next(line for line in run.stdout.splitlines() if "每月调度项目进展并通报" in line)
+        assert "区发改局、区统计局" in row, (fmt, row)
+    md = cli("tasks", "--format", "md", data=DISTRICT).stdout.splitlines()
+    assert md[3] == "| 2 | 稳增长 | 每月调度项目进展并通报。 | 区发改局、区统计局 | 每月28日前 |"

@@ -32,7 +32,7 @@ from ..domain.tracking import (
     unreported_units,
 )
 from ..output.tracking_objects import indicator_object, score_object, state_object
-from ..words import label, value_word
+from ..words import label, say, value_word
 from .print_layout import PORTRAIT, PT_PER_MM, TABLE_STYLE, Cell, ColumnSpec, column_widths, percentages, split_rows
 from .punctuation import cjk_punctuation, date_span_zh, date_zh, markdown_text
 from .templating import build_environment, render_template, template_folders
@@ -82,13 +82,17 @@ def bulletin_data(
     milestones = [m for state in states for m in state.milestones if m.due < as_of]
     closed = [m for m in milestones if not m.open_on(as_of)]
     overdue = [record for record in records if record["overdue"]]
-    by_lead: dict[str, list[dict[str, Any]]] = {}
+    # A co-led task is listed under each of its leads (each answers for it); one the plan gives no
+    # lead comes last, under a heading that says so.
+    by_lead: dict[str | None, list[dict[str, Any]]] = {}
     for record in overdue:
-        by_lead.setdefault(record["lead"], []).append(record)
-    unit_order = [unit.name for unit in register.units]
+        for lead in record["leads"] or [None]:
+            by_lead.setdefault(lead, []).append(record)
+    unit_order = {unit.name: index for index, unit in enumerate(register.units)}
+    no_lead = say("bulletin.no_lead", "zh", word=label("lead", "zh", register.plan.words()))
     overdue_by_lead = [
-        {"unit": unit, "tasks": by_lead[unit]}
-        for unit in sorted(by_lead, key=lambda name: unit_order.index(name) if name in unit_order else len(unit_order))
+        {"unit": no_lead if unit is None else unit, "tasks": by_lead[unit]}
+        for unit in sorted(by_lead, key=lambda name: (name is None, unit_order.get(name or "", len(unit_order))))
     ]
     dimensions = []
     for dim in register.dimensions:

@@ -178,5 +178,7 @@ def write_markdown(
     out.write("| " + " | ".join(markdown_escape(label(c, lang, words)) for c in columns) + " |\n")
     out.write("|" + "|".join("---" for _ in columns) + "|\n")
     for record in records:
-        cells = (markdown_escape(html_escape(shown_cell(record.get(column), lang, column))) for column in columns)
+        cells = (
+            markdown_escape(html_escape(shown_cell(shown_value(record, column), lang, column))) for column in columns
+        )
         out.write("| " + " | ".join(cells) + " |\n")

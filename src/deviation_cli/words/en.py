@@ -579,4 +579,5 @@ WORDS: dict[str, str] = {
     "cli.forms_appended": "reports appended: {count} → {file}",
     "cli.forms_nothing_added": "no new reports; nothing changed",
     "cli.forms_refused": "problems: {count}, in forms: {files}; nothing was imported. Correct them and import the whole batch again",
+    "bulletin.no_lead": "tasks with no {word}",
 }

@@ -579,4 +579,5 @@ WORDS: dict[str, str] = {
     "cli.forms_appended": "已追加 {count} 条报告 → {file}",
     "cli.forms_nothing_added": "没有新的报告,未作改动",
     "cli.forms_refused": "{files} 份表格中有 {count} 处问题;未导入任何内容。改正后请把这批表格重新导入",
+    "bulletin.no_lead": "未明确{word}的任务",
 }
