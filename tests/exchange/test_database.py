@@ -16,7 +16,7 @@ from deviation_cli.cli import app
 from deviation_cli.domain.query import due, unit_tasks
 from deviation_cli.output.json_objects import task_object
 from deviation_cli.store.progress_log import load_progress
-from support.paths import HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
+from support.paths import DISTRICT, DISTRICT_PROGRESS, HANZHONG, QINGHE, QINGHE_PROGRESS, ROOT
 
 JSON_COLUMNS = ("responsible", "due", "leads", "headings")
 
@@ -106,3 +106,30 @@ def test_to_standard_output_it_is_the_file(tmp_path):
     assert sqlite3.connect(tmp_path / "plan.db").execute("SELECT count(*) FROM tasks").fetchone()[0] == len(
         load_register(QINGHE).tasks
     )
+
+
+def test_sign_offs_are_a_table_and_a_replaced_form_stays_marked_superseded(cli, tmp_path):
+    folder = with_progress(tmp_path, DISTRICT, DISTRICT_PROGRESS)
+    forms = (
+        "  - {task: 1, unit: 区发改局, date: 2023-07-20, status: 推进中, period: 2023-07-28, form: aaaaaaaaaaaa}\n"
+        "  - {task: 1, unit: 区发改局, date: 2023-07-21, status: 滞后, reason: 用地未批, period: 2023-07-28,"
+        " form: bbbbbbbbbbbb, replaces: aaaaaaaaaaaa, next_steps: 8月报批}\n"
+    )
+    with (folder / "progress.yaml").open("a", encoding="utf-8") as file:
+        file.write(forms)
+    db = export(cli, folder, tmp_path / "loop.db")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    checks = db.execute("SELECT task_id, unit, date, result, checked_by, note, report_date FROM checks ORDER BY id")
+    assert [tuple(row) for row in checks] == [
+        (2, "区发改局", "2023-03-30", "通过", "区政府督查室", None, None),
+        (2, "区统计局", "2023-04-29", "退回", "区政府督查室", "缺少街道分项数据", "2023-04-26"),
+    ]
+    forms_rows = db.execute(
+        "SELECT status, period, form, replaces, next_steps, superseded FROM reports WHERE form IS NOT NULL ORDER BY id"
+    )
+    assert [tuple(row) for row in forms_rows] == [
+        ("滞后", "2023-07-28", "bbbbbbbbbbbb", "aaaaaaaaaaaa", "8月报批", 0),
+        ("推进中", "2023-07-28", "aaaaaaaaaaaa", None, None, 1),
+    ]
+    log = load_progress(load_register(folder))
+    assert db.execute("SELECT count(*) FROM reports WHERE superseded = 0").fetchone()[0] == len(log.reports)

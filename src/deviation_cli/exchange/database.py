@@ -13,7 +13,8 @@ the columns queries filter on (dates, units, headings) are indexed:
 - ``task_units``: every line of every unit's and group's responsibility list, as ``deviation unit``
   gives it: the task, the unit, its ``role`` (``lead`` or ``responsible``) and ``via`` (the group
   through which a unit shares a task).
-- ``reports`` (progress reports), ``indicators`` and ``observations``: when the register folder has them.
+- ``reports`` (progress reports, those a corrected form replaced marked ``superseded``) and ``checks``
+  (the office's sign-offs), ``indicators`` and ``observations``: when the register folder has them.
 
 Plain tables and types any SQLite since 3.8 reads (no STRICT tables, no JSON functions needed).
 """
@@ -86,10 +87,20 @@ CREATE TABLE reports (
     task_id INTEGER NOT NULL REFERENCES tasks (id),
     unit TEXT NOT NULL REFERENCES units (name),
     date TEXT NOT NULL, status TEXT NOT NULL, note TEXT, evidence TEXT, reason TEXT, new_deadline TEXT,
-    file TEXT NOT NULL, line INTEGER NOT NULL
+    file TEXT NOT NULL, line INTEGER NOT NULL,
+    next_steps TEXT, period TEXT, form TEXT, imported TEXT, replaces TEXT,
+    superseded INTEGER NOT NULL  -- 1: a corrected form of the same unit and period replaced it, counted nowhere
 );
 CREATE INDEX reports_by_task ON reports (task_id, date);
 CREATE INDEX reports_by_unit ON reports (unit, date);
+CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks (id),
+    unit TEXT NOT NULL REFERENCES units (name),
+    date TEXT NOT NULL, result TEXT NOT NULL, checked_by TEXT NOT NULL, note TEXT, report_date TEXT,
+    file TEXT NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX checks_by_task ON checks (task_id, date);
 """
 
 INDICATORS_SCHEMA = """
@@ -183,8 +194,9 @@ def write_database(
     )
     if log.files:
         _script(connection, PROGRESS_SCHEMA)
+        counted = [(report, 0) for report in log.reports] + [(report, 1) for report in log.superseded]
         connection.executemany(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     number,
@@ -198,8 +210,32 @@ def write_database(
                     report.new_deadline.isoformat() if report.new_deadline else None,
                     report.path,
                     report.line,
+                    report.next_steps,
+                    report.period,
+                    report.form,
+                    report.imported.isoformat() if report.imported else None,
+                    report.replaces,
+                    superseded,
                 )
-                for number, report in enumerate(log.reports, 1)
+                for number, (report, superseded) in enumerate(counted, 1)
+            ),
+        )
+        connection.executemany(
+            "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    number,
+                    check.task,
+                    check.unit,
+                    check.date.isoformat(),
+                    check.result,
+                    check.by,
+                    check.note,
+                    check.report_date.isoformat() if check.report_date else None,
+                    check.path,
+                    check.line,
+                )
+                for number, check in enumerate(log.checks, 1)
             ),
         )
     if indicators or observations:
