@@ -23,15 +23,26 @@ def parse_yaml(text: str, path: str, progress: Callable[[float], None] | None = 
     one) is read by ``parse_plain_subset``, several times faster than PyYAML's
     events on large registers; anything else goes through libyaml's events.
     """
+    root, issues, _ = parse_yaml_checked(text, path, progress)
+    return root, issues
+
+
+def parse_yaml_checked(
+    text: str, path: str, progress: Callable[[float], None] | None = None
+) -> tuple[YamlValue, list[Issue], list[Issue]]:
+    """``parse_yaml``, and apart from its issues those of every control character in a key or text
+    (``control_character_issues``), which validation adds and goes on checking.
+
+    Why together: the fast path refuses every control character and every escape, so a file
+    it reads holds none, and the scan of the whole text (a tenth of a second on 100,000
+    tasks) is only needed for a file libyaml reads.
+    """
     # The fast path refuses NUL, BOM and tab, so when it succeeds the event path's scan would find nothing.
     fast = parse_plain_subset(text, progress)
-    root: YamlValue
-    issues: list[Issue]
     if fast is not UNSUPPORTED:
-        root, issues = fast, []
-    else:
-        root, issues = parse_events(text, path)
-    return root, issues
+        return fast, [], []
+    root, issues = parse_events(text, path)
+    return root, issues, [] if issues else control_character_issues(root, text, path)
 
 
 def control_character_issues(root: YamlValue, text: str, path: str) -> list[Issue]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..domain.indicators import Indicator, Observation
 from ..domain.issues import Issue
 from ..domain.register import Register
-from ..formats.yaml_reader import control_character_issues, parse_yaml
+from ..formats.yaml_reader import parse_yaml_checked
 from ..formats.yaml_tree import YamlValue, locate
 from .entries import IndicatorsFile, ObservationsFile
 from .entry_checks import validate_entries
@@ -22,12 +22,12 @@ def _entries(
     text: str, shown: str, file_model: type[_File], issues: list[Issue]
 ) -> tuple[YamlValue, _File | None, dict[str, list[int]]]:
     """The file parsed and validated: its tree, its valid entries (or None), where each kept entry stands."""
-    root, parse_issues = parse_yaml(text, shown)
+    root, parse_issues, controls = parse_yaml_checked(text, shown)
     issues.extend(parse_issues)
     kept_at: dict[str, list[int]] = {}
     if parse_issues:
         return root, None, kept_at
-    issues.extend(control_character_issues(root, text, shown))
+    issues.extend(controls)
     return root, validate_entries(root, file_model, shown, issues, kept_indexes=kept_at), kept_at
 
 

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from ..domain.issues import ERROR, Issue
 from ..domain.register import Register
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, UNITS_FILE
-from ..formats.yaml_reader import control_character_issues, parse_yaml
+from ..formats.yaml_reader import parse_yaml_checked
 from ..formats.yaml_tree import YamlValue
 from .entries import Entry, TasksFile, UnitsFile
 from .entry_checks import validate_entries
@@ -108,10 +108,11 @@ def _read_file(
     """One file parsed and its entries validated: its name as shown, its tree, its model (None if unusable)."""
     big = progress is not None and name == TASKS_FILE
     text = texts.pop(name)
-    root, issues = parse_yaml(text, shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None)
+    root, issues, controls = parse_yaml_checked(
+        text, shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None
+    )
     report.issues.extend(issues)
-    if not issues:
-        report.issues.extend(control_character_issues(root, text, shown[name]))
+    report.issues.extend(controls)
     del text  # the tree holds what is needed; the text of a large register is 100 MB that validation can use
     parsed = None
     if not issues:

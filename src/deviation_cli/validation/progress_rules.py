@@ -22,7 +22,7 @@ from ..domain.progress import (
 from ..domain.query import directory
 from ..domain.register import REF_GROUP, REF_UNIT, Register, UnitRef
 from ..domain.units import UnitDirectory
-from ..formats.yaml_reader import control_character_issues, parse_yaml
+from ..formats.yaml_reader import parse_yaml, parse_yaml_checked
 from ..formats.yaml_tree import YamlValue, locate
 from .entries import CheckEntry, ProgressFile, ReportEntry, progress_entry_kind
 from .entry_checks import validate_entries
@@ -47,11 +47,11 @@ def check_progress_entries(
 
     ``start`` is the number of entries read before this file (their ``order``).
     """
-    root, parse_issues = parse_yaml(text, shown)
+    root, parse_issues, controls = parse_yaml_checked(text, shown)
     issues.extend(parse_issues)
     if parse_issues or root is None:
         return [], []  # an empty progress file is allowed: no reports yet
-    issues.extend(control_character_issues(root, text, shown))
+    issues.extend(controls)
     if isinstance(root, dict) and "reports" in root and root["reports"] in (None, ""):
         del root["reports"]  # `reports:` with nothing under it yet: a fresh file
     items = root.get("reports") if isinstance(root, dict) else None
