@@ -668,6 +668,30 @@ def test_a_full_disk_during_force_keeps_the_old_register_whole(here, monkeypatch
     ]
 
 
+LIST_WITH_DEADLINES_IN_TEXT = """城西区2024年优化营商环境重点任务分工方案
+一、提升政务服务效能
+1.推行“一件事一次办”,年内实现20个高频事项集成办理。(区行政审批局牵头,区司法局负责)
+2.清理妨碍统一市场和公平竞争的政策措施,力争于2024年6月底前全面完成。(区市场监管局牵头)
+3.加强中小企业服务,持续推进。(区工信局牵头)
+4.9月底前完成摸底,12月底前完成整改。(区工信局牵头)
+"""
+
+
+def test_a_task_whose_text_ends_in_a_deadline_clause_takes_it_to_confirm(here):
+    Path("plan.txt").write_text(LIST_WITH_DEADLINES_IN_TEXT, encoding="utf-8")
+    run = invoke("init", "plan.txt", "-o", "out", "--deadline", "2024年底")
+    assert run.exit_code == 0, run.stderr
+    tasks = load_register("out").tasks
+    # A date inside a sentence is not the task's deadline; two steps are left to a person.
+    assert [task.deadline for task in tasks] == ["2024年底", "2024年6月底前", "持续推进", "2024年底"]
+    text = Path("out/tasks.yaml").read_text(encoding="utf-8")
+    assert (
+        "    deadline: 2024年6月底前\n    unconfirmed: 原文(plan.txt:4)没有单列完成时限,取自任务文字中的“2024年6月底前”\n"
+        in text
+    )
+    assert [str(day) for day in tasks[1].due] == ["2024-06-30"]
+
+
 def test_a_deadline_the_grammar_does_not_read_is_kept_and_marked(here):
     Path("plan.csv").write_text(TABLE.format(deadline="视情况而定"), encoding="utf-8")
     run = invoke("init", "plan.csv", "-o", "out")

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.deadlines import ONGOING_WORDS
+from ..domain.deadlines import ONGOING_WORDS, DeadlineError, PlanCalendar, parse_deadline
 from ..domain.issues import WARNING, Issue, RegisterInvalid, SourceUnreadable, UsageError
 from ..domain.register import OPEN_TAIL_PREFIX
 from ..formats.folder_transaction import FolderTransaction
@@ -299,6 +299,7 @@ def _tasks(
         if any(task.number for task in draft.tasks):
             notes.append(Issue("init_ids_renumbered", draft.source, args={"count": len(ids)}, severity=WARNING))
     entries: list[dict[str, object]] = []
+    year = _year(draft)
     for task_id, task in zip(ids, draft.tasks):
         task_notes = list(task.notes)
         leads, responsible = _task_units(task, draft.first_leads)
@@ -312,7 +313,11 @@ def _tasks(
                 lead_names.append(entry)
         responsible_names = [entry for name in dict.fromkeys(responsible) if (entry := units.entry(name)) is not None]
         deadline = task.deadline
-        if not deadline:
+        in_text = None if deadline else deadline_in_text(task.text, year)
+        if in_text:
+            deadline = in_text
+            task_notes.append(Note("init_note_deadline_in_text", {"where": task.where, "deadline": deadline}))
+        elif not deadline:
             deadline = default_deadline or ONGOING
             code = "init_note_deadline_given" if default_deadline else "init_note_deadline_ongoing"
             task_notes.append(Note(code, {"where": task.where, "deadline": deadline}))
@@ -331,6 +336,41 @@ def _tasks(
             }
         )
     return entries
+
+
+#: A clause's words around its deadline: 于2023年6月底前完成 → 2023年6月底前.
+_CLAUSE_HEAD = re.compile(r"^(?:力争|确保|争取|务必|要|须|于|在|到)+")
+_CLAUSE_TAIL = re.compile(r"(?:全面|基本|全部|如期|按时)?(?:完成|实现|办结|到位|建成|出台|落地)(?:任务|目标)?$")
+_CLAUSE_BREAKS = re.compile(r"[,,;;。!!]")
+
+
+def deadline_in_text(text: str, year: int | None) -> str | None:
+    """The deadline a plan writes into the task's own words, when it has no column for one.
+
+    Only a whole clause that the deadline grammar reads in full counts (``…,2023年6月底前完成。``
+    gives ``2023年6月底前``; ``…,持续推进。`` gives ``持续推进``), so that a date inside a
+    sentence (``年内实现20个事项``) is never taken for the task's deadline.
+
+    >>> deadline_in_text("清理妨碍公平竞争的政策措施,2024年6月底前完成。", 2024)
+    '2024年6月底前'
+    >>> deadline_in_text("推行“一件事一次办”,年内实现20个高频事项集成办理。", 2024) is None
+    True
+    """
+    calendar = PlanCalendar.whole_year(year) if year else None
+    found: list[str] = []
+    for clause in _CLAUSE_BREAKS.split(text):
+        wording = _CLAUSE_TAIL.sub("", _CLAUSE_HEAD.sub("", clause.strip()))
+        if not wording or not re.search(r"[前底末旬日年季]|推进|坚持|常态", wording):
+            continue
+        try:
+            parsed = parse_deadline(wording, calendar)
+        except DeadlineError:
+            continue
+        if parsed.ongoing or parsed.due:
+            found.append(wording)
+    if len(found) != 1:  # none, or several that may be steps of one task: a person decides
+        return None
+    return found[0]
 
 
 def _ids(tasks: list[DraftTask]) -> list[int] | None:

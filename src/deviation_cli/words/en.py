@@ -457,6 +457,7 @@ WORDS: dict[str, str] = {
     "init_ids_renumbered": "the source's numbers are missing or repeat (numbered again in each part, say): the {count} tasks are numbered 1-{count} in order",
     "init_leader_in_remark": "the source also names a leading official ({names}); kept in the remark",
     "init_note_deadline_given": "the source ({where}) gives no deadline; '{deadline}' from --deadline",
+    "init_note_deadline_in_text": "the source ({where}) has no deadline of its own; '{deadline}' is taken from the task text",
     "init_note_deadline_ongoing": "the source ({where}) gives no deadline; '{deadline}' for now",
     "init_note_deadline_refused": "deadline '{deadline}' ({where}) is kept as the source words it, but the deadline grammar does not read it yet and validate reports it; reword it",
     "init_note_kind_other": "its kind does not show in its name: other for now",

@@ -457,6 +457,7 @@ WORDS: dict[str, str] = {
     "init_ids_renumbered": "原文序号有缺失或重复(如各部分重新编号),{count} 项任务按出现顺序编为 1–{count}",
     "init_leader_in_remark": "原文同时写了牵头领导({names}),已记入备注",
     "init_note_deadline_given": "原文({where})没有完成时限,按 --deadline 记为“{deadline}”",
+    "init_note_deadline_in_text": "原文({where})没有单列完成时限,取自任务文字中的“{deadline}”",
     "init_note_deadline_ongoing": "原文({where})没有完成时限,暂记为“{deadline}”",
     "init_note_deadline_refused": "完成时限“{deadline}”({where})照录原文,但完成时限语法还读不懂它,validate 会报错;请改写为可读的写法",
     "init_note_kind_other": "从名称看不出单位类别,暂作 other",
