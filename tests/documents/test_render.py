@@ -437,6 +437,19 @@ def test_site_command_writes_every_page(cli, tmp_path):
     assert "还有" in index and "2024年3月31日" in index
 
 
+def test_site_takes_its_folder_as_an_option_too_but_only_one_folder(cli, tmp_path):
+    run = cli("site", "-o", str(tmp_path / "out"), "--as-of", "2024-01-01", data=QINGHE)
+    assert (run.exit_code, run.stderr) == (0, f"已写入 17 个页面到 {tmp_path / 'out'}\n")
+    run = cli("site", str(tmp_path / "a"), "-o", str(tmp_path / "b"), data=QINGHE)
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"网站只写入一个文件夹:OUT 为“{tmp_path / 'a'}”,-o 为“{tmp_path / 'b'}”\n",
+    )
+    run = cli("site", data=QINGHE)
+    assert (run.exit_code, run.stderr) == (2, "请给出写入网站的文件夹,如 deviation site 网站/\n")
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
 @pytest.mark.parametrize("data", [HANZHONG, QINGHE], ids=["hanzhong", "qinghe"])
 def test_every_link_of_every_page_resolves_to_a_page_and_anchor(data):
     """Relative links only, each to a page of the site (and an id on it); nothing from elsewhere."""

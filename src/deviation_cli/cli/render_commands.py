@@ -201,7 +201,10 @@ SITE_PROGRESS_PAGES = 500
 
 @command("site")
 def site_command(
-    out: str = typer.Argument(..., metavar="OUT", help="Folder to write the site into (created if missing)."),
+    out: str | None = typer.Argument(None, metavar="OUT", help="Folder to write the site into (created if missing)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="DIR", help="The same folder, given as an option like the other commands."
+    ),
     templates: str | None = typer.Option(
         None, "--templates", metavar="DIR", help="Folder whose templates replace the bundled ones."
     ),
@@ -215,6 +218,11 @@ def site_command(
 
     Example: deviation site out/ && xdg-open out/index.html
     """
+    if out is not None and output is not None and Path(out) != Path(output):
+        raise usage_error("site_two_folders", first=out, second=output)
+    out = out or output
+    if out is None:
+        raise usage_error("site_needs_folder")
     today = as_of_option(as_of)
     register = load()
     pages = build_site(register, today, templates)

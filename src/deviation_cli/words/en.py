@@ -99,6 +99,8 @@ WORDS: dict[str, str] = {
     "template_unsafe": "template {name} tried to reach a forbidden internal attribute: {problem}",
     "template_error": "template {name} failed: {problem}",
     "render_binary_needs_output": "a {format} file is not text for a terminal; write it with -o FILE (or -o - for standard output)",
+    "site_two_folders": "the site goes to one folder: OUT is '{first}', -o is '{second}'",
+    "site_needs_folder": "give the folder to write the site into, e.g. deviation site site/",
     "render_needs_issuer": "the register names no issuing office (document.source); give one with --issuer",
     "render_needs_unit": "{kind} needs --unit (or --all-units)",
     "render_unit_not_used": "{kind} is not per unit; drop --unit",

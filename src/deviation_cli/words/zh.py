@@ -99,6 +99,8 @@ WORDS: dict[str, str] = {
     "template_unsafe": "模板 {name} 试图访问不允许的内部属性:{problem}",
     "template_error": "模板 {name} 出错:{problem}",
     "render_binary_needs_output": "{format} 文件不是给终端看的文本;请用 -o 文件名 写出(或 -o - 写到标准输出)",
+    "site_two_folders": "网站只写入一个文件夹:OUT 为“{first}”,-o 为“{second}”",
+    "site_needs_folder": "请给出写入网站的文件夹,如 deviation site 网站/",
     "render_needs_issuer": "登记册没有写发文机关(document.source);请用 --issuer 给出",
     "render_needs_unit": "{kind} 需要 --unit 指明单位(或用 --all-units)",
     "render_unit_not_used": "{kind} 不按单位生成,请去掉 --unit",
