@@ -11,6 +11,7 @@ import functools
 import gc
 import importlib
 import inspect
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import date
@@ -24,6 +25,8 @@ import typer.main
 from .._version import __version__
 from ..domain.deadlines import DeadlineError, parse_date_argument
 from ..domain.issues import DeviationError, Interrupted, Issue, UsageError
+from ..formats.register_files import display_path
+from ..formats.yaml_tree import keep_parsed_until_exit
 from ..output.issue_lines import format_issues, limit_issues
 from ..store.bundled import bundled_data_folder
 from ..words import LANGS, Lang, as_lang, say
@@ -290,6 +293,14 @@ def command(*names: str, on: typer.Typer | None = None, **kwargs: Any) -> Callab
                 # `deviation tasks | head`: the reader left; nothing to report.
                 sys.stderr.close()
                 raise typer.Exit(0) from None
+            except OSError as error:
+                # The system refused a write or read we did not foresee (`> out.csv` on a full disk):
+                # words, not a traceback; what was still buffered for standard output goes nowhere.
+                if error.filename is None:
+                    _silence_stdout()
+                where = display_path(Path(error.filename)) if isinstance(error.filename, str) else ""
+                print_issues([Issue("output_unwritable", where, args={"reason": error.strerror or str(error)})])
+                raise typer.Exit(1) from None
 
         signature = inspect.signature(function)
         # A function takes any attribute, and inspect (so typer) reads this one; typeshed declares no __signature__.
@@ -357,14 +368,59 @@ def check_format(value: str, allowed: Sequence[str], option: str = "--format") -
 
 def main() -> None:
     utf8_streams()
+    # Parsed files are not freed object by object in this process (see ``yaml_tree.let_go``).
+    keep_parsed_until_exit()
     try:
         app()
+    except SystemExit as exit:
+        end_process(exit)
+        raise
     finally:
         # Why: the interpreter's last garbage collections walk every object typer and
         # the command created (10 ms, longer than a query on the shipped register takes),
         # only to find nothing worth collecting in a process that is ending. Frozen
         # objects are skipped by them; everything is still freed as the process exits.
         gc.freeze()
+
+
+def end_process(exit: SystemExit) -> None:
+    """End the process at once with the command's exit code, once what it printed is out.
+
+    Why: an ending interpreter frees every object one at a time; after validating
+    100,000 tasks that is millions of them and a few tenths of a second, for memory
+    the operating system takes back whole anyway. Nothing of ours waits for
+    interpreter exit: files are written and renamed, and temporaries removed, before
+    a command returns. Returns (and the exit takes its usual course) when the code is
+    not a number or the output cannot be flushed, e.g. into a closed pipe.
+    """
+    code = 0 if exit.code is None else exit.code
+    if not isinstance(code, int):
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()  # the reader left (`| head`): nothing to report
+    except OSError as error:
+        _silence_stdout()
+        print_issues([Issue("output_unwritable", args={"reason": error.strerror or str(error)})])
+        code = code or 1
+    except ValueError:
+        pass  # already closed
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that what is still buffered is dropped, not retried."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 def utf8_streams() -> None:

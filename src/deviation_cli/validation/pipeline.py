@@ -18,7 +18,7 @@ from ..domain.issues import ERROR, Issue
 from ..domain.register import Register
 from ..formats.register_files import REGISTER_FILES, TASKS_FILE, UNITS_FILE
 from ..formats.yaml_reader import parse_yaml_checked
-from ..formats.yaml_tree import YamlValue
+from ..formats.yaml_tree import YamlValue, let_go
 from .entries import Entry, TasksFile, UnitsFile
 from .entry_checks import validate_entries
 from .register_rules import build_register, build_units
@@ -88,6 +88,7 @@ def validate_texts(
             progress=progress.stage(0.7, 1.0) if progress is not None else None,
         )
         review_register(register, (units_shown, units_root), (tasks_shown, tasks_root), report.issues)
+        let_go(units_root, tasks_root)
         if not report.errors:
             report.register = register
         return report
