@@ -48,16 +48,22 @@ class UnitDirectory:
                 self._by_written.setdefault(written, UnitRef(written, group.name, REF_GROUP))
         self._by_normalised = {normalise_name(written): ref for written, ref in self._by_written.items()}
         self._suggested: dict[tuple[str, int], list[str]] = {}
+        # Open tails (等市级相关部门单位) as resolved: a large register repeats a few of them thousands of times.
+        self._tails: dict[str, UnitRef] = {}
 
     def resolve(self, written: str) -> UnitRef | None:
         """What a name in the register means, written exactly as the register has it."""
         ref = self._by_written.get(written)
         if ref is not None:
             return ref if ref.written == written else UnitRef(written, ref.name, ref.kind)
+        ref = self._tails.get(written)
+        if ref is not None:
+            return ref
         if written.startswith(OPEN_TAIL_PREFIX):
             group_ref = self._by_written.get(written[len(OPEN_TAIL_PREFIX) :])
             if group_ref is not None and group_ref.kind == REF_GROUP:
-                return UnitRef(written, group_ref.name, REF_OPEN_TAIL)
+                ref = self._tails[written] = UnitRef(written, group_ref.name, REF_OPEN_TAIL)
+                return ref
         return None
 
     def exact_names(self) -> dict[str, UnitRef]:

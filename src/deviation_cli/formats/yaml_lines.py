@@ -157,9 +157,32 @@ def parse_plain_subset(
                 report_at += 1 << 16
                 report(match.start() / size)
             spaces, dash, key, colon, rest = match.groups()
+            indent = len(spaces)
+            # The two lines most of a register is made of, taken first with only the checks they need:
+            # a plain item of a list of names (``  - 市发改委``), and a key with a plain value beside its
+            # siblings (``deadline: 2023年底``). Every other line, and any doubt, takes the general path.
+            if (
+                indent == top
+                and pending is None
+                and rest
+                and rest[0] not in refused
+                and rest[-1] != ":"
+                and ": " not in rest
+                and " #" not in rest
+            ):
+                if key is None:
+                    if dash is not None and container.__class__ is YamlList:
+                        value = rest.rstrip(" ") if rest[-1] == " " else rest
+                        container.append(shared(value, value))
+                        container.positions.append((number, indent + len(dash) + 2))
+                        continue
+                elif dash is None and container.__class__ is YamlMap and key not in container:
+                    value = rest.rstrip(" ") if rest[-1] == " " else rest
+                    container[key] = shared(value, value) if len(value) <= _SHARED_LENGTH else value
+                    container.positions[key] = (number, indent + 1, number, indent + len(key) + len(colon) + 2)
+                    continue
             if dash is None and key is None and (not rest or rest[0] == "#"):
                 continue
-            indent = len(spaces)
             if pending is not None:
                 owner, pending_key, key_line, key_column, empty_column = pending
                 pending = None

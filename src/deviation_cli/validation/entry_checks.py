@@ -9,7 +9,6 @@ and column the clerk has to change.
 from __future__ import annotations
 
 import difflib
-import re
 import typing
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
@@ -168,31 +167,49 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
     optionals = [name for name, kind in spec.items() if kind == "optional"]
     lists = [name for name, kind in spec.items() if kind == "texts"]
     defaults = {name: info.default for name, info in item_type.model_fields.items() if not info.is_required()}
+    # Written over by the record's own values; a list default is made afresh for each record that lacks it.
+    fixed_defaults = {name: value for name, value in defaults.items() if not isinstance(value, list)}
+    list_defaults = {name: value for name, value in defaults.items() if isinstance(value, list)}
+    max_digits = MAX_NUMBER_DIGITS
 
     def build(item: YamlValue) -> SimpleNamespace | None:
         if not isinstance(item, dict):
             return None
-        keys = item.keys()
-        if not (keys <= allowed and required <= keys):
+        if not (allowed.issuperset(item) and required <= item.keys()):
             return None
         # The checks read fields by name only: a plain namespace is all they need,
         # and costs a tenth of ``model_construct``. Lists stay the parsed lists (no copy).
-        entry = SimpleNamespace(**item)
+        entry = SimpleNamespace(**fixed_defaults)
         fields = entry.__dict__
+        fields.update(item)
+        # Numbers: ASCII digits without a leading zero, at most MAX_NUMBER_DIGITS (pydantic's path says why).
         for name in numbers:
-            number = _plain_number(fields[name])
-            if number is None:
+            value = fields[name]
+            if (
+                value.__class__ is not str
+                or not value.isdigit()
+                or not value.isascii()
+                or value[0] == "0"
+                or len(value) > max_digits
+            ):
                 return None
-            fields[name] = number
+            fields[name] = int(value)
+        # An optional field written with no value (``measure:``) is pydantic's to judge: only absence is plain.
         for name in optional_numbers:
-            if name in fields:
-                number = _plain_number(fields[name])
-                if number is None:
+            if name in item:
+                value = item[name]
+                if (
+                    value.__class__ is not str
+                    or not value.isdigit()
+                    or not value.isascii()
+                    or value[0] == "0"
+                    or len(value) > max_digits
+                ):
                     return None
-                fields[name] = number
+                fields[name] = int(value)
         for name in unit_lists:
-            if name in fields:
-                value = fields[name]
+            if name in item:
+                value = item[name]
                 if value.__class__ is str:
                     if not value:
                         return None
@@ -203,19 +220,18 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
             if value.__class__ is not str or not value:
                 return None
         for name in optionals:
-            if name in fields:
-                value = fields[name]
+            if name in item:
+                value = item[name]
                 if value.__class__ is not str or not value:
                     return None
         for name in lists:
-            if name in fields:
-                value = fields[name]
+            if name in item:
+                value = item[name]
                 if not isinstance(value, list) or not _texts(value):
                     return None
-        if len(fields) < len(spec):
-            for name, default in defaults.items():
-                if name not in fields:
-                    fields[name] = list(default) if isinstance(default, list) else default
+        for name, default in list_defaults.items():
+            if name not in item:
+                fields[name] = list(default)
         return entry
 
     return build
@@ -231,16 +247,6 @@ def _texts(values: list[Any]) -> bool:
     except TypeError:
         return False
     return True
-
-
-#: ASCII digits without a leading zero, at most MAX_NUMBER_DIGITS of them (pydantic's path says why).
-_PLAIN_NUMBER = re.compile(f"[1-9][0-9]{{0,{MAX_NUMBER_DIGITS - 1}}}").fullmatch
-
-
-def _plain_number(value: object) -> int | None:
-    if type(value) is not str or not _PLAIN_NUMBER(value):
-        return None
-    return int(value)
 
 
 def _list_item_model(annotation: object) -> type[BaseModel] | None:

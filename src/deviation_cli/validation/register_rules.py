@@ -8,6 +8,7 @@ register so that one run reports every problem.
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import cast
@@ -413,20 +414,24 @@ def _resolve_leads(
     return tuple(leads)
 
 
+_name_of = operator.attrgetter("name")
+
+
 def _resolve_responsible(
     entries: list[str], where: YamlPath, directory: UnitDirectory, at: Located
 ) -> tuple[reg.UnitRef, ...]:
     known = directory.exact_names()
     # Nearly every list names units, groups and open tails (等…) as units.yaml writes them, each
     # once: resolved by a lookup each, with nothing to report. Anything else takes the loop below.
-    found = [known.get(written) for written in entries]
+    found = list(map(known.get, entries))
     # UnitRef has no __bool__: only None is false, and all() asks no Python-level __eq__.
     if all(found):
         plain = cast(list[reg.UnitRef], found)
-        if len({ref.name for ref in plain}) == len(plain):  # units and groups: names are unique across both
+        if len(set(map(_name_of, plain))) == len(plain):  # units and groups: names are unique across both
             return tuple(plain)
     else:
-        found = [ref if ref is not None else directory.resolve(written) for ref, written in zip(found, entries)]
+        resolve = directory.resolve
+        found = [ref if ref is not None else resolve(written) for ref, written in zip(found, entries)]
         if all(found):
             plain = cast(list[reg.UnitRef], found)
             tails = [ref for ref in plain if ref.kind == reg.REF_OPEN_TAIL]

@@ -7,6 +7,7 @@ Why warnings and not errors: each of these can be what the plan really says
 
 from __future__ import annotations
 
+import operator
 from unicodedata import is_normalized
 
 from ..domain import register as reg
@@ -66,10 +67,15 @@ def _review_unconfirmed(at: Located, sections: tuple[_Section, ...]) -> None:
                 at.warning("unconfirmed", (*where, "unconfirmed"), note=entry["unconfirmed"])
 
 
+_name_of = operator.attrgetter("name")
+
+
 def _review_tasks(register: reg.Register, at: Located) -> None:
     written = register.document.written
     last_year = written.year + FAR_FUTURE_YEARS
     groups = {group.name: group for group in register.groups}
+    group_names = frozenset(groups)
+    grouped_units = frozenset(member for group in register.groups for member in group.members)
     texts: dict[str, int] = {}
     previous_id = 0
     # Where each task stands in the file: one pass over its records (not one per task, quadratic
@@ -104,8 +110,14 @@ def _review_tasks(register: reg.Register, at: Located) -> None:
                         date=milestone.isoformat(),
                         years=FAR_FUTURE_YEARS,
                     )
+        # Whether a responsible unit can be a lead or a member of a group the task also names, asked in C
+        # first; only a task where one can is read entry by entry (few are, on any register).
+        names = set(map(_name_of, task.refs))
+        may_overlap = not names.isdisjoint(task.leads) or (
+            not names.isdisjoint(group_names) and not names.isdisjoint(grouped_units)
+        )
         covered: dict[str, str] | None = None
-        for ref in task.refs:
+        for ref in task.refs if may_overlap else ():
             if ref.kind != reg.REF_UNIT:
                 continue
             if ref.name in task.leads:
