@@ -120,6 +120,7 @@ def build_register(
     # Registers repeat a few hundred wordings over thousands of tasks: parse each once.
     deadlines: dict[str, tuple[tuple[date, ...], bool] | DeadlineError] = {}
     task_lines = _item_lines(tasks_root, "tasks")
+    exact = directory.exact_names()
     make_task = reg.record_builder(reg.Task)
     due: tuple[date, ...]
     for index, task in enumerate(tasks_file.tasks):
@@ -129,8 +130,16 @@ def build_register(
         if task.id in tasks:
             at.error("duplicate_id", (*where, "id"), id=task.id, first=tasks[task.id].line)
         path = _task_path(task, where, headings, measure_paths, at)
-        leads = _resolve_leads(task.lead, (*where, "lead"), directory, at)
-        refs = _resolve_responsible(task.responsible, (*where, "responsible"), directory, at)
+        # Nearly every task names its lead and responsible units exactly as units.yaml writes
+        # them, with nothing to report: looked up directly, and only the rest resolved entry by entry.
+        lead = exact.get(task.lead) if task.lead.__class__ is str else None
+        if lead is not None and lead.kind == reg.REF_UNIT:
+            leads: tuple[str, ...] = (lead.name,)
+        else:
+            leads = _resolve_leads(task.lead, (*where, "lead"), directory, at)
+        refs = _plain_refs(task.responsible, directory)
+        if refs is None:
+            refs = _resolve_responsible(task.responsible, (*where, "responsible"), directory, at)
         parsed = deadlines.get(task.deadline)
         if parsed is None:
             try:
@@ -387,11 +396,6 @@ def _resolve_leads(
     written: str | list[str] | None, where: YamlPath, directory: UnitDirectory, at: Located
 ) -> tuple[str, ...]:
     """The canonical names of a task's leads: one, several co-leads, or none (a warning)."""
-    if written.__class__ is str:
-        # Nearly every task: one unit, written as units.yaml writes it; nothing to report.
-        ref = directory.exact_names().get(written)
-        if ref is not None and ref.kind == reg.REF_UNIT:
-            return (ref.name,)
     if written is None or written == []:
         at.warning("task_without_lead", where[:-1])
         return ()
@@ -417,12 +421,10 @@ def _resolve_leads(
 _name_of = operator.attrgetter("name")
 
 
-def _resolve_responsible(
-    entries: list[str], where: YamlPath, directory: UnitDirectory, at: Located
-) -> tuple[reg.UnitRef, ...]:
+def _plain_refs(entries: list[str], directory: UnitDirectory) -> tuple[reg.UnitRef, ...] | None:
+    """A responsible list naming units, groups and open tails (等…) as units.yaml writes them,
+    each once, resolved by a lookup each; None for any other list (``_resolve_responsible`` says why)."""
     known = directory.exact_names()
-    # Nearly every list names units, groups and open tails (等…) as units.yaml writes them, each
-    # once: resolved by a lookup each, with nothing to report. Anything else takes the loop below.
     found = list(map(known.get, entries))
     # UnitRef has no __bool__: only None is false, and all() asks no Python-level __eq__.
     if all(found):
@@ -438,6 +440,14 @@ def _resolve_responsible(
             if all(directory.groups[ref.name].is_open for ref in tails):
                 if len({(ref.kind, ref.name) for ref in plain}) == len(plain):
                     return tuple(plain)
+    return None
+
+
+def _resolve_responsible(
+    entries: list[str], where: YamlPath, directory: UnitDirectory, at: Located
+) -> tuple[reg.UnitRef, ...]:
+    """A responsible list entry by entry, reporting each entry that does not hold."""
+    known = directory.exact_names()
     refs = []
     seen: set[tuple[str, str]] = set()
     for index, written in enumerate(entries):
