@@ -4,7 +4,8 @@ every command imports first), to keep the loader and the register's records off 
 query answered from the cache index, and says ``start-up``.
 
 The layers themselves (cli → documents | exchange → output → store → validation → formats → domain →
-words) are checked by ``lint-imports`` with the contracts in pyproject.toml.
+words) are checked by ``lint-imports`` with the contracts in pyproject.toml; inside a layer, no two
+modules may reach each other through their imports either (late and type-checking ones included).
 """
 
 from __future__ import annotations
@@ -72,3 +73,42 @@ def test_each_late_import_does_bring_the_library_it_names(module, library):
     code = f"import sys, {module}; print({library!r} in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "True", f"{module} does not import {library}: import it at the top instead"
+
+
+def own_imports() -> dict[str, set[str]]:
+    """Each module of the package -> the modules of ours it imports, anywhere in it (late, type-checking)."""
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    imports: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+                for alias in node.names:
+                    found = f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target
+                    if found != name:
+                        imports[name].add(found)
+    return imports
+
+
+def test_no_two_modules_reach_each_other_through_their_imports():
+    imports = own_imports()
+    assert "deviation_cli.documents.template_data" in imports["deviation_cli.documents.render"]
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for module in imports.get(todo.pop(), ()):
+                if module not in seen:
+                    seen.add(module)
+                    todo.append(module)
+        return seen
+
+    reached = {name: reach(name) for name in imports}
+    circles = sorted({tuple(sorted((a, b))) for a in imports for b in reached[a] if a in reached[b] and a != b})
+    assert circles == []

@@ -19,9 +19,10 @@ from deviation_cli import load_register
 from deviation_cli.documents.punctuation import cjk_punctuation, markdown_inline
 from deviation_cli.documents.render import render_document
 from deviation_cli.documents.site import build_site
-from deviation_cli.documents.template_data import assigned_units, unit_list
+from deviation_cli.documents.template_data import assigned_units
 from deviation_cli.domain.annex import table_rows
 from deviation_cli.domain.issues import UsageError
+from deviation_cli.domain.unit_lists import unit_list
 from support.paths import GOLDEN, HANZHONG, QINGHE
 
 UPDATE = os.environ.get("DEVIATION_UPDATE_GOLDEN") == "1"

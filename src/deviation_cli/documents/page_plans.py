@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ..domain.annex import AnnexColumn, TableRow
 from ..domain.query import UnitTask
 from ..domain.register import LEAD
+from ..domain.unit_lists import UnitList
 from .print_layout import (
     ANNEX_STYLE,
     BODY_FONT_PT,
@@ -31,9 +31,6 @@ from .print_layout import (
 )
 from .printed_tables import PrintedTable, decomposition_table, plain_widths, unit_table
 from .punctuation import date_zh
-
-if TYPE_CHECKING:
-    from .template_data import UnitList
 
 #: A unit's table: 序号, task, 职责, lead, deadline (_macros.html ``unit_rows``).
 UNIT_TABLE_FIELDS = ("id", "task", "role", "lead", "deadline")

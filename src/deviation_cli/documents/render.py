@@ -14,8 +14,9 @@ from typing import Any
 from ..domain.annex import table_rows
 from ..domain.issues import usage_error
 from ..domain.register import Register
+from ..domain.unit_lists import unit_list
 from .page_plans import PagePlans
-from .template_data import assigned_units, base_context, due_list, unit_list
+from .template_data import assigned_units, base_context, due_list
 from .templating import render_template
 
 KINDS = ("notice", "unit", "table", "due")

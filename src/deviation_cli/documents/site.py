@@ -16,10 +16,11 @@ from datetime import date
 from ..domain.annex import TableRow, table_rows
 from ..domain.query import due, unit_task_index
 from ..domain.register import LEAD, Heading, Register, Task
+from ..domain.unit_lists import build_unit_list
 from ..output.cells import kind_name
 from .filter_index import filter_index
 from .punctuation import remembered
-from .template_data import Links, base_context, build_unit_list
+from .template_data import Links, base_context
 from .templating import environment, render_template
 
 

@@ -1,4 +1,4 @@
-"""The data a template gets: a unit's list, the due list, links between a site's pages.
+"""The data a template gets: the due list, links between a site's pages, the context every template shares.
 
 Plain frozen records built from the register, so templates read fields and
 never reach into the register's machinery (and the sandbox can trust them).
@@ -8,77 +8,19 @@ from __future__ import annotations
 
 import functools
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..domain.annex import annex_columns
-from ..domain.query import DueItem, UnitTask, directory, due, find_unit, unit_tasks
-from ..domain.register import LEAD, Group, Heading, Register, Task, Unit
+from ..domain.query import DueItem, directory, due, find_unit, unit_tasks
+from ..domain.register import Heading, Register, Task
+from ..domain.unit_lists import milestones_by_date
 from ..domain.units import join_unit_list
 from ..formats.file_names import file_slug, unique_stems
 from ..words import label
 from .page_plans import UNIT_TABLE_FIELDS, PagePlans
-
-
-@dataclass(frozen=True, slots=True)
-class UnitList:
-    """A unit's 责任清单: what it leads, what it shares, what an open tail may ask of it."""
-
-    name: str  # canonical
-    display_name: str  # the full official name where the register knows it
-    unit: Unit | None
-    group: Group | None
-    lead: tuple[UnitTask, ...]
-    shared: tuple[UnitTask, ...]
-    open: tuple[UnitTask, ...] = ()  # reached only through 等…相关部门单位, never counted as assigned
-    member_of: tuple[str, ...] = ()  # closed groups that list the unit
-
-    @property
-    def rows(self) -> tuple[UnitTask, ...]:
-        return self.lead + self.shared
-
-    @property
-    def dated(self) -> tuple[UnitTask, ...]:
-        return tuple(row for row in self.rows if row.task.due)
-
-    @property
-    def ongoing(self) -> tuple[UnitTask, ...]:
-        return tuple(row for row in self.rows if row.task.ongoing)
-
-    @property
-    def milestones(self) -> list[tuple[date, list[Task]]]:
-        return milestones_by_date(row.task for row in self.rows)
-
-
-def milestones_by_date(tasks: Iterable[Task]) -> list[tuple[date, list[Task]]]:
-    """Each milestone date with the tasks due then (by id): 2023-06-30 -> [1, 22, 23]."""
-    by_date: dict[date, dict[int, Task]] = {}
-    for task in tasks:
-        for milestone in task.due:
-            by_date.setdefault(milestone, {})[task.id] = task
-    return [(day, [found[key] for key in sorted(found)]) for day, found in sorted(by_date.items())]
-
-
-def unit_list(register: Register, name: str, include_open: bool = False) -> UnitList:
-    """The 责任清单 of a unit or group, by any name ``find_unit`` accepts."""
-    canonical = find_unit(register, name)
-    return build_unit_list(register, canonical, unit_tasks(register, canonical, include_open=include_open))
-
-
-def build_unit_list(register: Register, canonical: str, rows: Sequence[UnitTask]) -> UnitList:
-    unit = register.unit(canonical)
-    return UnitList(
-        name=canonical,
-        display_name=(unit.full_name if unit and unit.full_name else canonical),
-        unit=unit,
-        group=register.group(canonical),
-        lead=tuple(row for row in rows if row.role == LEAD),
-        shared=tuple(row for row in rows if row.role != LEAD and not row.open),
-        open=tuple(row for row in rows if row.open),
-        member_of=tuple(group.name for group in register.groups if canonical in group.members),
-    )
 
 
 def assigned_units(register: Register) -> list[str]:

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 from ..domain import query, register
 from ..domain.annex import TableRow
 from ..domain.issues import Issue, UsageError, usage_error
+from ..domain.unit_lists import UnitList
 from ..formats.register_files import display_path, size_limit
 from ..store.bundled import bundled_templates_folder
 from . import template_limits as limits
 from .page_plans import PagePlans, title_layout
 from .printed_tables import MergedCell, PrintedRow, PrintedTable
 from .punctuation import cjk_punctuation, date_zh, deadline_breaks, markdown_inline
-from .template_data import DueList, Links, UnitList
+from .template_data import DueList, Links
 
 if TYPE_CHECKING:
     from jinja2 import Environment, FileSystemLoader

@@ -16,7 +16,7 @@ from ..formats import register_cache, register_index
 from ..formats.register_files import REGISTER_FILES, display_path, read_bytes
 from ..formats.text_encoding import decode_register_bytes
 from ..validation.pipeline import Report, Stages, validate_texts
-from .load import keep
+from .collector import keep
 
 #: Makes the progress display for a long validation, given the folder's name; None draws nothing.
 ProgressDisplay = Callable[[str], Stages | None]

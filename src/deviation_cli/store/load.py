@@ -8,7 +8,6 @@ part of it a query can answer with, reading only that part from the cache.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..domain.query import Scope
 from ..domain.register import Register
 from ..formats import register_cache, register_index
 from ..formats.register_files import INDICATORS_FILE, OBSERVATIONS_FILE, REGISTER_FILES, display_path, size_limit
+from .collector import keep
 from .folders import check_folder, find_register_folder
 
 if TYPE_CHECKING:
@@ -123,21 +123,3 @@ def check_tracking_files(folder: Path, register: Register, issues: list[Issue]) 
         indicators = check_indicators(folder / INDICATORS_FILE, register, issues)
     if (folder / OBSERVATIONS_FILE).is_file():
         check_observations(folder / OBSERVATIONS_FILE, indicators, issues)
-
-
-#: From this many tasks on, a loaded register is moved out of the garbage collector's sight.
-FREEZE_TASKS = 5000
-
-
-def keep(register: Register) -> Register:
-    """Hand out a register; a large one is frozen out of the cyclic garbage collector.
-
-    Why: its million objects were made with the collector paused, so they all
-    sit in the youngest generation; the first collections after it resumes
-    would walk every one of them, again and again as generations fill, while
-    the query allocates its output. None of them is part of a cycle
-    (refcounting frees them), so ``gc.freeze`` costs nothing but those walks.
-    """
-    if len(register.tasks) >= FREEZE_TASKS:
-        gc.freeze()
-    return register
