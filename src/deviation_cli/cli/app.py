@@ -208,6 +208,16 @@ def print_issues(issues: list[Issue], stream: IO[str] | None = None) -> None:
     tell_more(hidden, out)
 
 
+def write_stdout(content: str | bytes) -> None:
+    """A document to standard output: text as text, a workbook or Word file as its bytes, in order."""
+    if isinstance(content, bytes):
+        sys.stdout.flush()  # what was printed as text before goes out first
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)
+
+
 def tell_more(hidden: int, stream: IO[str] | None = None) -> None:
     """The line after a capped list of problems: how many were not printed, and how to see them."""
     if hidden:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import typer
@@ -39,6 +38,7 @@ from .app import (
     print_issues,
     settings,
     tell,
+    write_stdout,
     write_through_option,
 )
 from .loading import load
@@ -68,12 +68,7 @@ OUTPUT_HELP = "File to write; - for standard output."
 def _write(register: Register, out: str, content: str | bytes, what: str, write_through: bool = False) -> None:
     """Write an export to a file (atomically, never over the register) or to stdout with ``-``."""
     if out == "-":
-        if isinstance(content, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(content)
+        write_stdout(content)
         return
     write_atomic(out, content, protect=register_files(register), follow_links=write_through, into_special=write_through)
     tell("export_written", file=out, what=what)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,11 @@ from ..documents.reminder import (
 from ..documents.render import DOCUMENT_FORMATS, KINDS, render_document
 from ..documents.site import build_site
 from ..documents.template_data import assigned_units, unit_file_stems
-from ..domain.issues import Issue, UsageError, usage_error
+from ..domain.issues import usage_error
 from ..domain.register import Register
-from ..formats.atomic import write_atomic
+from ..formats.atomic import make_folder, write_atomic
 from ..formats.register_files import display_path, register_paths
-from .app import as_of_option, check_format, command, date_option, tell, write_through_option
+from .app import as_of_option, check_format, command, date_option, tell, write_stdout, write_through_option
 from .loading import load
 from .progress_bar import Bar
 
@@ -135,7 +134,7 @@ def render_command(
     if folder is None:
         write_output(output, render(unit), protect, write_through)
         return
-    _make_folder(folder)
+    make_folder(folder)
     names = assigned_units(register)
     # Two names may give one file name (县水务/局, 县水务:局): numbered as `site` numbers them.
     stems = unit_file_stems(names)
@@ -184,7 +183,7 @@ def _render_reminders(
         if write_output(output, render(data), protect):
             tell("cli.wrote_file", file=display_path(Path(output or "")))
         return
-    _make_folder(folder)
+    make_folder(folder)
     names = reminder_units(register)
     stems = unit_file_stems(names)
     written = 0
@@ -228,14 +227,14 @@ def site_command(
     pages = build_site(register, today, templates)
     folder = Path(out)
     protect = register_files(register)
-    _make_folder(folder)
+    make_folder(folder)
     bar = None
     if len(pages) >= SITE_PROGRESS_PAGES:
         bar = Bar(str(folder), total=len(pages))
     try:
         for name, text in pages.items():
             target = folder / name
-            _make_folder(target.parent)
+            make_folder(target.parent)
             write_atomic(target, text, protect=protect)
             if bar is not None:
                 bar.advance()
@@ -260,21 +259,7 @@ def write_output(
     stdout only when asked for with ``-o -``.
     """
     if output is None or output == "-":
-        if isinstance(content, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(content)
+        write_stdout(content)
         return False
     write_atomic(output, content, protect=protect, follow_links=write_through, into_special=write_through)
     return True
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})
-        ) from None

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..domain.issues import Issue, UsageError
-from ..formats.atomic import write_atomic
+from ..formats.atomic import make_folder, write_atomic
 from .app import check_format, command
 
 SCHEMA_KINDS = ("tasks", "units", "progress", "indicators", "observations")
@@ -49,13 +49,7 @@ def schema_command(
         sys.stdout.write(schema_text(schemas[chosen[0]]))
         return
     folder = Path(output)
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=True)
-        except OSError as error:
-            raise UsageError(
-                Issue("output_unwritable", output, args={"reason": error.strerror or str(error)})
-            ) from None
+    make_folder(folder, output)
     for name in chosen:
         written = write_atomic(folder / name, schema_text(schemas[name]))
         sys.stderr.write(f"{written}\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -209,27 +209,22 @@ def involved_units(register: Register, task: Task) -> set[str]:
 
 def normalise_check(value: str) -> str:
     """The file's word for a check's result from what a user typed (通过 / 退回, pass / return)."""
-    text = value.strip()
-    if text in CHECK_RESULTS:
-        return text
-    alias = CHECK_ALIASES.get(text.lower())
-    if alias is None:
-        raise usage_error(
-            "arg_bad_check", value=value, choices=" / ".join(CHECK_RESULTS), aliases=", ".join(CHECK_ALIASES)
-        )
-    return alias
+    return _file_word(value, CHECK_RESULTS, CHECK_ALIASES, "arg_bad_check")
 
 
 def normalise_status(value: str) -> str:
     """The file's status word for what a user typed (Chinese or an English alias)."""
+    return _file_word(value, STATUSES, STATUS_ALIASES, "arg_bad_status")
+
+
+def _file_word(value: str, words: Sequence[str], aliases: Mapping[str, str], code: str) -> str:
+    """One of ``words`` as typed, or the word an alias (any case) stands for; else a usage error ``code``."""
     text = value.strip()
-    if text in STATUSES:
+    if text in words:
         return text
-    alias = STATUS_ALIASES.get(text.lower())
+    alias = aliases.get(text.lower())
     if alias is None:
-        raise usage_error(
-            "arg_bad_status", value=value, choices=" / ".join(STATUSES), aliases=", ".join(STATUS_ALIASES)
-        )
+        raise usage_error(code, value=value, choices=" / ".join(words), aliases=", ".join(aliases))
     return alias
 
 

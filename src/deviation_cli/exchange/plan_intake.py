@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ..domain.deadlines import ONGOING_WORDS, DeadlineError, PlanCalendar, parse_deadline
 from ..domain.issues import WARNING, Issue, RegisterInvalid, SourceUnreadable, UsageError
 from ..domain.register import OPEN_TAIL_PREFIX
+from ..formats.atomic import make_folder
 from ..formats.folder_transaction import FolderTransaction
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, size_limit
 from ..formats.tables import Grid, read_csv_grid, read_xlsx_grids
@@ -519,16 +520,7 @@ def init_register(
         # validate refuses would be init's mistake, reported rather than written.
         shown = {display_path(out / name): f"(deviation init) {name}" for name in (UNITS_FILE, TASKS_FILE)}
         raise RegisterInvalid([Issue(i.code, shown.get(i.path, i.path), i.line, i.column, i.args) for i in errors])
-    if not out.exists():
-        if not out.parent.is_dir():
-            folder = display_path(out.parent)
-            raise UsageError(Issue("output_folder_missing", display_path(out), args={"folder": folder}))
-        try:
-            out.mkdir()
-        except OSError as error:
-            raise UsageError(
-                Issue("output_unwritable", display_path(out), args={"reason": error.strerror or str(error)})
-            ) from None
+    make_folder(out, display_path(out), parents=False)
     # Both files or neither: with --force over an older register, a kill between two
     # plain writes would leave one old file and one new, which no longer agree.
     with FolderTransaction(out) as change:

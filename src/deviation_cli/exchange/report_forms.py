@@ -17,26 +17,24 @@ header row on every page, text wrapped in rows sized to it.
 from __future__ import annotations
 
 import io
-import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.issues import Issue, UsageError, usage_error
+from ..domain.issues import usage_error
 from ..domain.progress import STATUSES, ProgressLog, ProgressReport
 from ..domain.query import find_unit, unit_tasks
 from ..domain.register import LEAD, Register, Task
 from ..domain.reporting import ReportingPeriod, form_schedule
 from ..domain.tracking import task_states
-from ..formats.atomic import write_atomic
+from ..formats.atomic import make_folder, write_atomic
 from ..formats.file_names import file_slug, unique_stems
 from ..words import Lang, say
 from .form_layout import MARKER_SHEET, MARKER_TITLE, PROPERTY_PREFIX, FormColumn, FormMarker, form_columns
 from .form_layout import register_fingerprint as fingerprint
-from .workbook import FONT, LINE_HEIGHT, ooxml_text, sheet_name
+from .workbook import FONT, LINE_HEIGHT, ooxml_text, print_landscape_a4, sheet_name, wrapped_lines
 
 if TYPE_CHECKING:
     from openpyxl.styles import Font
@@ -157,12 +155,7 @@ def write_forms(
     register: Register, folder: Path, forms: Sequence[UnitForm], protect: tuple[Path, ...] = ()
 ) -> list[Path]:
     """Write each form into ``folder`` (created if missing), each file atomically; the paths written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", str(folder), args={"reason": error.strerror or str(error)})
-        ) from None
+    make_folder(folder)
     names = form_file_names(forms)
     written = []
     for form in forms:
@@ -311,7 +304,7 @@ def _write_form_sheet(sheet: Worksheet, register: Register, form: UnitForm, colu
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{last_column}{max(row - 1, HEADER_ROW)}"
-    _print_setup(sheet)
+    print_landscape_a4(sheet)
     _protect(sheet)
 
 
@@ -373,17 +366,8 @@ def _row_height(register: Register, line: FormLine, columns: Sequence[FormColumn
     for column in columns:
         value = _cell_value(register, line, column)
         if value:
-            lines = max(lines, _wrapped_lines(str(value), column.width))
+            lines = max(lines, wrapped_lines(str(value), column.width))
     return lines * LINE_HEIGHT + 6
-
-
-def _wrapped_lines(text: str, width: int) -> int:
-    usable = max(1, width - 1)
-    total = 0
-    for part in text.split("\n"):
-        columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
-        total += max(1, math.ceil(columns / usable))
-    return total
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -395,23 +379,6 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, row))
     return runs
-
-
-def _print_setup(sheet: Worksheet) -> None:
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    footer = sheet.oddFooter
-    assert footer is not None  # a sheet is made with its header and footer items
-    footer.center.text = say("workbook.footer")
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -453,9 +420,9 @@ def _write_instructions(sheet: Worksheet, register: Register, form: UnitForm) ->
             cell.data_type = "s"
         cell.font = Font(name=FONT, size=14 if number == 1 else 11, bold=bold)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.row_dimensions[number].height = _wrapped_lines(text, 100) * 18 + 4
+        sheet.row_dimensions[number].height = wrapped_lines(text, 100) * 18 + 4
     sheet.column_dimensions["A"].width = 100
-    _print_setup(sheet)
+    print_landscape_a4(sheet)
     sheet.page_setup.orientation = "portrait"
     _protect(sheet)
 

@@ -21,6 +21,7 @@ from ..domain.issues import ERROR, WARNING, Issue, RegisterInvalid, UsageError
 from ..domain.query import directory
 from ..domain.register import REF_OPEN_TAIL, REF_UNIT, Register, normalise_name
 from ..domain.units import split_unit_list
+from ..formats.atomic import make_folder
 from ..formats.folder_transaction import FolderTransaction
 from ..formats.register_files import TASKS_FILE, UNITS_FILE, display_path, read_text
 from ..formats.tables import Grid, cell_text
@@ -428,27 +429,11 @@ def import_table(grid: Grid, register: Register, out: Path, *, force: bool = Fal
     tasks_text = tasks_yaml(register, reading.tasks, source)
     units_text = read_text(folder / UNITS_FILE)
     _check_written(out, tasks_text, units_text)
-    _make_folder(out)
+    make_folder(out, display_path(out), parents=False)
     with FolderTransaction(out) as change:
         change.write(UNITS_FILE, units_text)
         change.write(TASKS_FILE, tasks_text)
     return ImportResult(out, len(reading.tasks), [i for i in reading.issues if i.severity != ERROR])
-
-
-def _make_folder(out: Path) -> None:
-    """Create the output folder (not its parents: a typo in the path should not grow a tree)."""
-    try:
-        if out.is_dir():
-            return
-        if not out.parent.is_dir():
-            raise UsageError(
-                Issue("output_folder_missing", display_path(out), args={"folder": display_path(out.parent)})
-            )
-        out.mkdir()
-    except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", display_path(out), args={"reason": error.strerror or str(error)})
-        ) from None
 
 
 def _check_target(out: Path, force: bool) -> None:

@@ -136,7 +136,6 @@ def _write_table(
 ) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     header = [column.word for column in columns]
     widths = [WIDTHS.get(column.field, 14) for column in columns]
@@ -171,13 +170,20 @@ def _write_table(
                 horizontal="center" if column in centred else "left", vertical="center", wrap_text=True
             )
         # Excel does not grow a row to fit wrapped text written by a program, so size it here.
-        lines = max(_lines(str(value), widths[column]) for column, value in enumerate(values))
+        lines = max(wrapped_lines(str(value), widths[column]) for column, value in enumerate(values))
         sheet.row_dimensions[row_number].height = max(1, lines) * LINE_HEIGHT + 6
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1).coordinate  # what the setter takes from a cell
     sheet.print_title_rows = "2:2"
+    print_landscape_a4(sheet)
+
+
+def print_landscape_a4(sheet: Worksheet) -> None:
+    """Print a sheet on A4 landscape, as wide as one page, centred, with page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
@@ -192,7 +198,8 @@ def _write_table(
     footer.center.text = say("workbook.footer")
 
 
-def _lines(text: str, width: int) -> int:
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a wrapping column ``width`` characters wide (CJK counting two)."""
     usable = max(1, width - 1)
     total = 0
     for line in text.split("\n"):

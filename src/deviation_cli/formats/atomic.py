@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.issues import Issue, UsageError
+from .register_files import display_path
 
 
 def write_atomic(
@@ -53,8 +54,7 @@ def write_atomic(
         if target.is_dir():
             raise UsageError(Issue("output_is_folder", str(target)))
     except (OSError, RuntimeError) as error:  # RuntimeError: Path.resolve() of a symlink loop (Python 3.11, 3.12)
-        reason = getattr(error, "strerror", None) or str(error)
-        raise UsageError(Issue("output_unwritable", str(target), args={"reason": reason})) from None
+        raise unwritable(str(target), error) from None
     # Imported here: tempfile brings random, a few milliseconds that a query (which writes nothing) would pay.
     import tempfile
 
@@ -62,9 +62,7 @@ def write_atomic(
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
-        ) from None
+        raise unwritable(str(target), error) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -81,9 +79,7 @@ def write_atomic(
         except FileNotFoundError:
             pass
         if isinstance(error, OSError):
-            raise UsageError(
-                Issue("output_unwritable", str(target), args={"reason": error.strerror or str(error)})
-            ) from None
+            raise unwritable(str(target), error) from None
         raise
     return target
 
@@ -95,6 +91,29 @@ _SPECIAL_KINDS = (
     (stat.S_ISFIFO, "fifo"),
     (stat.S_ISSOCK, "socket"),
 )
+
+
+def unwritable(shown: str, error: OSError | RuntimeError) -> UsageError:
+    """The usage error (exit 2) for a file or folder the system would not let us write, named as ``shown``."""
+    reason = getattr(error, "strerror", None) or str(error)
+    return UsageError(Issue("output_unwritable", shown, args={"reason": reason}))
+
+
+def make_folder(folder: Path, shown: str | None = None, *, parents: bool = True) -> None:
+    """Create ``folder`` unless it is one already; a usage error (exit 2) saying why when it cannot be.
+
+    ``parents=False`` for a folder whose parent must exist already: a typo in the
+    path of a new register should not grow a tree of folders.
+    """
+    shown = str(folder) if shown is None else shown
+    try:
+        if folder.is_dir():
+            return
+        if not parents and not folder.parent.is_dir():
+            raise UsageError(Issue("output_folder_missing", shown, args={"folder": display_path(folder.parent)}))
+        folder.mkdir(parents=parents)
+    except OSError as error:
+        raise unwritable(shown, error) from None
 
 
 def _real_target(target: Path, follow_links: bool, into_special: bool) -> tuple[Path, bool]:

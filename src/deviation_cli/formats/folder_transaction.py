@@ -36,7 +36,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from ..domain.issues import Interrupted, Issue, UsageError
-from .atomic import write_atomic
+from .atomic import unwritable, write_atomic
 from .locking import exclusive
 from .register_files import display_path
 
@@ -44,10 +44,6 @@ JOURNAL = ".deviation-transaction.json"
 #: What the folder's lock file is named after (``.register.lock``).
 LOCK_NAME = "register"
 _MARK = ".deviation-txn-"
-
-
-def _unwritable(path: Path, error: OSError) -> UsageError:
-    return UsageError(Issue("output_unwritable", display_path(path), args={"reason": error.strerror or str(error)}))
 
 
 class FolderTransaction:
@@ -116,7 +112,7 @@ class FolderTransaction:
             mode = target.stat().st_mode & 0o777 if target.is_file() else 0o644
             os.chmod(path, mode)
         except OSError as error:
-            raise _unwritable(self.folder / name, error) from None
+            raise unwritable(display_path(self.folder / name), error) from None
 
     def commit(self) -> None:
         """Write the journal (the commit point), then rename every staged file over its target."""
@@ -195,7 +191,7 @@ def roll_forward(folder: Path) -> None:
         journal_path.unlink(missing_ok=True)
         _sync_folder(folder)
     except OSError as error:
-        raise _unwritable(folder, error) from None
+        raise unwritable(display_path(folder), error) from None
 
 
 def remove_orphans(folder: Path) -> list[str]:

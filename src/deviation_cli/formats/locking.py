@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.issues import Issue, UsageError
+from .atomic import unwritable
 from .register_files import display_path
 
 #: How long a writer waits for another to finish before giving up with a message.
@@ -52,9 +53,7 @@ def exclusive(path: Path, wait: float | None = None) -> Iterator[None]:
             Issue("file_locked", display_path(path), args={"seconds": f"{seconds:g}", "lock": lock_path(path).name})
         ) from None
     except OSError as error:
-        raise UsageError(
-            Issue("output_unwritable", display_path(path), args={"reason": error.strerror or str(error)})
-        ) from None
+        raise unwritable(display_path(path), error) from None
     try:
         yield
     finally:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..domain.issues import Issue, UsageError
 from .formulas import unguard_formula
 from .register_files import display_path, read_bytes
-from .workbook_scan import SheetShape, scan_workbook
+from .workbook_scan import SheetShape, column_letter, scan_workbook
 
 #: Most rows a table to import may have: a 任务分解表 of 100,000 tasks (about 15 s and 1 GB to import).
 MAX_TABLE_ROWS = 100_000
@@ -42,14 +42,6 @@ class Grid:
         """``Sheet!C12`` for 0-based row and column; a merged cell is named by its range's first cell."""
         row, column = self.merged_into.get((row, column), (row, column))
         return f"{self.sheet}!{column_letter(column + 1)}{row + 1}"
-
-
-def column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def cell_text(value: object) -> str:

@@ -72,6 +72,7 @@ class _Refused(Exception):
 
 
 def column_letter(number: int) -> str:
+    """A spreadsheet's name for a column: 1 -> A, 27 -> AA."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)

@@ -23,6 +23,15 @@ from pydantic_core import PydanticCustomError
 MAX_NUMBER_DIGITS = 15
 
 
+def is_plain_number(text: str) -> bool:
+    """A 序号 or measure number as written: ASCII digits, no leading zero, at most MAX_NUMBER_DIGITS.
+
+    Why a length bound: int() of a 5,000-digit string fails with Python's own
+    words (int_max_str_digits), and no 序号 or measure number needs 16 digits.
+    """
+    return text.isascii() and text.isdigit() and not text.startswith("0") and len(text) <= MAX_NUMBER_DIGITS
+
+
 def _positive_number(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         text = str(value)
@@ -30,9 +39,7 @@ def _positive_number(value: object) -> object:
         text = value.strip()
     else:
         return value  # let the int validator report the type
-    # Why a length bound: int() of a 5,000-digit string fails with Python's own
-    # words (int_max_str_digits), and no 序号 or measure number needs 16 digits.
-    if not text.isascii() or not text.isdigit() or text.startswith("0") or len(text) > MAX_NUMBER_DIGITS:
+    if not is_plain_number(text):
         raise PydanticCustomError("bad_number", "not a positive whole number", {"value": str(value)})
     return int(text)
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
 
 from ..domain.issues import Issue
 from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
-from .entries import MAX_NUMBER_DIGITS
+from .entries import is_plain_number
 
 _File = TypeVar("_File", bound=BaseModel)
 
@@ -170,7 +170,6 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
     # Written over by the record's own values; a list default is made afresh for each record that lacks it.
     fixed_defaults = {name: value for name, value in defaults.items() if not isinstance(value, list)}
     list_defaults = {name: value for name, value in defaults.items() if isinstance(value, list)}
-    max_digits = MAX_NUMBER_DIGITS
 
     def build(item: YamlValue) -> SimpleNamespace | None:
         if not isinstance(item, dict):
@@ -182,29 +181,16 @@ def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], Si
         entry = SimpleNamespace(**fixed_defaults)
         fields = entry.__dict__
         fields.update(item)
-        # Numbers: ASCII digits without a leading zero, at most MAX_NUMBER_DIGITS (pydantic's path says why).
         for name in numbers:
             value = fields[name]
-            if (
-                value.__class__ is not str
-                or not value.isdigit()
-                or not value.isascii()
-                or value[0] == "0"
-                or len(value) > max_digits
-            ):
+            if value.__class__ is not str or not is_plain_number(value):
                 return None
             fields[name] = int(value)
         # An optional field written with no value (``measure:``) is pydantic's to judge: only absence is plain.
         for name in optional_numbers:
             if name in item:
                 value = item[name]
-                if (
-                    value.__class__ is not str
-                    or not value.isdigit()
-                    or not value.isascii()
-                    or value[0] == "0"
-                    or len(value) > max_digits
-                ):
+                if value.__class__ is not str or not is_plain_number(value):
                     return None
                 fields[name] = int(value)
         for name in unit_lists:

@@ -9,6 +9,8 @@ another progress file: ``check_sign_offs`` looks once every file is read).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..domain.issues import ERROR, WARNING, Issue
 from ..domain.progress import (
     DONE,
@@ -20,7 +22,7 @@ from ..domain.progress import (
     involved_units,
 )
 from ..domain.query import directory
-from ..domain.register import REF_GROUP, REF_UNIT, Register, UnitRef
+from ..domain.register import REF_GROUP, REF_UNIT, Register, Task, UnitRef
 from ..domain.units import UnitDirectory
 from ..formats.yaml_reader import parse_yaml, parse_yaml_checked
 from ..formats.yaml_tree import YamlValue, locate
@@ -133,6 +135,21 @@ def check_sign_offs(reports: list[ProgressReport], checks: list[ProgressCheck], 
         seen[report] = check
 
 
+def _task_and_unit(
+    task_id: int, unit: str, register: Register, issue: Callable[..., None]
+) -> tuple[Task | None, UnitRef | None]:
+    """The task and the unit an entry of the log names, each one the register does not know reported."""
+    task = register.task(task_id)
+    if task is None:
+        ids = [t.id for t in register.tasks]
+        issue("progress_unknown_task", "task", id=task_id, first=ids[0] if ids else 0, last=ids[-1] if ids else 0)
+    units = _directory(register)
+    ref = units.resolve_loosely(unit)
+    if ref is None:
+        issue("unknown_unit", "unit", name=unit, suggestions=units.suggestions(unit))
+    return task, ref
+
+
 def _resolve(
     entry: ReportEntry, index: int, root: YamlValue, shown: str, register: Register, issues: list[Issue], order: int
 ) -> ProgressReport | None:
@@ -141,15 +158,8 @@ def _resolve(
         line, column = locate(root, where)
         issues.append(Issue(code, shown, line, column, args, severity))
 
-    task = register.task(entry.task)
-    if task is None:
-        ids = [t.id for t in register.tasks]
-        issue("progress_unknown_task", "task", id=entry.task, first=ids[0] if ids else 0, last=ids[-1] if ids else 0)
-    units = _directory(register)
-    ref = units.resolve_loosely(entry.unit)
-    if ref is None:
-        issue("unknown_unit", "unit", name=entry.unit, suggestions=units.suggestions(entry.unit))
-    elif not _reports(register, ref):
+    task, ref = _task_and_unit(entry.task, entry.unit, register, issue)
+    if ref is not None and not _reports(register, ref):
         issue("progress_unit_is_group", "unit", name=entry.unit)
     if task is None or ref is None or not _reports(register, ref):
         return None
@@ -195,15 +205,8 @@ def _resolve_check(
         line, column = locate(root, ("reports", index, key))
         issues.append(Issue(code, shown, line, column, args, severity))
 
-    task = register.task(entry.task)
-    if task is None:
-        ids = [t.id for t in register.tasks]
-        issue("progress_unknown_task", "task", id=entry.task, first=ids[0] if ids else 0, last=ids[-1] if ids else 0)
-    units = _directory(register)
-    ref = units.resolve_loosely(entry.unit)
-    if ref is None:
-        issue("unknown_unit", "unit", name=entry.unit, suggestions=units.suggestions(entry.unit))
-    elif task is not None and ref.name not in task.leads:
+    task, ref = _task_and_unit(entry.task, entry.unit, register, issue)
+    if ref is not None and task is not None and ref.name not in task.leads:
         issue("check_unit_not_lead", "unit", name=ref.name, id=task.id, leads="、".join(task.leads) or "—")
     if entry.report_date is not None and entry.report_date > entry.date:
         issue("check_before_report", "report_date", report=entry.report_date.isoformat(), date=entry.date.isoformat())
