@@ -367,29 +367,7 @@ HANG_SECONDS = 60
 
 def run_validate(folder: Path, measure_memory: bool = False) -> Outcome:
     """`deviation validate FOLDER` in-process, as CliRunner sees it; exceptions are kept, not raised."""
-    from deviation_cli.cli import app
-
-    runner = CliRunner()
-    alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
-    if alarm:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.alarm(HANG_SECONDS)
-    if measure_memory:
-        tracemalloc.start()
-    start = time.perf_counter()
-    try:
-        result = runner.invoke(app, ["validate", str(folder)], catch_exceptions=True)
-    finally:
-        seconds = time.perf_counter() - start
-        peak = None
-        if measure_memory:
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-        if alarm:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
-    exception = result.exception if not isinstance(result.exception, (SystemExit, type(None))) else None
-    return Outcome(result.exit_code, result.stdout, result.stderr, seconds, peak, exception)
+    return _invoke(["validate", str(folder)], measure_memory)
 
 
 def run_validate_process(folder: Path, memory_limit: int = 1024 * 2**20) -> Outcome:
@@ -579,7 +557,12 @@ def make_template_case(seed: int) -> tuple[str, list[str]]:
 
 
 def run_command(args: list[str], measure_memory: bool = False) -> Outcome:
-    """Any `deviation ARGS` in-process, judged like `validate` (exceptions kept, a hang stopped)."""
+    """Any `deviation ARGS` in-process (in English), judged like `validate` (exceptions kept, a hang stopped)."""
+    return _invoke(["--lang", "en", *args], measure_memory)
+
+
+def _invoke(args: list[str], measure_memory: bool) -> Outcome:
+    """``deviation ARGS`` through CliRunner, timed, under a hang alarm, with its memory peak when asked."""
     from deviation_cli.cli import app
 
     runner = CliRunner()
@@ -591,7 +574,7 @@ def run_command(args: list[str], measure_memory: bool = False) -> Outcome:
         tracemalloc.start()
     start = time.perf_counter()
     try:
-        result = runner.invoke(app, ["--lang", "en", *args], catch_exceptions=True)
+        result = runner.invoke(app, args, catch_exceptions=True)
     finally:
         seconds = time.perf_counter() - start
         peak = None
