@@ -22,7 +22,9 @@ import generate
 def both_ways(folder: Path, monkeypatch) -> tuple[Report, Report]:
     fast = load.validate_folder(folder)
     with monkeypatch.context() as patch:
-        patch.setattr(yaml_reader, "parse_plain_subset", lambda text, progress=None: yaml_lines.UNSUPPORTED)
+        patch.setattr(
+            yaml_reader, "parse_plain_subset", lambda text, progress=None, layouts=None: yaml_lines.UNSUPPORTED
+        )
         patch.setattr(entry_checks, "_plain_entry_builder", lambda item_type: None)
         slow = load.validate_folder(folder)
     return fast, slow

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal
 
 from .yaml_tree import MAX_DEPTH, YamlList, YamlMap
@@ -111,8 +111,16 @@ def _no_progress(fraction: float) -> None:
     pass
 
 
+#: The keys of a list's records in the order the register's own writer puts them, each with whether
+#: its value is a block list of one-line scalars (``responsible:`` then ``- 市发改委`` lines) rather
+#: than a one-line scalar. A record laid out so (any of its keys left out) is read in one match.
+RecordLayout = tuple[tuple[str, bool], ...]
+
+
 def parse_plain_subset(
-    text: str, progress: Callable[[float], None] | None = None
+    text: str,
+    progress: Callable[[float], None] | None = None,
+    layouts: Mapping[str, RecordLayout] | None = None,
 ) -> YamlMap | Literal[_Unsupported.UNSUPPORTED]:
     """The register tree of a file in the plain block subset, or ``UNSUPPORTED``.
 
@@ -120,6 +128,11 @@ def parse_plain_subset(
     on 100,000 tasks that is 1.7 million lines, and every call counts. Lines
     are matched where they stand in the text (``finditer``), never split out:
     a list of 1.7 million line strings was 200 MB, held for the whole parse.
+
+    ``layouts``, by the first key of a record (``id`` for a task), name the order its
+    keys are written in; a run of records in that order is read a record per match
+    (``_read_records``), about twice as fast, into the same tree. A record in any
+    other order or shape is read line by line as before.
     """
     # Characters libyaml refuses or takes for line breaks, anywhere, send the whole file to libyaml.
     if not text.isprintable() and _UNUSUAL_CHARACTERS.search(text):
@@ -145,7 +158,9 @@ def parse_plain_subset(
     # Reported every 2**16 lines when asked; never otherwise.
     report_at = 1 << 16 if progress is not None else -1
     report = progress if progress is not None else _no_progress
-    # The lines from ``position`` on; a literal block (``|``) reads its own lines and the loop resumes after them.
+    record_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+    # The lines from ``position`` on; a literal block (``|``) or a run of records in a known layout
+    # reads its own lines, and the loop resumes after them.
     position = 0
     while position >= 0:
         resume = -1
@@ -219,6 +234,18 @@ def parse_plain_subset(
                 # "- - x" leaves "- x" as the rest, which no scalar below accepts.
                 column = indent + len(dash) + 2
                 if key is not None:
+                    layout = layouts.get(key) if layouts and dash == " " else None
+                    if layout is not None:
+                        pattern = record_patterns.get((key, indent))
+                        if pattern is None:
+                            pattern = record_patterns[key, indent] = _record_pattern(layout, indent)
+                        read = _read_records(pattern, layout, text, match.start(), indent, number, container, shared)
+                        if read is not None:
+                            resume, number = read
+                            if number >= report_at > 0:
+                                report_at = (number >> 16) + 1 << 16
+                                report(resume / size)
+                            break
                     item = YamlMap(number, column)
                     container.append(item)
                     container.positions.append((number, column))
@@ -275,6 +302,101 @@ def parse_plain_subset(
         owner[pending_key] = _EMPTY_PLAIN
         owner.positions[pending_key] = (key_line, key_column, key_line, empty_column)
     return UNSUPPORTED if root is None else root
+
+
+def _record_pattern(layout: RecordLayout, indent: int) -> re.Pattern[str]:
+    """One record in ``layout`` whose dash stands at ``indent``, up to a line indented no deeper than the dash.
+
+    Every value is a group: a scalar's text after ``key: ``, or a list's ``- item`` lines.
+    """
+    inner = " " * (indent + 2)
+    (first, first_is_list), *others = layout
+    assert not first_is_list  # the first key shares the dash's line
+    parts = [f"{' ' * indent}- {re.escape(first)}: ([^\n]*)\n"]
+    for key, is_list in others:
+        if is_list:
+            parts.append(f"(?:{inner}{re.escape(key)}:\n((?:{inner}  - [^\n]*\n)+))?")
+        else:
+            parts.append(f"(?:{inner}{re.escape(key)}: ([^\n]*)\n)?")
+    parts.append(f"(?! {{{indent + 1}}})")
+    return re.compile("".join(parts))
+
+
+def _read_records(
+    pattern: re.Pattern[str],
+    layout: RecordLayout,
+    text: str,
+    start: int,
+    indent: int,
+    number: int,
+    items: YamlList,
+    shared: Callable[[str, str], str],
+) -> tuple[int, int] | None:
+    """Append to ``items`` each record from ``start`` on that ``pattern`` matches and whose values
+    the line path would read the same way; stop at the first that is not one.
+
+    Returns where the next line starts and the number of the last line read, or None when
+    not even the first record (on line ``number``) is read this way. Positions are those the
+    line path gives: the key's column is the dash's plus two, a list stands one column
+    right of its keys and its items two further.
+    """
+    column = indent + 3
+    list_column = indent + 5
+    item_column = indent + 7
+    cut = indent + 6  # the characters before an item's value: its indent and "- "
+    line = number
+    match = pattern.match(text, start)
+    while match is not None:
+        record = YamlMap(line, column)
+        positions = record.positions
+        at = line
+        for (key, is_list), value in zip(layout, match.groups()):
+            if value is None:
+                continue
+            if is_list:
+                block = YamlList(at + 1, list_column)
+                for entry in value.split("\n")[:-1]:
+                    at += 1
+                    scalar = _listed_scalar(entry[cut:])
+                    if scalar is None:
+                        return (start, line - 1) if line > number else None
+                    block.append(shared(scalar, scalar))
+                    block.positions.append((at, item_column))
+                record[key] = block
+                positions[key] = (at - len(block), column, at - len(block) + 1, list_column)
+            else:
+                scalar = _keyed_scalar(value, shared)
+                if scalar is None:
+                    return (start, line - 1) if line > number else None
+                record[key] = scalar
+                positions[key] = (at, column, at, column + len(key) + 2)
+            at += 1
+        items.append(record)
+        items.positions.append((line, column))
+        line = at
+        start = match.end()
+        match = pattern.match(text, start)
+    return (start, line - 1) if line > number else None
+
+
+def _keyed_scalar(value: str, shared: Callable[[str, str], str]) -> str | None:
+    """What the line path makes of ``key: value`` (one space after the colon), or None where it would
+    read the line otherwise (a comment, more spaces, a flow list, a block) or decline it."""
+    if not value or value[0] == " ":
+        return None
+    if value[0] in _PLAIN_START_REFUSED or ": " in value or " #" in value or value[-1] == ":":
+        return None if value[0] in "#[|" else _scalar(value)
+    value = value.rstrip(" ") if value[-1] == " " else value
+    return shared(value, value) if len(value) <= _SHARED_LENGTH else value
+
+
+def _listed_scalar(rest: str) -> str | None:
+    """What the line path makes of an item ``- rest`` of a list of scalars, or None where it reads it otherwise."""
+    if not rest or rest[0] == " " or rest[0] == "#":
+        return None
+    if rest[0] in _PLAIN_START_REFUSED or ": " in rest or " #" in rest or rest[-1] == ":":
+        return _scalar(rest)
+    return rest.rstrip(" ") if rest[-1] == " " else rest
 
 
 def _literal_block(header: str, text: str, start: int, parent_indent: int) -> tuple[str | None, int, int]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ..domain.issues import Issue
 from .yaml_events import parse_events
-from .yaml_lines import UNSUPPORTED, parse_plain_subset
+from .yaml_lines import UNSUPPORTED, RecordLayout, parse_plain_subset
 from .yaml_tree import YamlList, YamlMap, YamlValue
 
 
@@ -28,17 +28,21 @@ def parse_yaml(text: str, path: str, progress: Callable[[float], None] | None = 
 
 
 def parse_yaml_checked(
-    text: str, path: str, progress: Callable[[float], None] | None = None
+    text: str,
+    path: str,
+    progress: Callable[[float], None] | None = None,
+    layouts: Mapping[str, RecordLayout] | None = None,
 ) -> tuple[YamlValue, list[Issue], list[Issue]]:
     """``parse_yaml``, and apart from its issues those of every control character in a key or text
     (``control_character_issues``), which validation adds and goes on checking.
+    ``layouts``: the order the file's records are written in (``parse_plain_subset``).
 
     Why together: the fast path refuses every control character and every escape, so a file
     it reads holds none, and the scan of the whole text (a tenth of a second on 100,000
     tasks) is only needed for a file libyaml reads.
     """
     # The fast path refuses NUL, BOM and tab, so when it succeeds the event path's scan would find nothing.
-    fast = parse_plain_subset(text, progress)
+    fast = parse_plain_subset(text, progress, layouts)
     if fast is not UNSUPPORTED:
         return fast, [], []
     root, issues = parse_events(text, path)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
 
 from ..domain.issues import Issue
+from ..formats.yaml_lines import RecordLayout
 from ..formats.yaml_tree import YamlList, YamlMap, YamlPath, YamlValue, locate
 from .entries import is_plain_number
 
@@ -142,6 +143,23 @@ _PLAIN_ENTRIES: dict[str, dict[str, str]] = {
     },
 }
 _REQUIRED_KINDS = ("number", "text")
+
+
+def record_layouts(file_model: type[_File]) -> dict[str, RecordLayout]:
+    """The order the records of each of the file's lists are written in, by their first key.
+
+    The order of ``_PLAIN_ENTRIES``, which is the order ``deviation init`` and ``import``
+    write (``id``, ``measure``/``heading``, ``text``, ``lead``, ``responsible``, ``deadline``, ...):
+    the line reader reads a record so written in one match (``formats.yaml_lines``).
+    """
+    layouts: dict[str, RecordLayout] = {}
+    for info in file_model.model_fields.values():
+        item = _list_item_model(info.annotation)
+        spec = _PLAIN_ENTRIES.get(item.__name__) if item is not None else None
+        if spec:
+            layout = tuple((name, kind == "texts") for name, kind in spec.items())
+            layouts[layout[0][0]] = layout
+    return layouts
 
 
 def _plain_entry_builder(item_type: type[BaseModel]) -> Callable[[YamlValue], SimpleNamespace | None] | None:

@@ -20,7 +20,7 @@ from ..formats.register_files import REGISTER_FILES, TASKS_FILE, UNITS_FILE
 from ..formats.yaml_reader import parse_yaml_checked
 from ..formats.yaml_tree import YamlValue, let_go
 from .entries import Entry, TasksFile, UnitsFile
-from .entry_checks import validate_entries
+from .entry_checks import record_layouts, validate_entries
 from .register_rules import build_register, build_units
 from .review import review_register
 
@@ -110,7 +110,10 @@ def _read_file(
     big = progress is not None and name == TASKS_FILE
     text = texts.pop(name)
     root, issues, controls = parse_yaml_checked(
-        text, shown[name], progress=progress.stage(0.0, 0.6) if big and progress else None
+        text,
+        shown[name],
+        progress=progress.stage(0.0, 0.6) if big and progress else None,
+        layouts=record_layouts(file_model),
     )
     report.issues.extend(issues)
     report.issues.extend(controls)
